@@ -1,0 +1,3 @@
+module github.com/keiretsu/keiretsu
+
+go 1.26.8

@@ -1,0 +1,111 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// FieldError says which field of a record is wrong and why.
+type FieldError struct {
+	Field  string
+	Reason string
+}
+
+func (e *FieldError) Error() string {
+	if e.Field == "" {
+		return e.Reason
+	}
+	return "field " + e.Field + ": " + e.Reason
+}
+
+// Unwrap makes every FieldError an ErrBadInput.
+func (e *FieldError) Unwrap() error { return ErrBadInput }
+
+func fieldErr(field, format string, args ...any) error {
+	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// Validate checks a normalized record against the native format's rules. regimeKnown
+// says whether a listing's regime id is loaded; it may be nil to skip that check.
+func (r *Record) Validate(regimeKnown func(id string) bool) error {
+	if r.Kind.IsNode() {
+		if err := checkID("id", r.ID); err != nil {
+			return err
+		}
+		if r.Kind != KindRegime && strings.TrimSpace(r.Name) == "" {
+			return fieldErr("name", "required")
+		}
+	} else {
+		src, dst, _, _ := r.Kind.Ends()
+		if src == "" {
+			return fieldErr("kind", "unknown kind %q", r.Kind.String())
+		}
+		if err := checkID(src, r.Src); err != nil {
+			return err
+		}
+		if err := checkID(dst, r.Dst); err != nil {
+			return err
+		}
+		if r.Valid.From != MinDate && r.Valid.To != MaxDate && r.Valid.From >= r.Valid.To {
+			return fieldErr("to", "from %s must be before to %s", r.Valid.From, r.Valid.To)
+		}
+	}
+	switch r.Kind {
+	case KindEntity:
+		if !slices.Contains(EntityTypes, r.Type) {
+			return fieldErr("type", "%q is not one of %s", r.Type, strings.Join(EntityTypes, ", "))
+		}
+		if r.Country != "" && !isAlpha2(r.Country) {
+			return fieldErr("country", "%q is not an ISO 3166 alpha-2 code", r.Country)
+		}
+	case KindOwnership:
+		s := r.Share
+		if s.Max > Whole {
+			return fieldErr("percent", "%v is outside 0..100", Percent(uint64(s.Max)))
+		}
+		if s.Min > s.Max {
+			return fieldErr("percentMin", "percentMin %v is greater than percentMax %v", Percent(uint64(s.Min)), Percent(uint64(s.Max)))
+		}
+	case KindControl:
+		if r.Basis != "" && !slices.Contains(ControlBases, r.Basis) {
+			return fieldErr("basis", "%q is not one of %s", r.Basis, strings.Join(ControlBases, ", "))
+		}
+	case KindComponent:
+		if r.Quantity != nil && *r.Quantity < 0 {
+			return fieldErr("quantity", "must not be negative")
+		}
+	case KindSourcing:
+		if !slices.Contains(SourcingRoles, r.Role) {
+			return fieldErr("role", "%q is not one of %s", r.Role, strings.Join(SourcingRoles, ", "))
+		}
+	case KindListing:
+		if regimeKnown != nil && !regimeKnown(r.Dst) {
+			return fieldErr("regime", "unknown regime %q (not built in and not given with --regimes)", r.Dst)
+		}
+		for _, c := range r.Categories {
+			if strings.TrimSpace(c) == "" {
+				return fieldErr("categories", "empty category")
+			}
+		}
+	case KindSameAs:
+		if r.Src == r.Dst {
+			return fieldErr("b", "an entity is always the same as itself")
+		}
+	}
+	return nil
+}
+
+func checkID(field, id string) error {
+	if id == "" {
+		return fieldErr(field, "required")
+	}
+	if strings.IndexByte(id, 0) >= 0 {
+		return fieldErr(field, "must not contain NUL")
+	}
+	return nil
+}
+
+func isAlpha2(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}

@@ -1,0 +1,44 @@
+package model
+
+import "fmt"
+
+// Verdict is a screening outcome. Verdicts are ordered mildest first, so the worst of
+// two is their maximum.
+type Verdict uint8
+
+// The verdicts, mildest first.
+const (
+	Clear Verdict = iota
+	Unknown
+	Caution
+	Possible
+	Exposed
+)
+
+var verdictNames = [...]string{"CLEAR", "UNKNOWN", "CAUTION", "POSSIBLE", "EXPOSED"}
+
+func (v Verdict) String() string {
+	if int(v) < len(verdictNames) {
+		return verdictNames[v]
+	}
+	return fmt.Sprintf("Verdict(%d)", uint8(v))
+}
+
+// ExitCode is the `keiretsu screen` exit status for the verdict.
+func (v Verdict) ExitCode() int {
+	switch v {
+	case Clear:
+		return 0
+	case Unknown:
+		return 2
+	case Caution:
+		return 3
+	case Possible:
+		return 4
+	default:
+		return 5
+	}
+}
+
+// Worst returns the worse of two verdicts.
+func Worst(a, b Verdict) Verdict { return max(a, b) }

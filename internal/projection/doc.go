@@ -1,0 +1,25 @@
+// Package projection is the in-memory graph the rules run on: an immutable Snapshot
+// of every node and fact relevant to screening, built from a store's records and
+// replaced as a whole when the data changes.
+//
+// Model. Entities and products are interned: each id maps to a dense uint32 index
+// (separately per node kind). Each edge kind (ownership, control, same_as between
+// entities; component between products; sourcing from products to entities) is a
+// compressed sparse row (CSR) structure: edges sorted by (source, target), an offset
+// array per source node, and a second index of edge numbers sorted by (target,
+// source) for walking edges backwards. Attributes are parallel arrays indexed by
+// edge number: validity dates, ownership shares, component essential flags.
+// Listings are a small separate table with per-regime and per-entity indexes.
+//
+// Dates are dictionary-coded: every distinct from/to date in the data gets its rank
+// in a sorted dictionary, stored as uint16. An asOf day D is coded as the number of
+// dictionary dates <= D, which preserves every comparison exactly (see DateCode),
+// so the projection answers for any day, before, inside or after the data's range.
+// A store may hold at most 65,534 distinct dates.
+//
+// Invariants. A Snapshot never changes after Build; readers need no locks. Nodes
+// that edges reference but no record defines exist as undefined nodes (Defined
+// reports false): rules treat them like any other node. Apply produces a new
+// snapshot from an old one plus a batch of changes; Version is the store's content
+// hash, so it changes exactly when the data does.
+package projection

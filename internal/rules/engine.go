@@ -1,0 +1,190 @@
+package rules
+
+import (
+	"sync"
+
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/projection"
+)
+
+// maxCachedEvals bounds the evaluation cache of one engine.
+const maxCachedEvals = 256
+
+// Engine evaluates regimes over one snapshot.
+type Engine struct {
+	snap *projection.Snapshot
+	set  *Set
+
+	mu    sync.Mutex
+	cache map[evalKey]*evalEntry
+	order []evalKey // insertion order, for eviction
+
+	classMu sync.Mutex
+	classes map[projection.DateCode]*classes
+
+	scratch sync.Pool // *productScratch
+}
+
+// NewEngine binds the regimes to a snapshot.
+func NewEngine(snap *projection.Snapshot, set *Set) *Engine {
+	return &Engine{snap: snap, set: set, cache: map[evalKey]*evalEntry{}, classes: map[projection.DateCode]*classes{}}
+}
+
+// Snapshot returns the engine's snapshot.
+func (e *Engine) Snapshot() *projection.Snapshot { return e.snap }
+
+// Regimes returns the engine's regimes.
+func (e *Engine) Regimes() *Set { return e.set }
+
+// allListings is the category mask meaning "every listing counts" (entity screening).
+const allListings = ^uint64(0)
+
+type evalKey struct {
+	regime  *Regime
+	q       projection.DateCode
+	inForce bool
+	thr     Threshold
+	mask    uint64
+}
+
+type evalEntry struct {
+	once sync.Once
+	ev   *Eval
+}
+
+// level values stored per entity in an evaluation.
+const (
+	lvlMask  = 0x0F
+	seedFlag = 0x80
+)
+
+// Eval is one regime's evaluation on one day for one listing filter.
+type Eval struct {
+	eng     *Engine
+	regime  *Regime
+	day     model.Date
+	q       projection.DateCode
+	mask    uint64
+	inForce bool
+	thr     Threshold
+	cls     *classes
+
+	regIdx  uint16
+	hasReg  bool
+	applies bool // the regime applies on the day and some listing of it is valid
+
+	level []uint8 // per entity representative: verdict | seedFlag
+	aff   []uint8 // affiliate rule: up/down membership bits per level
+	root  map[uint32]uint32
+
+	memoMu sync.Mutex
+	memo   map[uint32]explanation
+}
+
+// Eval returns the (cached) evaluation of regime r on day d counting the listings
+// that match the category mask (allListings for entity screening).
+func (e *Engine) Eval(r *Regime, d model.Date, mask uint64) *Eval {
+	k := evalKey{regime: r, q: e.snap.Query(d), inForce: r.RuleInForce(d), thr: r.ThresholdOn(d), mask: mask}
+	if !k.inForce {
+		k.thr = Threshold{}
+	}
+	e.mu.Lock()
+	ent, ok := e.cache[k]
+	if !ok {
+		ent = &evalEntry{}
+		e.cache[k] = ent
+		e.order = append(e.order, k)
+		if len(e.order) > maxCachedEvals {
+			delete(e.cache, e.order[0])
+			e.order = e.order[1:]
+		}
+	}
+	e.mu.Unlock()
+	ent.once.Do(func() { ent.ev = e.evaluate(r, d, k) })
+	return ent.ev
+}
+
+func (e *Engine) classesOn(q projection.DateCode) *classes {
+	e.classMu.Lock()
+	defer e.classMu.Unlock()
+	c, ok := e.classes[q]
+	if !ok {
+		c = newClasses(e.snap, q)
+		if len(e.classes) > maxCachedEvals {
+			clear(e.classes)
+		}
+		e.classes[q] = c
+	}
+	return c
+}
+
+func (e *Engine) evaluate(r *Regime, d model.Date, k evalKey) *Eval {
+	s := e.snap
+	ev := &Eval{eng: e, regime: r, day: d, q: k.q, mask: k.mask, inForce: k.inForce, thr: k.thr,
+		cls: e.classesOn(k.q), memo: map[uint32]explanation{}}
+	ev.regIdx, ev.hasReg = s.Regime(r.ID)
+	if !r.AppliesOn(d) || !ev.hasReg {
+		return ev
+	}
+	var seeds []uint32
+	for _, li := range s.Lists.OfRegime(ev.regIdx) {
+		if !s.Lists.Holds(li, k.q) {
+			continue
+		}
+		ev.applies = true
+		if c := s.Lists.Cats[li]; c != 0 && c&k.mask == 0 {
+			continue
+		}
+		seeds = append(seeds, ev.cls.of(s.Lists.Entity[li]))
+	}
+	if !ev.applies {
+		return ev
+	}
+	ev.level = make([]uint8, s.NumEntities())
+	var fresh []uint32
+	for _, x := range seeds {
+		if ev.level[x] == 0 {
+			ev.level[x] = uint8(model.Exposed) | seedFlag
+			fresh = append(fresh, x)
+		}
+	}
+	if !k.inForce || len(fresh) == 0 {
+		return ev
+	}
+	switch r.Rule {
+	case RuleAggregate:
+		ev.aggregate(fresh)
+	case RulePerPerson:
+		ev.perPerson(fresh)
+	case RuleAffiliate:
+		ev.affiliate(fresh)
+	}
+	return ev
+}
+
+// Applies reports whether the regime catches anything on the evaluation's day: it
+// applies then and at least one of its listings is valid.
+func (ev *Eval) Applies() bool { return ev.applies }
+
+// Level returns entity x's verdict under the evaluation (CLEAR when not caught).
+func (ev *Eval) Level(x uint32) model.Verdict {
+	if ev.level == nil {
+		return model.Clear
+	}
+	return model.Verdict(ev.level[ev.cls.of(x)] & lvlMask)
+}
+
+func (ev *Eval) isSeed(x uint32) bool {
+	return ev.level != nil && ev.level[ev.cls.of(x)]&seedFlag != 0
+}
+
+func (ev *Eval) lvl(x uint32) model.Verdict { return model.Verdict(ev.level[x] & lvlMask) }
+
+// raise sets representative x's level to v if that is higher.
+func (ev *Eval) raise(x uint32, v model.Verdict) bool {
+	if ev.lvl(x) >= v {
+		return false
+	}
+	ev.level[x] = ev.level[x]&seedFlag | uint8(v)
+	return true
+}

@@ -1,0 +1,350 @@
+package rules
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/projection"
+)
+
+// Basis says why a finding's entity is restricted.
+type Basis uint8
+
+// Bases of a finding.
+const (
+	BasisListed Basis = iota
+	BasisOwnership
+	BasisControl
+	BasisAffiliate
+)
+
+var basisNames = [...]string{"LISTED", "OWNERSHIP", "CONTROL", "AFFILIATE"}
+
+func (b Basis) String() string { return basisNames[b] }
+
+// Finding is one restricted entity met while screening under one regime.
+type Finding struct {
+	Verdict model.Verdict
+	// Entity is the restricted entity met: a product's supplier or manufacturer, or
+	// the screened entity.
+	Entity string
+	// Listed is the listed entity at the root of the explanation.
+	Listed           string
+	Basis            Basis
+	AggregatePercent *float64
+	// Path links the subject to Listed: stored edges in order, ending in a LISTING.
+	Path []Hop
+}
+
+// Result is one regime's answer.
+type Result struct {
+	Regime   *Regime
+	Verdict  model.Verdict
+	Findings []Finding
+}
+
+// Gap is a product in the closure with no known producer on the day.
+type Gap struct {
+	Product string
+	Reason  string
+}
+
+// Screening is the answer for one subject.
+type Screening struct {
+	Subject string
+	AsOf    model.Date
+	Verdict model.Verdict
+	Results []Result
+	Gaps    []Gap
+	Version model.Hash
+}
+
+// ScreenEntity screens entity id under the regimes on day d.
+func (e *Engine) ScreenEntity(id string, d model.Date, regimes []*Regime) (*Screening, error) {
+	s := e.snap
+	x, ok := s.Entity(id)
+	if !ok || !s.EntityDefined(x) {
+		return nil, model.ErrNotFound
+	}
+	out := &Screening{Subject: id, AsOf: d, Version: s.Version(), Gaps: []Gap{}}
+	for _, r := range regimes {
+		res := Result{Regime: r, Findings: []Finding{}}
+		ev := e.Eval(r, d, allListings)
+		if v := ev.Level(x); v > model.Clear {
+			if f, ok := ev.finding(x, v, nil); ok {
+				res.Findings = append(res.Findings, f)
+				res.Verdict = v
+			}
+		}
+		out.Verdict = model.Worst(out.Verdict, res.Verdict)
+		out.Results = append(out.Results, res)
+	}
+	return out, nil
+}
+
+// finding builds the finding for raw entity x at verdict v, prefixed by the hops
+// that lead from the subject to x.
+func (ev *Eval) finding(x uint32, v model.Verdict, prefix []Hop) (Finding, bool) {
+	hops, listed, ok := ev.Explain(x)
+	if !ok {
+		return Finding{}, false
+	}
+	s := ev.eng.snap
+	f := Finding{Verdict: v, Entity: s.EntityID(x), Listed: s.EntityID(listed)}
+	path := make([]Hop, 0, len(prefix)+len(hops))
+	path = append(append(path, prefix...), hops...)
+	f.Path = path
+	first := model.KindListing
+	for _, h := range hops {
+		if h.Kind != model.KindSameAs {
+			first = h.Kind
+			break
+		}
+	}
+	switch {
+	case first == model.KindListing:
+		f.Basis = BasisListed
+	case ev.regime.Rule == RuleAffiliate:
+		f.Basis = BasisAffiliate
+	case first == model.KindControl:
+		f.Basis = BasisControl
+	default:
+		f.Basis = BasisOwnership
+		if p, ok := ev.AggregatePercent(x); ok {
+			f.AggregatePercent = &p
+		}
+	}
+	return f, true
+}
+
+// productScratch holds per-call state of a product screening, sized to the snapshot.
+type productScratch struct {
+	stamp  []uint32 // products: == gen when in the closure
+	gen    uint32
+	depth  []uint32
+	via    []uint32 // component edge that first reached the product (BFS tree)
+	anc    []uint64 // categories of the products above
+	order  []uint32
+	change []uint32
+}
+
+func (e *Engine) getScratch() *productScratch {
+	if sc, ok := e.scratch.Get().(*productScratch); ok {
+		return sc
+	}
+	n := e.snap.NumProducts()
+	return &productScratch{stamp: make([]uint32, n), depth: make([]uint32, n), via: make([]uint32, n), anc: make([]uint64, n)}
+}
+
+// occurrence is a restricted entity met through one product of the closure.
+type occurrence struct {
+	verdict model.Verdict
+	length  int
+	product uint32
+	edge    uint32 // sourcing edge
+	ev      *Eval
+}
+
+// ScreenProduct screens product id's bill of materials under the regimes on day d.
+func (e *Engine) ScreenProduct(id string, d model.Date, regimes []*Regime) (*Screening, error) {
+	s := e.snap
+	root, ok := s.Product(id)
+	if !ok || !s.ProductDefined(root) {
+		return nil, model.ErrNotFound
+	}
+	q := s.Query(d)
+	sc := e.getScratch()
+	defer e.scratch.Put(sc)
+	e.closure(sc, root, q)
+
+	out := &Screening{Subject: id, AsOf: d, Version: s.Version(), Gaps: []Gap{}}
+	for _, p := range sc.order {
+		if !hasSourcing(s, p, q) {
+			out.Gaps = append(out.Gaps, Gap{Product: s.ProductID(p), Reason: gapReason(s, p, d)})
+		}
+	}
+	for _, r := range regimes {
+		res := e.screenClosure(sc, root, q, d, r)
+		if res.Verdict == model.Clear && len(out.Gaps) > 0 && e.Eval(r, d, allListings).Applies() {
+			res.Verdict = model.Unknown
+		}
+		out.Verdict = model.Worst(out.Verdict, res.Verdict)
+		out.Results = append(out.Results, res)
+	}
+	return out, nil
+}
+
+func gapReason(s *projection.Snapshot, p uint32, d model.Date) string {
+	if !s.ProductDefined(p) {
+		return "component is not defined and has no known manufacturer or supplier on " + d.String()
+	}
+	return "no known manufacturer or supplier on " + d.String()
+}
+
+func hasSourcing(s *projection.Snapshot, p uint32, q projection.DateCode) bool {
+	lo, hi := s.Srcg.Out(p)
+	for e := lo; e < hi; e++ {
+		if s.Srcg.Holds(e, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// closure collects the products reachable from root through component edges valid
+// on the day, breadth first, and the categories each inherits from above.
+func (e *Engine) closure(sc *productScratch, root uint32, q projection.DateCode) {
+	s := e.snap
+	sc.gen++
+	if sc.gen == 0 { // wrapped: clear stamps
+		clear(sc.stamp)
+		sc.gen = 1
+	}
+	sc.order = sc.order[:0]
+	sc.stamp[root], sc.depth[root], sc.via[root], sc.anc[root] = sc.gen, 0, ^uint32(0), 0
+	sc.order = append(sc.order, root)
+	for i := 0; i < len(sc.order); i++ {
+		p := sc.order[i]
+		lo, hi := s.Comp.Out(p)
+		for c := lo; c < hi; c++ {
+			if !s.Comp.Holds(c, q) {
+				continue
+			}
+			if ch := s.Comp.Dst(c); sc.stamp[ch] != sc.gen {
+				sc.stamp[ch], sc.depth[ch], sc.via[ch], sc.anc[ch] = sc.gen, sc.depth[p]+1, c, 0
+				sc.order = append(sc.order, ch)
+			}
+		}
+	}
+	// Inherited categories: what each product passes down is its own category and
+	// everything above it; spread to a fixpoint (bills of materials may be cyclic).
+	sc.change = append(sc.change[:0], sc.order...)
+	for len(sc.change) > 0 {
+		p := sc.change[len(sc.change)-1]
+		sc.change = sc.change[:len(sc.change)-1]
+		pass := sc.anc[p] | s.CategoryMask(p)
+		if pass == 0 {
+			continue
+		}
+		lo, hi := s.Comp.Out(p)
+		for c := lo; c < hi; c++ {
+			if ch := s.Comp.Dst(c); s.Comp.Holds(c, q) && sc.anc[ch]|pass != sc.anc[ch] {
+				sc.anc[ch] |= pass
+				sc.change = append(sc.change, ch)
+			}
+		}
+	}
+}
+
+// contextMask is the category mask that decides which listings count for product p
+// of the closure: its own category, or when it has none, those above it.
+func (sc *productScratch) contextMask(s *projection.Snapshot, p uint32) uint64 {
+	if s.HasCategory(p) {
+		return s.CategoryMask(p)
+	}
+	return sc.anc[p]
+}
+
+// nonEssential reports whether every component edge valid on the day that leads
+// into p from a product of the closure is non-essential.
+func (sc *productScratch) nonEssential(s *projection.Snapshot, p uint32, q projection.DateCode) bool {
+	for _, c := range s.Comp.In(p) {
+		if s.Comp.Holds(c, q) && sc.stamp[s.Comp.Src(c)] == sc.gen && s.Comp.Essential(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.DateCode, d model.Date, r *Regime) Result {
+	s := e.snap
+	res := Result{Regime: r, Findings: []Finding{}}
+	if !r.AppliesOn(d) {
+		return res
+	}
+	best := map[uint32]occurrence{}
+	var evs map[uint64]*Eval
+	for _, p := range sc.order {
+		lo, hi := s.Srcg.Out(p)
+		if lo == hi {
+			continue
+		}
+		mask := sc.contextMask(s, p)
+		if evs == nil {
+			evs = map[uint64]*Eval{}
+		}
+		ev, ok := evs[mask]
+		if !ok {
+			ev = e.Eval(r, d, mask)
+			evs[mask] = ev
+		}
+		if !ev.Applies() {
+			continue
+		}
+		downgrade := r.Rule == RuleAffiliate && r.NonEssentialCaution && p != root && sc.nonEssential(s, p, q)
+		for i := lo; i < hi; i++ {
+			if !s.Srcg.Holds(i, q) {
+				continue
+			}
+			x := s.Srcg.Dst(i)
+			v := ev.Level(x)
+			if v == model.Clear {
+				continue
+			}
+			if downgrade && v >= model.Possible {
+				v = model.Caution
+			}
+			hops, _, ok := ev.Explain(x)
+			if !ok {
+				continue
+			}
+			o := occurrence{verdict: v, length: int(sc.depth[p]) + 1 + len(hops), product: p, edge: i, ev: ev}
+			if old, seen := best[x]; !seen || o.verdict > old.verdict || o.verdict == old.verdict && o.length < old.length {
+				best[x] = o
+			}
+		}
+	}
+	for x, o := range best {
+		f, ok := o.ev.finding(x, o.verdict, e.componentPath(sc, o.product, o.edge))
+		if !ok {
+			continue
+		}
+		res.Findings = append(res.Findings, f)
+		res.Verdict = model.Worst(res.Verdict, f.Verdict)
+	}
+	sortFindings(res.Findings)
+	return res
+}
+
+// componentPath returns the hops from the screened product down to product p (the
+// breadth-first tree, so a shortest chain) and the sourcing hop from p.
+func (e *Engine) componentPath(sc *productScratch, p, sourcing uint32) []Hop {
+	s := e.snap
+	var rev []Hop
+	for cur := p; sc.via[cur] != ^uint32(0); {
+		c := sc.via[cur]
+		parent := s.Comp.Src(c)
+		rev = append(rev, edgeHop(s, model.KindComponent, &s.Comp, c, s.ProductID(parent), s.ProductID(cur)))
+		cur = parent
+	}
+	hops := make([]Hop, 0, len(rev)+1)
+	for i := len(rev) - 1; i >= 0; i-- {
+		hops = append(hops, rev[i])
+	}
+	return append(hops, edgeHop(s, model.KindSourcing, &s.Srcg, sourcing, s.ProductID(p), s.EntityID(s.Srcg.Dst(sourcing))))
+}
+
+// sortFindings orders findings worst first, then by path length, then entity id, so
+// answers are deterministic.
+func sortFindings(fs []Finding) {
+	slices.SortFunc(fs, func(a, b Finding) int {
+		if a.Verdict != b.Verdict {
+			return int(b.Verdict) - int(a.Verdict)
+		}
+		if len(a.Path) != len(b.Path) {
+			return len(a.Path) - len(b.Path)
+		}
+		return strings.Compare(a.Entity, b.Entity)
+	})
+}

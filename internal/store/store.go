@@ -1,0 +1,77 @@
+// Package store defines the store of record: the interface both stores (embedded
+// and Neo4j) implement, and the errors they share. The conformance suite that every
+// implementation must pass lives in the storetest subpackage.
+//
+// A store keeps records (see model.Record) by key. Writes happen in ingest runs: a
+// Run collects puts and deletes and makes all of them visible at Commit, or none of
+// them (Rollback, an error, or a killed process). A store also keeps the content
+// hash of its data (model.Hash), maintained on every commit, which is the public
+// dataVersion: two stores holding the same records report the same version.
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/keiretsu/keiretsu/internal/model"
+)
+
+// ErrLocked is returned by Open when another process holds the store.
+var ErrLocked = errors.New("store is in use by another process")
+
+// ErrClosed is returned by operations on a closed store or a finished run.
+var ErrClosed = errors.New("store or run is closed")
+
+// Store is a store of record.
+type Store interface {
+	// Begin starts an ingest run. Only one run at a time may be open per store.
+	Begin(ctx context.Context) (Run, error)
+	// Scan calls fn for every record, in no particular order. The record passed to
+	// fn is reused after fn returns.
+	Scan(ctx context.Context, fn func(*model.Record) error) error
+	// Get returns the records with the given keys, in order; nil where none is stored.
+	Get(ctx context.Context, keys []model.Key) ([]*model.Record, error)
+	// Version returns the content hash of everything stored.
+	Version(ctx context.Context) (model.Hash, error)
+	// Wipe deletes every record.
+	Wipe(ctx context.Context) error
+	// Describe names the store for logs and messages, e.g. "embedded ./keiretsu-data".
+	Describe() string
+	Close() error
+}
+
+// Run is one atomic ingest run.
+type Run interface {
+	// Put upserts a normalized, validated record.
+	Put(ctx context.Context, r *model.Record) error
+	// Delete removes the record with this key, if any.
+	Delete(ctx context.Context, k model.Key) error
+	// Missing returns those of ids that are not defined as nodes of kind (entity,
+	// product or regime), counting records put earlier in this run.
+	Missing(ctx context.Context, kind model.Kind, ids []string) ([]string, error)
+	// Commit makes every write of the run visible at once and returns the store's
+	// new version.
+	Commit(ctx context.Context) (model.Hash, error)
+	// Rollback abandons the run; it is a no-op after Commit.
+	Rollback(ctx context.Context) error
+}
+
+// Change is one committed write, as reported to a change follower.
+type Change struct {
+	Delete bool
+	Key    model.Key
+	Record *model.Record // nil for a delete
+}
+
+// Follower is implemented by stores that other processes can write to while this
+// process serves (Neo4j). Changes returns what was committed after the position
+// `since` (as returned by an earlier call, or by Position), and the new position.
+// When the store cannot say (the log was truncated), it returns ErrResync and the
+// caller rebuilds from Scan.
+type Follower interface {
+	Position(ctx context.Context) (uint64, error)
+	Changes(ctx context.Context, since uint64) ([]Change, uint64, error)
+}
+
+// ErrResync is returned by Follower.Changes when the caller must reload everything.
+var ErrResync = errors.New("change log truncated: reload")
