@@ -1,0 +1,169 @@
+// Package load runs ingest: it reads operations from feed sources, checks the
+// references between records, and writes them to a store in one atomic run.
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/store"
+)
+
+// Options control a run.
+type Options struct {
+	// Strict fails the run when records reference ids that are never defined.
+	Strict bool
+	// SkipInvalid writes the valid records and reports the invalid ones instead of
+	// failing the whole run at the first.
+	SkipInvalid bool
+	// Extra records written first (e.g. regime definitions given with --regimes).
+	Extra []*model.Record
+	// Progress, when set, is called every few thousand records with the count read.
+	Progress func(read int)
+}
+
+// Summary reports what a run did.
+type Summary struct {
+	Read, Written, Deleted, Rejected int
+	// Dangling counts references to ids that are defined neither in the store nor
+	// in the run; DanglingIDs lists some of them.
+	Dangling    int
+	DanglingIDs []string
+	// Rejections lists the invalid lines (with SkipInvalid).
+	Rejections []*ingest.LineError
+	Seconds    float64
+	Version    model.Hash
+}
+
+// String is the one-line summary printed after an ingest.
+func (s Summary) String() string {
+	return fmt.Sprintf("read %d records, wrote %d, rejected %d, dangling references %d, %.2f s",
+		s.Read, s.Written, s.Rejected, s.Dangling, s.Seconds)
+}
+
+// ErrDangling is returned (wrapped) by a strict run with dangling references.
+var ErrDangling = errors.New("dangling references")
+
+// maxListed bounds the ids and rejections kept for the summary.
+const maxListed = 100
+
+// refBatch is how many ids are checked per store call.
+const refBatch = 10_000
+
+// Run reads every source and writes the operations to st in one run: all of them
+// or, on an error, none.
+func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Options) (Summary, error) {
+	start := time.Now()
+	var sum Summary
+	run, err := st.Begin(ctx)
+	if err != nil {
+		return sum, err
+	}
+	done := false
+	defer func() {
+		if !done {
+			_ = run.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	refs := map[model.Kind]map[string]int{model.KindEntity: {}, model.KindProduct: {}}
+	note := func(r *model.Record) {
+		if r.Kind.IsNode() {
+			return
+		}
+		_, _, sk, dk := r.Kind.Ends()
+		if m := refs[sk]; m != nil {
+			m[r.Src]++
+		}
+		if m := refs[dk]; m != nil {
+			m[r.Dst]++
+		}
+	}
+	for _, r := range opt.Extra {
+		if err := run.Put(ctx, r); err != nil {
+			return sum, err
+		}
+		sum.Written++
+	}
+	var op ingest.Op
+	for _, src := range sources {
+		for {
+			err := src.Next(&op)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			var le *ingest.LineError
+			if errors.As(err, &le) {
+				sum.Read++
+				if !opt.SkipInvalid {
+					return sum, le
+				}
+				sum.Rejected++
+				if len(sum.Rejections) < maxListed {
+					sum.Rejections = append(sum.Rejections, le)
+				}
+				continue
+			}
+			if err != nil {
+				return sum, err
+			}
+			sum.Read++
+			if opt.Progress != nil && sum.Read%4096 == 0 {
+				opt.Progress(sum.Read)
+			}
+			if op.Delete {
+				err = run.Delete(ctx, op.Record.Key())
+				sum.Deleted++
+			} else {
+				note(&op.Record)
+				err = run.Put(ctx, &op.Record)
+			}
+			if err != nil {
+				return sum, fmt.Errorf("%s:%d: %w", src.Name(), op.Line, err)
+			}
+			sum.Written++
+		}
+	}
+	for _, kind := range []model.Kind{model.KindEntity, model.KindProduct} {
+		if err := checkRefs(ctx, run, kind, refs[kind], &sum); err != nil {
+			return sum, err
+		}
+	}
+	if opt.Strict && sum.Dangling > 0 {
+		return sum, fmt.Errorf("%w: %d references to ids never defined, e.g. %v", ErrDangling, sum.Dangling, sum.DanglingIDs[:min(5, len(sum.DanglingIDs))])
+	}
+	v, err := run.Commit(ctx)
+	if err != nil {
+		return sum, err
+	}
+	done = true
+	sum.Version = v
+	sum.Seconds = time.Since(start).Seconds()
+	return sum, nil
+}
+
+func checkRefs(ctx context.Context, run store.Run, kind model.Kind, counts map[string]int, sum *Summary) error {
+	ids := make([]string, 0, len(counts))
+	for id := range counts {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for i := 0; i < len(ids); i += refBatch {
+		missing, err := run.Missing(ctx, kind, ids[i:min(i+refBatch, len(ids))])
+		if err != nil {
+			return err
+		}
+		for _, id := range missing {
+			sum.Dangling += counts[id]
+			if len(sum.DanglingIDs) < maxListed {
+				sum.DanglingIDs = append(sum.DanglingIDs, kind.String()+" "+id)
+			}
+		}
+	}
+	return nil
+}
