@@ -191,10 +191,10 @@ func (s *Snapshot) RegimeRecords() []*model.Record { return s.regimeRecs }
 
 // Stats counts what the snapshot holds.
 type Stats struct {
-	Entities, Products                                      int
+	Entities, Products                                       int
 	Ownership, Control, SameAs, Component, Sourcing, Listing int
-	Dates                                                   int
-	Bytes                                                   int // estimated memory of the graph structure
+	Dates                                                    int
+	Bytes                                                    int // estimated memory of the graph structure
 }
 
 // Edges is the total number of edges, listings included.
