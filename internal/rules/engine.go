@@ -41,6 +41,7 @@ const allListings = ^uint64(0)
 
 type evalKey struct {
 	regime  *Regime
+	applies bool
 	q       projection.DateCode
 	inForce bool
 	thr     Threshold
@@ -84,7 +85,9 @@ type Eval struct {
 // Eval returns the (cached) evaluation of regime r on day d counting the listings
 // that match the category mask (allListings for entity screening).
 func (e *Engine) Eval(r *Regime, d model.Date, mask uint64) *Eval {
-	k := evalKey{regime: r, q: e.snap.Query(d), inForce: r.RuleInForce(d), thr: r.ThresholdOn(d), mask: mask}
+	// Days with the same coded date see the same facts, but the regime's own dates
+	// (when it applies, its rule windows, its thresholds) are part of the key too.
+	k := evalKey{regime: r, applies: r.AppliesOn(d), q: e.snap.Query(d), inForce: r.RuleInForce(d), thr: r.ThresholdOn(d), mask: mask}
 	if !k.inForce {
 		k.thr = Threshold{}
 	}

@@ -10,6 +10,7 @@ type Hop struct {
 	Kind     model.Kind // ownership, control, component, sourcing, listing or same_as
 	From, To string     // node ids; for a listing, To is the regime id
 	Key      model.Key  // the edge's key, to look up its provenance
+	Valid    model.Period
 	Share    model.Share
 }
 
@@ -39,12 +40,14 @@ func (ev *Eval) seedListing(m uint32) (uint32, bool) {
 func (ev *Eval) listingHop(m, li uint32) Hop {
 	s := ev.eng.snap
 	id := s.EntityID(m)
-	return Hop{Kind: model.KindListing, From: id, To: ev.regime.ID,
-		Key: model.Key{Kind: model.KindListing, Src: id, Dst: ev.regime.ID, From: s.ListingPeriod(li).From}}
+	p := s.ListingPeriod(li)
+	return Hop{Kind: model.KindListing, From: id, To: ev.regime.ID, Valid: p,
+		Key: model.Key{Kind: model.KindListing, Src: id, Dst: ev.regime.ID, From: p.From}}
 }
 
 func edgeHop(s *projection.Snapshot, kind model.Kind, e *projection.Edges, i uint32, src, dst string) Hop {
-	h := Hop{Kind: kind, From: src, To: dst, Key: model.Key{Kind: kind, Src: src, Dst: dst, From: s.EdgePeriod(e, i).From}}
+	p := s.EdgePeriod(e, i)
+	h := Hop{Kind: kind, From: src, To: dst, Valid: p, Key: model.Key{Kind: kind, Src: src, Dst: dst, From: p.From}}
 	if kind == model.KindOwnership {
 		h.Share = e.Share(i)
 	}
@@ -169,16 +172,20 @@ func (ev *Eval) ownershipSteps(cur state, grp *group, visit func(from, to state,
 		}
 		return
 	}
-	for _, e := range s.Own.In(u) {
-		if !s.Own.Holds(e, ev.q) {
-			continue
-		}
-		share := s.Own.Lo(e)
-		if lu == model.Possible {
-			share = s.Own.Hi(e)
-		}
-		if p := s.Own.Src(e); share > 0 && ok(p, lu) {
-			visit(cur, state{p, 0}, edgeHop(s, model.KindOwnership, &s.Own, e, s.EntityID(p), uid))
+	// Ownership hops justify u only when its caught owners' shares cross the
+	// threshold; otherwise u was caught by control alone.
+	if ev.ownershipCrossed(u, lu, grp) {
+		for _, e := range s.Own.In(u) {
+			if !s.Own.Holds(e, ev.q) {
+				continue
+			}
+			share := s.Own.Lo(e)
+			if lu == model.Possible {
+				share = s.Own.Hi(e)
+			}
+			if p := s.Own.Src(e); share > 0 && ok(p, lu) {
+				visit(cur, state{p, 0}, edgeHop(s, model.KindOwnership, &s.Own, e, s.EntityID(p), uid))
+			}
 		}
 	}
 	if ev.regime.Control == ControlCatch {
@@ -254,20 +261,13 @@ func (ev *Eval) assemble(end state, parent map[state]step, listed, li uint32) ex
 	return explanation{hops: hops, listed: listed, ok: true}
 }
 
-// AggregatePercent returns the summed share that raised raw entity x to its level
-// through ownership: the lower bounds (EXPOSED) or upper bounds (POSSIBLE) of the
-// direct edges from owners caught at that level.
-func (ev *Eval) AggregatePercent(x uint32) (float64, bool) {
-	v := ev.Level(x)
-	if v != model.Exposed && v != model.Possible || ev.regime.Rule == RuleAffiliate {
-		return 0, false
-	}
+// ownedShare sums the shares held in raw entity x's class by owners caught at
+// level v (within the designated person's group for the per-person rule): lower
+// bounds for EXPOSED, upper bounds for POSSIBLE.
+func (ev *Eval) ownedShare(x uint32, v model.Verdict, grp *group) uint64 {
 	s := ev.eng.snap
-	var grp *group
-	if ev.regime.Rule == RulePerPerson {
-		grp = ev.groupOf(ev.root[ev.cls.of(x)])
-	}
 	var sum uint64
+	rx := ev.cls.of(x)
 	ev.cls.each(x, func(m uint32) {
 		for _, e := range s.Own.In(m) {
 			if !s.Own.Holds(e, ev.q) {
@@ -278,7 +278,7 @@ func (ev *Eval) AggregatePercent(x uint32) (float64, bool) {
 			if grp != nil {
 				in = grp.has(p, v)
 			}
-			if !in || p == ev.cls.of(x) {
+			if !in || p == rx {
 				continue
 			}
 			if v == model.Exposed {
@@ -288,5 +288,29 @@ func (ev *Eval) AggregatePercent(x uint32) (float64, bool) {
 			}
 		}
 	})
-	return model.Percent(sum), true
+	return sum
+}
+
+// ownershipCrossed reports whether raw entity u (at level v) is caught by the
+// shares its caught owners hold.
+func (ev *Eval) ownershipCrossed(u uint32, v model.Verdict, grp *group) bool {
+	if v != model.Exposed && v != model.Possible {
+		return false
+	}
+	return ev.thr.Crossed(ev.ownedShare(u, v, grp))
+}
+
+// AggregatePercent returns the summed share that raised raw entity x to its level
+// through ownership: the lower bounds (EXPOSED) or upper bounds (POSSIBLE) of the
+// direct edges from owners caught at that level.
+func (ev *Eval) AggregatePercent(x uint32) (float64, bool) {
+	v := ev.Level(x)
+	if v != model.Exposed && v != model.Possible || ev.regime.Rule == RuleAffiliate {
+		return 0, false
+	}
+	var grp *group
+	if ev.regime.Rule == RulePerPerson {
+		grp = ev.groupOf(ev.root[ev.cls.of(x)])
+	}
+	return model.Percent(ev.ownedShare(x, v, grp)), true
 }

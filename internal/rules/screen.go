@@ -219,6 +219,7 @@ func (e *Engine) closure(sc *productScratch, root uint32, q projection.DateCode)
 	}
 	// Inherited categories: what each product passes down is its own category and
 	// everything above it; spread to a fixpoint (bills of materials may be cyclic).
+	// The screened product has nothing above it, even on a cycle back to it.
 	sc.change = append(sc.change[:0], sc.order...)
 	for len(sc.change) > 0 {
 		p := sc.change[len(sc.change)-1]
@@ -229,7 +230,7 @@ func (e *Engine) closure(sc *productScratch, root uint32, q projection.DateCode)
 		}
 		lo, hi := s.Comp.Out(p)
 		for c := lo; c < hi; c++ {
-			if ch := s.Comp.Dst(c); s.Comp.Holds(c, q) && sc.anc[ch]|pass != sc.anc[ch] {
+			if ch := s.Comp.Dst(c); ch != root && s.Comp.Holds(c, q) && sc.anc[ch]|pass != sc.anc[ch] {
 				sc.anc[ch] |= pass
 				sc.change = append(sc.change, ch)
 			}

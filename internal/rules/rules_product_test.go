@@ -1,0 +1,211 @@
+package rules
+
+// Table tests of product screening (CONTRACT.md section 4): listing categories,
+// gaps, non-essential components under US-NDAA-889, component date windows, cycles
+// in bills of materials, and one finding per restricted entity met.
+
+import (
+	"testing"
+)
+
+func TestScreenProductCategories(t *testing.T) {
+	// h is listed under 889 for telecom only; s is its 100% subsidiary; c is clean.
+	base := []string{co("h", "s", "c"), list(ndaa, "h", "categories", []string{"telecom"}), own("h", "s", 100)}
+	runProductCases(t, []productCase{
+		{name: "own category matches", regime: ndaa, subject: "p", want: EXPOSED,
+			recs:     cat(base, []string{prod("p", "telecom"), src("p", "h")}),
+			findings: found{"h": EXPOSED},
+			paths:    map[string][]string{"h": {"sourcing p->h", "listing h->US-NDAA-889"}},
+			bases:    map[string]string{"h": "LISTED"}},
+		{name: "own category does not match", regime: ndaa, subject: "p", want: CLEAR,
+			recs: cat(base, []string{prod("p", "video_surveillance"), src("p", "h")})},
+		{name: "free-text category does not match", regime: ndaa, subject: "p", want: CLEAR,
+			recs: cat(base, []string{prod("p", "appliance"), src("p", "h")})},
+		{name: "listing with two categories counts for either", regime: ndaa, subject: "p", want: EXPOSED,
+			recs: []string{co("h"), list(ndaa, "h", "categories", []string{"telecom", "video_surveillance"}),
+				prod("p", "video_surveillance"), src("p", "h")},
+			findings: found{"h": EXPOSED}},
+		{name: "subsidiary of a categorized listing, matching category", regime: ndaa, subject: "p", want: EXPOSED,
+			recs:     cat(base, []string{prod("p", "telecom"), src("p", "s")}),
+			findings: found{"s": EXPOSED},
+			paths:    map[string][]string{"s": {"sourcing p->s", "ownership h->s", "listing h->US-NDAA-889"}},
+			bases:    map[string]string{"s": "AFFILIATE"}},
+		{name: "subsidiary of a categorized listing, other category", regime: ndaa, subject: "p", want: CLEAR,
+			recs: cat(base, []string{prod("p", "appliance"), src("p", "s")})},
+		{name: "uncategorized child inherits from its parent", regime: ndaa, subject: "router", want: EXPOSED,
+			recs: cat(base, []string{prod("router", "telecom"), prod("chip", ""), comp("router", "chip"),
+				src("router", "c"), src("chip", "h")}),
+			findings: found{"h": EXPOSED},
+			paths:    map[string][]string{"h": {"component router->chip", "sourcing chip->h", "listing h->US-NDAA-889"}}},
+		{name: "uncategorized grandchild inherits through an uncategorized parent", regime: ndaa, subject: "router", want: EXPOSED,
+			recs: cat(base, []string{prod("router", "telecom"), prod("board", ""), prod("chip", ""),
+				comp("router", "board"), comp("board", "chip"), src("router", "c"), src("board", "c"), src("chip", "h")}),
+			findings: found{"h": EXPOSED}},
+		{name: "uncategorized grandchild inherits from any ancestor, past a non-matching one", regime: ndaa, subject: "router", want: EXPOSED,
+			recs: cat(base, []string{prod("router", "telecom"), prod("board", "appliance"), prod("chip", ""),
+				comp("router", "board"), comp("board", "chip"), src("router", "c"), src("board", "c"), src("chip", "h")}),
+			findings: found{"h": EXPOSED}},
+		{name: "categorized child keeps its own non-matching category", regime: ndaa, subject: "router", want: CLEAR,
+			recs: cat(base, []string{prod("router", "telecom"), prod("sensor", "appliance"), comp("router", "sensor"),
+				src("router", "c"), src("sensor", "h")})},
+		{name: "uncategorized product screened alone has nothing to inherit", regime: ndaa, subject: "chip", want: CLEAR,
+			recs: cat(base, []string{prod("router", "telecom"), prod("chip", ""), comp("router", "chip"), src("chip", "h")})},
+		{name: "uncategorized chip under a non-matching product", regime: ndaa, subject: "fridge", want: CLEAR,
+			recs: cat(base, []string{prod("fridge", "appliance"), prod("router", "telecom"), prod("chip", ""),
+				comp("fridge", "chip"), comp("router", "chip"), src("fridge", "c"), src("router", "c"), src("chip", "h")})},
+		{name: "a category above the screened product is not inherited", regime: ndaa, subject: "board", want: CLEAR,
+			recs: cat(base, []string{prod("router", "telecom"), prod("board", ""), prod("chip", ""),
+				comp("router", "board"), comp("board", "chip"), src("board", "c"), src("chip", "h")})},
+		{name: "uncategorized chip reached through telecom and appliance parents", regime: ndaa, subject: "top", want: EXPOSED,
+			recs: cat(base, []string{prod("top", ""), prod("fridge", "appliance"), prod("router", "telecom"), prod("chip", ""),
+				comp("top", "fridge"), comp("top", "router"), comp("fridge", "chip"), comp("router", "chip"),
+				src("top", "c"), src("fridge", "c"), src("router", "c"), src("chip", "h")}),
+			findings: found{"h": EXPOSED}},
+		{name: "categorized OFAC listing: owned supplier of a matching product", regime: sdn, subject: "p", want: EXPOSED,
+			recs: []string{co("x", "a"), list(sdn, "x", "categories", []string{"telecom"}), own("x", "a", 60),
+				prod("p", "telecom"), src("p", "a")},
+			findings: found{"a": EXPOSED}},
+		{name: "categorized OFAC listing: owned supplier of another product", regime: sdn, subject: "p", want: CLEAR,
+			recs: []string{co("x", "a"), list(sdn, "x", "categories", []string{"telecom"}), own("x", "a", 60),
+				prod("p", "appliance"), src("p", "a")}},
+		{name: "listing without categories counts for every product", regime: sdn, subject: "p", want: EXPOSED,
+			recs:     []string{co("x"), list(sdn, "x"), prod("p", "appliance"), src("p", "x")},
+			findings: found{"x": EXPOSED}},
+	})
+	// screenEntity counts every valid listing, categorized or not.
+	runEntityCases(t, []entityCase{
+		{name: "entity screening counts a categorized listing", regime: ndaa, subject: "h", want: EXPOSED, recs: base, basis: "LISTED"},
+		{name: "entity screening: subsidiary of a categorized listing", regime: ndaa, subject: "s", want: EXPOSED, recs: base},
+	})
+}
+
+func TestScreenProductGaps(t *testing.T) {
+	listed := []string{co("x", "c"), list(sdn, "x")}
+	runProductCases(t, []productCase{
+		{name: "product with no sourcing is a gap: UNKNOWN", regime: sdn, subject: "p", want: UNKNOWN,
+			recs: cat(listed, []string{prod("p", "")}), gaps: []string{"p"}},
+		{name: "clean product with an unsourced component: UNKNOWN", regime: sdn, subject: "p", want: UNKNOWN,
+			recs: cat(listed, []string{prod("p", ""), prod("q", ""), comp("p", "q"), src("p", "c")}), gaps: []string{"q"}},
+		{name: "gap and an EXPOSED component: EXPOSED", regime: sdn, subject: "p", want: EXPOSED,
+			recs: cat(listed, []string{prod("p", ""), prod("q", ""), prod("r", ""), comp("p", "q"), comp("p", "r"),
+				src("p", "c"), src("r", "x")}),
+			findings: found{"x": EXPOSED}, gaps: []string{"q"}},
+		{name: "gap and a CAUTION supplier: CAUTION", regime: sdn, subject: "p", want: CAUTION,
+			recs:     cat(listed, []string{co("k"), ctl("x", "k"), prod("p", ""), prod("q", ""), comp("p", "q"), src("p", "k")}),
+			findings: found{"k": CAUTION}, gaps: []string{"q"}},
+		{name: "sourcing edge ended: gap", regime: sdn, subject: "p", want: UNKNOWN,
+			recs: cat(listed, []string{prod("p", ""), src("p", "c", "to", "2024-01-01")}), gaps: []string{"p"}},
+		{name: "sourcing edge valid from its from day", regime: sdn, subject: "p", date: "2024-01-01", want: CLEAR,
+			recs: cat(listed, []string{prod("p", ""), src("p", "c", "from", "2024-01-01")})},
+		{name: "component never defined is a gap", regime: sdn, subject: "p", want: UNKNOWN,
+			recs: cat(listed, []string{prod("p", ""), comp("p", "ghost"), src("p", "c")}), gaps: []string{"ghost"}},
+		{name: "889 before 2019-08-13: CLEAR, no findings, gaps still listed", regime: ndaa, subject: "p", date: "2019-08-12", want: CLEAR,
+			recs: []string{co("h"), list(ndaa, "h"), prod("p", ""), prod("q", ""), comp("p", "q"), src("p", "h")},
+			gaps: []string{"q"}},
+		{name: "889 from 2019-08-13: EXPOSED with the gap listed", regime: ndaa, subject: "p", date: "2019-08-13", want: EXPOSED,
+			recs:     []string{co("h"), list(ndaa, "h"), prod("p", ""), prod("q", ""), comp("p", "q"), src("p", "h")},
+			findings: found{"h": EXPOSED}, gaps: []string{"q"}},
+		{name: "889 from 2019-08-13: gap alone is UNKNOWN", regime: ndaa, subject: "p", date: "2019-08-13", want: UNKNOWN,
+			recs: []string{co("h"), list(ndaa, "h"), prod("p", "")}, gaps: []string{"p"}},
+		{name: "FCC listing not yet valid: CLEAR, gap listed", regime: fcc, subject: "p", date: "2021-03-11", want: CLEAR,
+			recs: []string{co("h"), list(fcc, "h", "from", "2021-03-12"), prod("p", "")}, gaps: []string{"p"}},
+		{name: "FCC listing valid: gap is UNKNOWN", regime: fcc, subject: "p", date: "2021-03-12", want: UNKNOWN,
+			recs: []string{co("h"), list(fcc, "h", "from", "2021-03-12"), prod("p", "")}, gaps: []string{"p"}},
+	})
+}
+
+func TestScreenProductNonEssential(t *testing.T) {
+	// h is listed under 889, FCC and OFAC; c is clean.
+	base := []string{co("h", "c"), list(ndaa, "h"), list(fcc, "h"), list(sdn, "h"), prod("router", ""), prod("modem", ""),
+		src("router", "c")}
+	nonEss := cat(base, []string{comp("router", "modem", "essential", false), src("modem", "h")})
+	runProductCases(t, []productCase{
+		{name: "non-essential component: EXPOSED becomes CAUTION", regime: ndaa, subject: "router", want: CAUTION,
+			recs: nonEss, findings: found{"h": CAUTION}},
+		{name: "non-essential component under OFAC: EXPOSED", regime: sdn, subject: "router", want: EXPOSED,
+			recs: nonEss, findings: found{"h": EXPOSED}},
+		{name: "non-essential component under FCC: EXPOSED", regime: fcc, subject: "router", want: EXPOSED,
+			recs: nonEss, findings: found{"h": EXPOSED}},
+		{name: "essential component (default): EXPOSED", regime: ndaa, subject: "router", want: EXPOSED,
+			recs: cat(base, []string{comp("router", "modem"), src("modem", "h")}), findings: found{"h": EXPOSED}},
+		{name: "one essential edge into it among non-essential ones: EXPOSED", regime: ndaa, subject: "router", want: EXPOSED,
+			recs: cat(base, []string{prod("board", ""), comp("router", "modem", "essential", false), comp("router", "board"),
+				comp("board", "modem"), src("board", "c"), src("modem", "h")}),
+			findings: found{"h": EXPOSED}},
+		{name: "the screened product itself is never downgraded", regime: ndaa, subject: "modem", want: EXPOSED,
+			recs: nonEss, findings: found{"h": EXPOSED}},
+		{name: "essential grandchild under a non-essential child keeps EXPOSED", regime: ndaa, subject: "router", want: EXPOSED,
+			recs: cat(base, []string{prod("chip", ""), comp("router", "modem", "essential", false), comp("modem", "chip"),
+				src("modem", "c"), src("chip", "h")}),
+			findings: found{"h": EXPOSED}},
+		{name: "essential edge from a product outside the closure does not count", regime: ndaa, subject: "router", want: CAUTION,
+			recs:     cat(nonEss, []string{prod("other", ""), comp("other", "modem"), src("other", "c")}),
+			findings: found{"h": CAUTION}},
+		{name: "essential edge not valid on the day does not count", regime: ndaa, subject: "router", date: "2022-01-01", want: CAUTION,
+			recs: cat(base, []string{comp("router", "modem", "from", "2020-01-01", "to", "2021-01-01"),
+				comp("router", "modem", "essential", false, "from", "2021-01-01"), src("modem", "h")}),
+			findings: found{"h": CAUTION}},
+		{name: "essential edge valid on the day counts", regime: ndaa, subject: "router", date: "2020-06-01", want: EXPOSED,
+			recs: cat(base, []string{comp("router", "modem", "from", "2020-01-01", "to", "2021-01-01"),
+				comp("router", "modem", "essential", false, "from", "2021-01-01"), src("modem", "h")}),
+			findings: found{"h": EXPOSED}},
+		{name: "screened product in a cycle of non-essential edges is not downgraded", regime: ndaa, subject: "modem", want: EXPOSED,
+			recs: cat(nonEss, []string{comp("modem", "router", "essential", false)}), findings: found{"h": EXPOSED}},
+		{name: "POSSIBLE through a non-essential component becomes CAUTION", regime: ndaa, subject: "router", want: CAUTION,
+			recs:     cat(base, []string{co("r"), ownU("h", "r"), comp("router", "modem", "essential", false), src("modem", "r")}),
+			findings: found{"r": CAUTION}},
+		{name: "same entity met directly and through a non-essential part: EXPOSED once", regime: ndaa, subject: "router", want: EXPOSED,
+			recs: cat(nonEss, []string{src("router", "h")}), findings: found{"h": EXPOSED},
+			paths: map[string][]string{"h": {"sourcing router->h", "listing h->US-NDAA-889"}}},
+	})
+}
+
+func TestScreenProductStructure(t *testing.T) {
+	// x is listed under OFAC; a is 60% owned by x; k is controlled by x; r is
+	// owned by x in an unknown share; c is clean.
+	base := []string{co("x", "a", "k", "r", "c"), list(sdn, "x"), own("x", "a", 60), ctl("x", "k"), ownU("x", "r")}
+	dated := cat(base, []string{prod("router", ""), prod("modem", ""), src("router", "c"),
+		comp("router", "modem", "from", "2022-01-01", "to", "2023-01-01"), src("modem", "x")})
+	runProductCases(t, []productCase{
+		{name: "component edge before its from: not in the closure", regime: sdn, subject: "router", date: "2021-12-31", want: CLEAR,
+			recs: dated},
+		{name: "component edge on its from day", regime: sdn, subject: "router", date: "2022-01-01", want: EXPOSED,
+			recs: dated, findings: found{"x": EXPOSED}},
+		{name: "component edge on its to day: not in the closure", regime: sdn, subject: "router", date: "2023-01-01", want: CLEAR,
+			recs: dated},
+		{name: "BOM cycle terminates and finds the supplier", regime: sdn, subject: "p", want: EXPOSED,
+			recs:     cat(base, []string{prod("p", ""), prod("q", ""), comp("p", "q"), comp("q", "p"), src("p", "c"), src("q", "x")}),
+			findings: found{"x": EXPOSED},
+			paths:    map[string][]string{"x": {"component p->q", "sourcing q->x", "listing x->US-OFAC-SDN"}}},
+		{name: "clean BOM cycle terminates CLEAR", regime: sdn, subject: "p", want: CLEAR,
+			recs: cat(base, []string{prod("p", ""), prod("q", ""), prod("w", ""), comp("p", "q"), comp("q", "w"), comp("w", "p"),
+				src("p", "c"), src("q", "c"), src("w", "c")})},
+		{name: "self-loop component terminates", regime: sdn, subject: "p", want: CLEAR,
+			recs: cat(base, []string{prod("p", ""), comp("p", "p"), src("p", "c")})},
+		{name: "one finding per entity met through several products", regime: sdn, subject: "p", want: EXPOSED,
+			recs: cat(base, []string{prod("p", ""), prod("m1", ""), prod("m2", ""), comp("p", "m1"), comp("p", "m2"),
+				src("p", "c"), src("m1", "x"), src("m2", "x")}),
+			findings: found{"x": EXPOSED}},
+		{name: "entity met at several depths: the shortest path", regime: sdn, subject: "p", want: EXPOSED,
+			recs: cat(base, []string{prod("p", ""), prod("m", ""), prod("n", ""), comp("p", "m"), comp("m", "n"),
+				src("p", "c"), src("m", "c"), src("n", "a"), src("p", "a")}),
+			findings: found{"a": EXPOSED},
+			paths:    map[string][]string{"a": {"sourcing p->a", "ownership x->a", "listing x->US-OFAC-SDN"}}},
+		{name: "owned supplier of a component: full path", regime: sdn, subject: "p", want: EXPOSED,
+			recs:     cat(base, []string{prod("p", ""), prod("m", ""), comp("p", "m"), src("p", "c"), src("m", "a")}),
+			findings: found{"a": EXPOSED},
+			paths:    map[string][]string{"a": {"component p->m", "sourcing m->a", "ownership x->a", "listing x->US-OFAC-SDN"}},
+			bases:    map[string]string{"a": "OWNERSHIP"}},
+		{name: "verdict is the worst over entities", regime: sdn, subject: "p", want: EXPOSED,
+			recs: cat(base, []string{prod("p", ""), prod("m", ""), prod("n", ""), comp("p", "m"), comp("p", "n"),
+				src("p", "k"), src("m", "r"), src("n", "x")}),
+			findings: found{"k": CAUTION, "r": POSSIBLE, "x": EXPOSED},
+			bases:    map[string]string{"k": "CONTROL", "r": "OWNERSHIP", "x": "LISTED"}},
+		{name: "worst is POSSIBLE over a CAUTION supplier", regime: sdn, subject: "p", want: POSSIBLE,
+			recs:     cat(base, []string{prod("p", ""), prod("m", ""), comp("p", "m"), src("p", "k"), src("m", "r")}),
+			findings: found{"k": CAUTION, "r": POSSIBLE}},
+		{name: "supplier as well as manufacturer counts", regime: sdn, subject: "p", want: EXPOSED,
+			recs:     cat(base, []string{prod("p", ""), src("p", "c"), rec("sourcing", "product", "p", "entity", "x", "role", "supplier")}),
+			findings: found{"x": EXPOSED}},
+	})
+}
