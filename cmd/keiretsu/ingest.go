@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/ingest/formats"
+	"github.com/keiretsu/keiretsu/internal/load"
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/rules"
+	"github.com/keiretsu/keiretsu/internal/store"
+)
+
+func runIngest(ctx context.Context, args []string) error {
+	c := newFlags("ingest", "ingest [STORE] [--format F] [--strict] [--skip-invalid] [--regimes FILE] FILE...",
+		"Loads files into the store in one atomic run: all of their valid records or none.\n"+
+			"FILE '-' is standard input. Formats: "+strings.Join(formats.Names(), ", ")+
+			"\n(default: detected from the file, else native).")
+	format := c.fs.String("format", "", "input format (default: detect, else native)")
+	strict := c.fs.Bool("strict", false, "fail when records reference ids that are never defined")
+	skip := c.fs.Bool("skip-invalid", false, "write the valid records and report every rejected line")
+	regimesFile := c.fs.String("regimes", "", "a regimes file (built-in format) whose regimes listings may name; stored with the data")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	c.takeStore(true)
+	if len(c.positionals) == 0 {
+		return errors.New("no input files (see keiretsu ingest --help)")
+	}
+	if *strict && *skip {
+		return errors.New("--strict and --skip-invalid cannot be combined")
+	}
+	log, err := c.logger()
+	if err != nil {
+		return err
+	}
+	var extra []*rules.Regime
+	if *regimesFile != "" {
+		if extra, err = rules.LoadFile(*regimesFile); err != nil {
+			return err
+		}
+	}
+	set, err := rules.NewSet(rules.Builtin(), extra)
+	if err != nil {
+		return err
+	}
+	st, err := c.openStore(ctx, log, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	env := formats.Env{RegimeKnown: regimeKnown(ctx, st, set)}
+	var sources []ingest.Source
+	for _, path := range c.positionals {
+		src, closeFn, err := openSource(path, *format, env)
+		if err != nil {
+			return err
+		}
+		defer closeFn()
+		sources = append(sources, src)
+	}
+	opt := load.Options{Strict: *strict, SkipInvalid: *skip, Extra: set.Records("--regimes " + *regimesFile)}
+	opt.Progress = progress(log)
+	sum, err := load.Run(ctx, st, sources, opt)
+	for _, rej := range sum.Rejections {
+		fmt.Fprintf(os.Stderr, "rejected %s\n", rej)
+	}
+	if sum.Rejected > len(sum.Rejections) {
+		fmt.Fprintf(os.Stderr, "rejected %d more lines\n", sum.Rejected-len(sum.Rejections))
+	}
+	if err != nil {
+		return err
+	}
+	if sum.Dangling > 0 {
+		log.Warn().Int("dangling", sum.Dangling).Strs("ids", sum.DanglingIDs[:min(len(sum.DanglingIDs), 10)]).
+			Msg("records reference ids that are not defined (yet); --strict makes this an error")
+	}
+	fmt.Printf("ingest: %s (store %s, dataVersion %s)\n", sum, st.Describe(), sum.Version)
+	return nil
+}
+
+// regimeKnown accepts the loaded regimes and those stored by earlier runs.
+func regimeKnown(ctx context.Context, st store.Store, set *rules.Set) func(string) bool {
+	stored := map[string]bool{}
+	return func(id string) bool {
+		if set.Has(id) {
+			return true
+		}
+		known, seen := stored[id]
+		if !seen {
+			recs, err := st.Get(ctx, []model.Key{{Kind: model.KindRegime, Src: id, From: model.MinDate}})
+			known = err == nil && recs[0] != nil
+			stored[id] = known
+		}
+		return known
+	}
+}
+
+// openSource opens one input file in its format.
+func openSource(path, format string, env formats.Env) (ingest.Source, func(), error) {
+	var r io.Reader
+	closeFn := func() {}
+	if path == "-" {
+		r = os.Stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, closeFn = f, func() { f.Close() }
+	}
+	br := bufio.NewReaderSize(r, 1<<16)
+	var fm formats.Format
+	var err error
+	if format != "" {
+		fm, err = formats.Get(format)
+	} else {
+		head, _ := br.Peek(4096)
+		fm = formats.Detect(path, head)
+	}
+	if err != nil {
+		closeFn()
+		return nil, nil, err
+	}
+	src, err := fm.Open(path, br, env)
+	if err != nil {
+		closeFn()
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return src, closeFn, nil
+}
+
+// progress logs the count read every few seconds' worth of records.
+func progress(log zerolog.Logger) func(int) {
+	next := 100_000
+	return func(n int) {
+		if n >= next {
+			log.Info().Int("read", n).Msg("ingesting")
+			next += 100_000
+		}
+	}
+}

@@ -1,0 +1,92 @@
+// Command keiretsu is Keiretsu's one binary: ingest feeds into a store of record,
+// serve the GraphQL API, screen products and entities, and manage the store. See
+// `keiretsu help` and CONTRACT.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"ingest", "load files into the store (one atomic run)", runIngest},
+		{"serve", "serve the GraphQL API (POST /graphql, GraphiQL at /, GET /healthz)", runServe},
+		{"screen", "screen a product or an entity (exit status = verdict)", runScreen},
+		{"demo", "load the demo dataset into ./keiretsu-demo and serve it", runDemo},
+		{"stats", "count what the store holds", runStats},
+		{"wipe", "delete every record in the store (needs --yes)", runWipe},
+	}
+}
+
+// exitError carries an exit status other than 1 (screen's verdicts).
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func usage() {
+	fmt.Fprintf(os.Stderr, `keiretsu: does this product depend, at any depth of its bill of materials, on an
+entity that a regime restricts, directly or through ownership, control or affiliation?
+
+Usage: keiretsu COMMAND [STORE] [flags]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(os.Stderr, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(os.Stderr, `
+STORE: a directory for the embedded store (default ./keiretsu-data, or $KEIRETSU_DATA,
+or --data DIR), or a Neo4j URI (bolt://host:7687, or --neo4j URI, or $KEIRETSU_NEO4J_URI
+with $KEIRETSU_NEO4J_USER, $KEIRETSU_NEO4J_PASSWORD, $KEIRETSU_NEO4J_DATABASE).
+
+Run 'keiretsu COMMAND --help' for a command's flags.
+`)
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage()
+		if len(args) == 0 {
+			return 1
+		}
+		return 0
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, args[1:])
+		var ee exitError
+		switch {
+		case err == nil:
+			return 0
+		case errors.As(err, &ee):
+			return ee.code
+		case errors.Is(err, errHelp):
+			return 0
+		default:
+			fmt.Fprintf(os.Stderr, "keiretsu %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(os.Stderr, "keiretsu: unknown command %q (see keiretsu help)\n", args[0])
+	return 1
+}

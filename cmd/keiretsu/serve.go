@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/keiretsu/keiretsu/internal/rules"
+	"github.com/keiretsu/keiretsu/internal/server"
+	"github.com/keiretsu/keiretsu/internal/service"
+	"github.com/keiretsu/keiretsu/internal/store"
+)
+
+func runServe(ctx context.Context, args []string) error {
+	c := newFlags("serve", "serve [STORE] [--addr HOST:PORT] [--regimes FILE]",
+		"Serves the GraphQL API: POST /graphql ({query, variables}), GraphiQL at /, GET /healthz.\n"+
+			"With Neo4j, changes other processes commit are picked up within seconds.")
+	addr := c.fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	regimesFile := c.fs.String("regimes", "", "a regimes file to add to the built-in and stored regimes")
+	follow := c.fs.Duration("follow", 2*time.Second, "how often to check a Neo4j store for other processes' changes")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	c.takeStore(false)
+	if len(c.positionals) > 0 {
+		return errors.New("unexpected arguments: " + c.positionals[0])
+	}
+	log, err := c.logger()
+	if err != nil {
+		return err
+	}
+	st, err := c.openStore(ctx, log, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return serve(ctx, st, *addr, *regimesFile, *follow, log, nil)
+}
+
+// serve loads the store and serves it until ctx ends.
+func serve(ctx context.Context, st store.Store, addr, regimesFile string, follow time.Duration, log zerolog.Logger, ready func(string)) error {
+	svc, err := openService(ctx, st, regimesFile, log)
+	if err != nil {
+		return err
+	}
+	go svc.Follow(ctx, follow)
+	return server.Serve(ctx, svc, addr, log, func(bound string) {
+		log.Info().Str("addr", bound).Str("store", st.Describe()).Str("data_version", svc.State().Version()).
+			Msgf("serving GraphQL on http://%s/graphql (GraphiQL at http://%s/)", bound, bound)
+		if ready != nil {
+			ready(bound)
+		}
+	})
+}
+
+func openService(ctx context.Context, st store.Store, regimesFile string, log zerolog.Logger) (*service.Service, error) {
+	var extra []*rules.Regime
+	if regimesFile != "" {
+		var err error
+		if extra, err = rules.LoadFile(regimesFile); err != nil {
+			return nil, err
+		}
+	}
+	return service.Open(ctx, st, service.Options{Regimes: extra, Log: log})
+}

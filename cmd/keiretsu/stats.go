@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+)
+
+func runStats(ctx context.Context, args []string) error {
+	c := newFlags("stats", "stats [STORE] [--json]",
+		"Counts entities, products and each kind of edge, listings per regime, and the dataVersion.")
+	c.defaultLevel = "warn"
+	asJSON := c.fs.Bool("json", false, "print one JSON object")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	c.takeStore(false)
+	if len(c.positionals) > 0 {
+		return errors.New("unexpected arguments: " + c.positionals[0])
+	}
+	log, err := c.logger()
+	if err != nil {
+		return err
+	}
+	st, err := c.openStore(ctx, log, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc, err := openService(ctx, st, "", log)
+	if err != nil {
+		return err
+	}
+	state := svc.State()
+	snap := state.Engine.Snapshot()
+	ps := snap.Stats()
+	defined := func(n int, def func(uint32) bool) int {
+		c := 0
+		for i := range uint32(n) {
+			if def(i) {
+				c++
+			}
+		}
+		return c
+	}
+	perRegime := map[string]int{}
+	for i := range uint32(snap.Lists.Len()) {
+		perRegime[snap.RegimeID(snap.Lists.Regime[i])]++
+	}
+	out := map[string]any{
+		"store":       st.Describe(),
+		"dataVersion": state.Version(),
+		"entities":    defined(ps.Entities, snap.EntityDefined),
+		"products":    defined(ps.Products, snap.ProductDefined),
+		"undefinedIds": map[string]int{
+			"entities": ps.Entities - defined(ps.Entities, snap.EntityDefined),
+			"products": ps.Products - defined(ps.Products, snap.ProductDefined),
+		},
+		"edges": map[string]int{
+			"ownership": ps.Ownership, "control": ps.Control, "component": ps.Component,
+			"sourcing": ps.Sourcing, "listing": ps.Listing, "same_as": ps.SameAs,
+		},
+		"listings":        perRegime,
+		"regimes":         len(state.Engine.Regimes().All()),
+		"projectionBytes": ps.Bytes,
+	}
+	if *asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	fmt.Printf("store        %s\ndataVersion  %s\nentities     %d\nproducts     %d\n", out["store"], out["dataVersion"], out["entities"], out["products"])
+	fmt.Printf("edges        ownership %d, control %d, component %d, sourcing %d, listing %d, same_as %d\n",
+		ps.Ownership, ps.Control, ps.Component, ps.Sourcing, ps.Listing, ps.SameAs)
+	ids := make([]string, 0, len(perRegime))
+	for id := range perRegime {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		fmt.Printf("listings     %-18s %d\n", id, perRegime[id])
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/rs/zerolog"
+
+	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/store/embedded"
+)
+
+// DefaultDataDir is the embedded store used when nothing else is named.
+const DefaultDataDir = "keiretsu-data"
+
+// storeSpec is where a command's store is.
+type storeSpec struct {
+	neo4jURI string
+	dir      string
+}
+
+// resolveStore applies CONTRACT section 1: an explicit STORE or flag first, then
+// $KEIRETSU_NEO4J_URI, then $KEIRETSU_DATA, then ./keiretsu-data.
+func (c *common) resolveStore() storeSpec {
+	switch {
+	case c.store != "" && isURI(c.store):
+		return storeSpec{neo4jURI: c.store}
+	case c.store != "":
+		return storeSpec{dir: c.store}
+	case c.neo4j != "":
+		return storeSpec{neo4jURI: c.neo4j}
+	case c.data != "":
+		return storeSpec{dir: c.data}
+	case os.Getenv("KEIRETSU_NEO4J_URI") != "":
+		return storeSpec{neo4jURI: os.Getenv("KEIRETSU_NEO4J_URI")}
+	case os.Getenv("KEIRETSU_DATA") != "":
+		return storeSpec{dir: os.Getenv("KEIRETSU_DATA")}
+	}
+	return storeSpec{dir: DefaultDataDir}
+}
+
+// openStore opens the command's store; readOnly applies to the embedded store
+// (a shared lock, so several readers run at once).
+func (c *common) openStore(ctx context.Context, log zerolog.Logger, readOnly bool) (store.Store, error) {
+	spec := c.resolveStore()
+	if spec.neo4jURI != "" {
+		return openNeo4j(ctx, spec.neo4jURI, log)
+	}
+	st, err := embedded.Open(spec.dir, embedded.Options{ReadOnly: readOnly})
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// openNeo4j opens the Neo4j store of record.
+var openNeo4j = func(context.Context, string, zerolog.Logger) (store.Store, error) {
+	return nil, fmt.Errorf("neo4j store: not available in this build")
+}

@@ -1,0 +1,73 @@
+package graph
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/service"
+)
+
+// request is the per-request context: one consistent state of the data and the
+// dataloaders that batch lookups of nodes and edge provenance into one store call
+// each.
+type request struct {
+	state    *service.State
+	entities *dataloadgen.Loader[string, *model.Record]
+	products *dataloadgen.Loader[string, *model.Record]
+	edges    *dataloadgen.Loader[model.Key, *model.Record]
+}
+
+type requestKey struct{}
+
+// WithRequest returns ctx carrying a fresh per-request state and loaders.
+func WithRequest(ctx context.Context, svc *service.Service) context.Context {
+	st := svc.State()
+	nodes := func(kind model.Kind) func(context.Context, []string) ([]*model.Record, []error) {
+		return func(ctx context.Context, ids []string) ([]*model.Record, []error) {
+			recs, err := svc.Nodes(ctx, st, kind, ids)
+			if err != nil {
+				return nil, fillErr(len(ids), err)
+			}
+			return recs, nil
+		}
+	}
+	req := &request{
+		state:    st,
+		entities: dataloadgen.NewLoader(nodes(model.KindEntity), dataloadgen.WithWait(0)),
+		products: dataloadgen.NewLoader(nodes(model.KindProduct), dataloadgen.WithWait(0)),
+		edges: dataloadgen.NewLoader(func(ctx context.Context, keys []model.Key) ([]*model.Record, []error) {
+			recs, err := svc.Store().Get(ctx, keys)
+			if err != nil {
+				return nil, fillErr(len(keys), err)
+			}
+			return recs, nil
+		}, dataloadgen.WithWait(0)),
+	}
+	return context.WithValue(ctx, requestKey{}, req)
+}
+
+// Middleware attaches the per-request context to every HTTP request.
+func Middleware(svc *service.Service, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(WithRequest(r.Context(), svc)))
+	})
+}
+
+func fillErr(n int, err error) []error {
+	errs := make([]error, n)
+	for i := range errs {
+		errs[i] = err
+	}
+	return errs
+}
+
+// req returns the request context, creating one when a caller did not (tests).
+func (r *Resolver) req(ctx context.Context) *request {
+	if q, ok := ctx.Value(requestKey{}).(*request); ok {
+		return q
+	}
+	return WithRequest(ctx, r.Svc).Value(requestKey{}).(*request)
+}

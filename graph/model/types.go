@@ -1,0 +1,55 @@
+// Package model holds the GraphQL models: the ones gqlgen generates
+// (models_gen.go) and the screening answer types below, which carry the ids and
+// edge keys their field resolvers look up.
+package model
+
+import (
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/rules"
+)
+
+// Screening is the answer for one subject.
+type Screening struct {
+	SubjectID   string
+	AsOf        model.Date
+	Verdict     Verdict
+	Results     []*RegimeResult
+	Gaps        []*Gap
+	DataVersion string
+}
+
+// RegimeResult is one regime's answer.
+type RegimeResult struct {
+	Regime   *rules.Regime
+	Verdict  Verdict
+	Findings []*Finding
+}
+
+// Finding is one restricted entity met; its entities resolve by id.
+type Finding struct {
+	Verdict          Verdict
+	EntityID         string
+	ListedEntityID   string
+	Basis            Basis
+	AggregatePercent *float64
+	Path             []*Hop
+}
+
+// Hop is one stored edge of a path; its source resolves by Key.
+type Hop struct {
+	Kind       HopKind
+	From       string
+	To         string
+	Percent    *float64
+	PercentMin *float64
+	PercentMax *float64
+	ValidFrom  *model.Date
+	ValidTo    *model.Date
+	Key        model.Key
+}
+
+// Gap is a product with no known producer.
+type Gap struct {
+	ProductID string
+	Reason    string
+}
