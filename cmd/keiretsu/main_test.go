@@ -1,0 +1,378 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var binary string
+
+// TestMain builds the keiretsu binary once; the tests run it as a user would.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "keiretsu-cli-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "keiretsu")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func keiretsu(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "KEIRETSU_NEO4J_URI=", "KEIRETSU_DATA=")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const verdictData = `{"kind":"entity","id":"listed","name":"Listed Co"}
+{"kind":"listing","regime":"US-OFAC-SDN","entity":"listed","from":"2020-01-01"}
+{"kind":"entity","id":"sub","name":"Sub Co"}
+{"kind":"ownership","owner":"listed","owned":"sub","percent":60}
+{"kind":"entity","id":"maybe","name":"Maybe Co"}
+{"kind":"ownership","owner":"listed","owned":"maybe","percentMin":25,"percentMax":75}
+{"kind":"entity","id":"ctl","name":"Controlled Co"}
+{"kind":"control","controller":"listed","controlled":"ctl","basis":"board"}
+{"kind":"entity","id":"clean","name":"Clean Co"}
+{"kind":"product","id":"box","name":"Box"}
+{"kind":"product","id":"part","name":"Part"}
+{"kind":"component","parent":"box","child":"part"}
+{"kind":"sourcing","product":"box","entity":"clean"}
+`
+
+var summaryLine = regexp.MustCompile(`^ingest: read (\d+) records, wrote (\d+), rejected (\d+), dangling references (\d+), [0-9.]+ s `)
+
+func TestIngestAndScreenExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "store")
+	f := writeFile(t, dir, "v.jsonl", verdictData)
+	for i := 0; i < 2; i++ {
+		r := keiretsu(t, "", "ingest", data, f)
+		if r.code != 0 || !summaryLine.MatchString(r.stdout) {
+			t.Fatalf("ingest #%d: %d %q %q", i+1, r.code, r.stdout, r.stderr)
+		}
+		if m := summaryLine.FindStringSubmatch(r.stdout); m[1] != "13" || m[3] != "0" || m[4] != "0" {
+			t.Errorf("summary %q", r.stdout)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"--entity", "clean"}, 0},
+		{[]string{"--product", "box"}, 2}, // part has no producer: UNKNOWN
+		{[]string{"--entity", "ctl"}, 3},
+		{[]string{"--entity", "maybe"}, 4},
+		{[]string{"--entity", "sub"}, 5},
+		{[]string{"--entity", "sub", "--as-of", "2019-12-31"}, 0}, // the later --as-of wins
+		{[]string{"--entity", "sub", "--regime", "US-OFAC-CMIC"}, 0},
+		{[]string{"--entity", "nobody"}, 1},
+		{[]string{"--entity", "sub", "--as-of", "2024-13-01"}, 1},
+		{[]string{"--entity", "sub", "--regime", "NOPE"}, 1},
+		{[]string{"--entity", "sub", "--product", "box"}, 1},
+		{[]string{}, 1},
+	} {
+		args := append([]string{"screen", "--data", data, "--as-of", "2024-01-01"}, c.args...)
+		if !slices.Contains(c.args, "--regime") {
+			args = append(args, "--regime", "US-OFAC-SDN")
+		}
+		r := keiretsu(t, "", args...)
+		if r.code != c.code {
+			t.Errorf("screen %v: exit %d, want %d (%s)", c.args, r.code, c.code, r.stderr)
+		}
+		if c.code == 1 && (strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || r.stderr == "") {
+			t.Errorf("screen %v: want one line on stderr, got %q", c.args, r.stderr)
+		}
+	}
+}
+
+func TestBadInputWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "store")
+	base := writeFile(t, dir, "base.jsonl", `{"kind":"entity","id":"base","name":"Base"}`+"\n")
+	if r := keiretsu(t, "", "ingest", "--data", data, base); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	before := keiretsu(t, "", "stats", "--data", data, "--json").stdout
+	const ok = `{"kind":"entity","id":"ok","name":"Ok"}` + "\n"
+	for name, c := range map[string]struct {
+		line, want string
+	}{
+		"percent": {`{"kind":"ownership","owner":"ok","owned":"base","percent":150}`, "bad.jsonl:2: field percent: 150 is outside 0..100"},
+		"json":    {`{"kind":"entity", "id": `, "bad.jsonl:2: malformed JSON"},
+		"dates":   {`{"kind":"listing","regime":"US-OFAC-SDN","entity":"ok","from":"2020-01-01","to":"2019-01-01"}`, "bad.jsonl:2: field to:"},
+		"missing": {`{"kind":"entity","name":"No id"}`, "bad.jsonl:2: field id: required"},
+		"regime":  {`{"kind":"listing","regime":"NOPE","entity":"ok"}`, "bad.jsonl:2: field regime: unknown regime"},
+		"kind":    {`{"kind":"shareholding","owner":"a","owned":"b"}`, "bad.jsonl:2: field kind: unknown kind"},
+	} {
+		f := writeFile(t, dir, "bad.jsonl", ok+c.line+"\n")
+		r := keiretsu(t, "", "ingest", "--data", data, f)
+		if r.code == 0 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%s: exit %d, stderr %q, want %q", name, r.code, r.stderr, c.want)
+		}
+		if strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+			t.Errorf("%s: more than one line on stderr: %q", name, r.stderr)
+		}
+		if after := keiretsu(t, "", "stats", "--data", data, "--json").stdout; after != before {
+			t.Errorf("%s: a failed run changed the store", name)
+		}
+	}
+	// --skip-invalid writes the valid records and names every rejected line.
+	f := writeFile(t, dir, "mixed.jsonl", "{\"kind\":\"entity\",\"id\":\"ok\",\"name\":\"Ok\"}\n{\"kind\":\"entity\"}\n{\"kind\":\"nope\"}\n")
+	r := keiretsu(t, "", "ingest", "--data", data, "--skip-invalid", f)
+	if r.code != 0 || !strings.Contains(r.stderr, "mixed.jsonl:2:") || !strings.Contains(r.stderr, "mixed.jsonl:3:") || !strings.Contains(r.stdout, "rejected 2") {
+		t.Errorf("skip-invalid: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	// --strict fails on references to ids never defined.
+	f = writeFile(t, dir, "dangling.jsonl", `{"kind":"ownership","owner":"base","owned":"ghost","percent":10}`+"\n")
+	if r := keiretsu(t, "", "ingest", "--data", data, f); r.code != 0 || !strings.Contains(r.stdout, "dangling references 1") {
+		t.Errorf("dangling: %d %q", r.code, r.stdout)
+	}
+	if r := keiretsu(t, "", "ingest", "--data", data, "--strict", f); r.code == 0 || !strings.Contains(r.stderr, "dangling") {
+		t.Errorf("strict: %d %q", r.code, r.stderr)
+	}
+}
+
+func TestStdinAndStoreArgument(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "positional")
+	r := keiretsu(t, verdictData, "ingest", data, "-")
+	if r.code != 0 {
+		t.Fatalf("stdin: %s", r.stderr)
+	}
+	if r := keiretsu(t, "", "screen", data, "--entity", "sub", "--as-of", "2024-01-01", "--regime", "US-OFAC-SDN"); r.code != 5 {
+		t.Errorf("screen with a positional store: %d %s", r.code, r.stderr)
+	}
+	// $KEIRETSU_DATA selects the store too.
+	cmd := exec.Command(binary, "screen", "--entity", "sub", "--as-of", "2024-01-01", "--regime", "US-OFAC-SDN")
+	cmd.Env = append(os.Environ(), "KEIRETSU_DATA="+data, "KEIRETSU_NEO4J_URI=")
+	if err := cmd.Run(); err == nil || cmd.ProcessState.ExitCode() != 5 {
+		t.Errorf("KEIRETSU_DATA: %v", err)
+	}
+}
+
+func TestWipe(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "store")
+	keiretsu(t, verdictData, "ingest", "--data", data, "-")
+	if r := keiretsu(t, "", "wipe", "--data", data); r.code == 0 || !strings.Contains(r.stderr, "--yes") {
+		t.Errorf("wipe without --yes: %d %q", r.code, r.stderr)
+	}
+	if r := keiretsu(t, "", "screen", "--data", data, "--entity", "sub"); r.code == 1 {
+		t.Errorf("refused wipe deleted data")
+	}
+	if r := keiretsu(t, "", "wipe", "--data", data, "--yes"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := keiretsu(t, "", "screen", "--data", data, "--entity", "sub"); r.code != 1 || !strings.Contains(r.stderr, "not found") {
+		t.Errorf("after wipe: %d %q", r.code, r.stderr)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, cmd := range []string{"ingest", "serve", "screen", "wipe", "demo", "stats"} {
+		r := keiretsu(t, "", cmd, "--help")
+		if r.code != 0 || !strings.Contains(r.stderr, "Usage: keiretsu "+cmd) || !strings.Contains(r.stderr, "-data") {
+			t.Errorf("%s --help: %d %q", cmd, r.code, r.stderr)
+		}
+	}
+	if r := keiretsu(t, "", "help"); r.code != 0 || !strings.Contains(r.stderr, "Commands:") {
+		t.Errorf("help: %d %q", r.code, r.stderr)
+	}
+	if r := keiretsu(t, "", "frobnicate"); r.code != 1 || !strings.Contains(r.stderr, "unknown command") {
+		t.Errorf("unknown command: %d %q", r.code, r.stderr)
+	}
+	if r := keiretsu(t, "", "ingest", "--bogus"); r.code != 1 || !strings.Contains(r.stderr, "bogus") {
+		t.Errorf("unknown flag: %d %q", r.code, r.stderr)
+	}
+}
+
+func freePort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startServe runs `keiretsu serve` until the test ends.
+func startServe(t *testing.T, args ...string) string {
+	t.Helper()
+	addr := freePort(t)
+	cmd := exec.Command(binary, append([]string{"serve", "--addr", addr}, args...)...)
+	cmd.Env = append(os.Environ(), "KEIRETSU_NEO4J_URI=", "KEIRETSU_DATA=")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	})
+	for i := 0; i < 100; i++ {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			return addr
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("serve did not come up: %s", stderr.String())
+	return ""
+}
+
+// TestScreenJSONIsTheAPIAnswer compares `screen --json` with the API's answer for
+// the full selection of the contract.
+func TestScreenJSONIsTheAPIAnswer(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "store")
+	keiretsu(t, verdictData, "ingest", "--data", data, "-")
+	cli := keiretsu(t, "", "screen", "--data", data, "--entity", "sub", "--as-of", "2024-01-01", "--json")
+	if cli.code != 5 {
+		t.Fatalf("screen: %d %s", cli.code, cli.stderr)
+	}
+	addr := startServe(t, "--data", data)
+	body, _ := json.Marshal(map[string]any{"query": screenEntityQuery, "variables": map[string]any{"id": "sub", "asOf": "2024-01-01"}})
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var api struct {
+		Data struct {
+			ScreenEntity json.RawMessage `json:"screenEntity"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&api); err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	_ = json.Indent(&want, api.Data.ScreenEntity, "", "  ")
+	if strings.TrimSpace(cli.stdout) != want.String() {
+		t.Errorf("screen --json differs from the API:\n%s\nvs\n%s", cli.stdout, want.String())
+	}
+	for _, field := range []string{`"subjectId"`, `"dataVersion"`, `"aggregatePercent": 60`, `"source"`, `"listedEntity"`} {
+		if !strings.Contains(cli.stdout, field) {
+			t.Errorf("screen --json lacks %s", field)
+		}
+	}
+}
+
+// TestServeHoldsTheStore: a running serve shares the embedded store with readers
+// and makes a writer fail with a clear message.
+func TestServeHoldsTheStore(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "store")
+	keiretsu(t, verdictData, "ingest", "--data", data, "-")
+	startServe(t, "--data", data)
+	if r := keiretsu(t, "", "screen", "--data", data, "--entity", "sub", "--as-of", "2024-01-01"); r.code != 5 {
+		t.Errorf("screen while serving: %d %s", r.code, r.stderr)
+	}
+	r := keiretsu(t, verdictData, "ingest", "--data", data, "-")
+	if r.code == 0 || !strings.Contains(r.stderr, "in use by another process") {
+		t.Errorf("ingest while serving: %d %q", r.code, r.stderr)
+	}
+}
+
+// TestKilledIngestLeavesPreviousState kills an ingest in the middle of its run
+// (blocked reading stdin after writing records) and checks nothing of it is visible.
+func TestKilledIngestLeavesPreviousState(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "store")
+	keiretsu(t, verdictData, "ingest", "--data", data, "-")
+	before := keiretsu(t, "", "stats", "--data", data, "--json").stdout
+	cmd := exec.Command(binary, "ingest", "--data", data, "-")
+	cmd.Env = append(os.Environ(), "KEIRETSU_NEO4J_URI=")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(stdin)
+	for i := 0; i < 50_000; i++ {
+		fmt.Fprintf(w, `{"kind":"entity","id":"new-%d","name":"New %d"}`+"\n", i, i)
+		if i%1000 == 0 {
+			fmt.Fprintf(w, `{"kind":"entity","id":"sub","op":"delete"}`+"\n")
+		}
+	}
+	w.Flush()
+	time.Sleep(300 * time.Millisecond) // let it write what it has read
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	stdin.Close()
+	if after := keiretsu(t, "", "stats", "--data", data, "--json").stdout; after != before {
+		t.Errorf("a killed run left a trace:\n%s\nvs\n%s", after, before)
+	}
+	if r := keiretsu(t, "", "screen", "--data", data, "--entity", "sub", "--as-of", "2024-01-01", "--regime", "US-OFAC-SDN"); r.code != 5 {
+		t.Errorf("previous answers changed: %d %s", r.code, r.stderr)
+	}
+}
+
+func TestDemoLoads(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "demo")
+	r := keiretsu(t, "", "demo", "--data", data, "--load-only")
+	if r.code != 0 || !strings.Contains(r.stdout, "read 450 records, wrote 450, rejected 0, dangling references 0") {
+		t.Fatalf("demo: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = keiretsu(t, "", "screen", "--data", data, "--product", "prod-er8000", "--as-of", "2024-06-01", "--regime", "US-NDAA-889")
+	if r.code != 5 {
+		t.Errorf("demo router: %d %s", r.code, r.stdout)
+	}
+	var stats map[string]any
+	out := keiretsu(t, "", "stats", "--data", data, "--json").stdout
+	if err := json.Unmarshal([]byte(out), &stats); err != nil || stats["entities"].(float64) != 115 {
+		t.Errorf("stats: %v %s", err, out)
+	}
+	_ = io.Discard
+}
