@@ -3,10 +3,12 @@ package embedded
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,6 +23,9 @@ import (
 const FileName = "keiretsu.db"
 
 const formatVersion = "1"
+
+// initialMmap is the initial size of bbolt's memory map.
+const initialMmap = 8 << 30
 
 var (
 	bucketRecords = []byte("records")
@@ -69,6 +74,9 @@ func Open(dir string, opt Options) (*Store, error) {
 		ReadOnly:       opt.ReadOnly,
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
+		// A large initial map avoids remapping (which copies every dirty node to the
+		// heap) while a big run commits; it is address space, not memory.
+		InitialMmapSize: initialMmap,
 	})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("open store %s: %w (stop the other keiretsu process, e.g. a running serve, or use Neo4j for concurrent ingest)", dir, store.ErrLocked)
@@ -182,55 +190,134 @@ func (s *Store) Wipe(context.Context) error {
 	})
 }
 
-// Begin starts a run: one bbolt write transaction.
+// Begin starts a run. The run buffers its writes (encoded, in one arena) and
+// applies them at Commit in key order within one bbolt write transaction: bbolt
+// splits pages only at commit, so random-order inserts into one large
+// transaction degrade quadratically, while sorted ones append. Memory holds the
+// run's records themselves, once, encoded.
 func (s *Store) Begin(context.Context) (store.Run, error) {
 	if s.readOnly {
 		return nil, fmt.Errorf("ingest into %s: opened read-only", s.dir)
 	}
 	s.mu.Lock()
-	tx, err := s.db.Begin(true)
-	if err != nil {
-		s.mu.Unlock()
-		return nil, fmt.Errorf("begin run: %w", err)
-	}
-	return &run{s: s, tx: tx, b: tx.Bucket(bucketRecords), hash: model.HashFromBytes(tx.Bucket(bucketMeta).Get(keyHash))}, nil
+	return &run{s: s}, nil
 }
+
+// op is one buffered write: its key and value lie in one arena chunk; a delete
+// has an empty value. prefix holds the key's first 8 bytes, big-endian, so most
+// comparisons while sorting are one integer comparison.
+type op struct {
+	prefix          uint64
+	chunk           uint32
+	koff, voff, end uint32
+	seq             uint32
+	del             bool
+}
+
+// chunkSize is the arena's allocation unit; records never straddle chunks.
+const chunkSize = 4 << 20
 
 type run struct {
-	s    *Store
-	tx   *bolt.Tx
-	b    *bolt.Bucket
-	hash model.Hash
-	done bool
+	s      *Store
+	chunks [][]byte
+	ops    []op
+	sorted int // ops[:sorted] are sorted by key and deduplicated
+	done   bool
+	buf    []byte
 }
 
-func (r *run) Put(_ context.Context, rec *model.Record) error {
+func (r *run) add(k model.Key, rec *model.Record, del bool) error {
 	if r.done {
 		return store.ErrClosed
 	}
-	k := rec.Key().KeyBytes()
-	v := rec.Encode(make([]byte, 0, 64))
-	if old := r.b.Get(k); old != nil {
-		if bytes.Equal(old, v) {
-			return nil
+	b := k.AppendBytes(r.buf[:0])
+	kl := len(b)
+	if rec != nil {
+		b = rec.Encode(b)
+	}
+	r.buf = b
+	if len(r.chunks) == 0 || len(r.chunks[len(r.chunks)-1])+len(b) > cap(r.chunks[len(r.chunks)-1]) {
+		r.chunks = append(r.chunks, make([]byte, 0, max(chunkSize, len(b))))
+	}
+	ci := len(r.chunks) - 1
+	c := r.chunks[ci]
+	o := op{chunk: uint32(ci), koff: uint32(len(c)), seq: uint32(len(r.ops)), del: del}
+	o.voff, o.end = o.koff+uint32(kl), o.koff+uint32(len(b))
+	r.chunks[ci] = append(c, b...)
+	var pre [8]byte
+	copy(pre[:], b[:kl])
+	o.prefix = binary.BigEndian.Uint64(pre[:])
+	r.ops = append(r.ops, o)
+	return nil
+}
+
+func (r *run) key(o op) []byte   { return r.chunks[o.chunk][o.koff:o.voff] }
+func (r *run) value(o op) []byte { return r.chunks[o.chunk][o.voff:o.end] }
+
+func (r *run) Put(_ context.Context, rec *model.Record) error { return r.add(rec.Key(), rec, false) }
+
+func (r *run) Delete(_ context.Context, k model.Key) error { return r.add(k, nil, true) }
+
+func (r *run) compare(a, b op) int {
+	switch {
+	case a.prefix < b.prefix:
+		return -1
+	case a.prefix > b.prefix:
+		return 1
+	}
+	if c := bytes.Compare(r.key(a), r.key(b)); c != 0 {
+		return c
+	}
+	return int(a.seq) - int(b.seq)
+}
+
+// sortOps orders the buffered writes by key, keeping only the last write of each
+// key. The two halves are sorted in parallel and merged.
+func (r *run) sortOps() {
+	if r.sorted == len(r.ops) {
+		return
+	}
+	ops := r.ops
+	if len(ops) > 1<<16 {
+		mid := len(ops) / 2
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); slices.SortFunc(ops[:mid], r.compare) }()
+		slices.SortFunc(ops[mid:], r.compare)
+		wg.Wait()
+		merged := make([]op, 0, len(ops))
+		i, j := 0, mid
+		for i < mid && j < len(ops) {
+			if r.compare(ops[i], ops[j]) <= 0 {
+				merged, i = append(merged, ops[i]), i+1
+			} else {
+				merged, j = append(merged, ops[j]), j+1
+			}
 		}
-		r.hash = r.hash.Sub(model.HashOf(old))
+		merged = append(append(merged, ops[i:mid]...), ops[j:]...)
+		ops = merged
+	} else {
+		slices.SortFunc(ops, r.compare)
 	}
-	r.hash = r.hash.Add(model.HashOf(v))
-	return r.b.Put(k, v)
+	out := ops[:0]
+	for i, o := range ops {
+		if i+1 < len(ops) && o.prefix == ops[i+1].prefix && bytes.Equal(r.key(o), r.key(ops[i+1])) {
+			continue // a later write of the same key wins
+		}
+		out = append(out, o)
+	}
+	r.ops = out
+	r.sorted = len(out)
 }
 
-func (r *run) Delete(_ context.Context, k model.Key) error {
-	if r.done {
-		return store.ErrClosed
+// pending returns the run's last write of key kb, if any.
+func (r *run) pending(kb []byte) (op, bool) {
+	r.sortOps()
+	i, ok := slices.BinarySearchFunc(r.ops, kb, func(o op, k []byte) int { return bytes.Compare(r.key(o), k) })
+	if !ok {
+		return op{}, false
 	}
-	kb := k.KeyBytes()
-	old := r.b.Get(kb)
-	if old == nil {
-		return nil
-	}
-	r.hash = r.hash.Sub(model.HashOf(old))
-	return r.b.Delete(kb)
+	return r.ops[i], true
 }
 
 func (r *run) Missing(_ context.Context, kind model.Kind, ids []string) ([]string, error) {
@@ -239,13 +326,23 @@ func (r *run) Missing(_ context.Context, kind model.Kind, ids []string) ([]strin
 	}
 	var out []string
 	var kb []byte
-	for _, id := range ids {
-		kb = model.Key{Kind: kind, Src: id}.AppendBytes(kb[:0])
-		if r.b.Get(kb) == nil {
-			out = append(out, id)
+	err := r.s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRecords)
+		for _, id := range ids {
+			kb = model.Key{Kind: kind, Src: id}.AppendBytes(kb[:0])
+			if o, ok := r.pending(kb); ok {
+				if o.del {
+					out = append(out, id)
+				}
+				continue
+			}
+			if b.Get(kb) == nil {
+				out = append(out, id)
+			}
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 func (r *run) Commit(context.Context) (model.Hash, error) {
@@ -254,14 +351,42 @@ func (r *run) Commit(context.Context) (model.Hash, error) {
 	}
 	r.done = true
 	defer r.s.mu.Unlock()
-	if err := r.tx.Bucket(bucketMeta).Put(keyHash, r.hash.Bytes()); err != nil {
-		_ = r.tx.Rollback()
-		return model.Hash{}, err
-	}
-	if err := r.tx.Commit(); err != nil {
+	r.sortOps()
+	var h model.Hash
+	err := r.s.db.Update(func(tx *bolt.Tx) error {
+		b, meta := tx.Bucket(bucketRecords), tx.Bucket(bucketMeta)
+		h = model.HashFromBytes(meta.Get(keyHash))
+		for _, o := range r.ops {
+			k, v := r.key(o), r.value(o)
+			old := b.Get(k)
+			if o.del {
+				if old == nil {
+					continue
+				}
+				h = h.Sub(model.HashOf(old))
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+				continue
+			}
+			if old != nil {
+				if bytes.Equal(old, v) {
+					continue
+				}
+				h = h.Sub(model.HashOf(old))
+			}
+			h = h.Add(model.HashOf(v))
+			if err := b.Put(k, v); err != nil {
+				return err
+			}
+		}
+		return meta.Put(keyHash, h.Bytes())
+	})
+	r.chunks, r.ops = nil, nil
+	if err != nil {
 		return model.Hash{}, fmt.Errorf("commit run: %w", err)
 	}
-	return r.hash, nil
+	return h, nil
 }
 
 func (r *run) Rollback(context.Context) error {
@@ -269,6 +394,7 @@ func (r *run) Rollback(context.Context) error {
 		return nil
 	}
 	r.done = true
-	defer r.s.mu.Unlock()
-	return r.tx.Rollback()
+	r.chunks, r.ops = nil, nil
+	r.s.mu.Unlock()
+	return nil
 }
