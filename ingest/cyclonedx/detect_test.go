@@ -1,0 +1,111 @@
+package cyclonedx
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/ingest/formats"
+	"github.com/keiretsu/keiretsu/internal/model"
+)
+
+func TestDetect(t *testing.T) {
+	for _, c := range []struct {
+		head string
+		want bool
+	}{
+		{`{"bomFormat":"CycloneDX","specVersion":"1.6"}`, true},
+		{"{\n  \"$schema\": \"http://cyclonedx.org/schema/bom-1.4.schema.json\",\n  \"bomFormat\" : \"CycloneDX\",", true},
+		{`{"name":"bomFormat","value":"CycloneDX"}`, false},
+		{`{"bomFormat":"SPDX"}`, false},
+		{`{"spdxVersion":"SPDX-2.3"}`, false},
+		{`<bom xmlns="http://cyclonedx.org/schema/bom/1.4">`, false},
+		{`{"kind":"entity","id":"x","name":"bomFormat CycloneDX"}`, false},
+	} {
+		if got := Detect("f.json", []byte(c.head)); got != c.want {
+			t.Errorf("Detect(%q) = %v, want %v", c.head, got, c.want)
+		}
+	}
+}
+
+func TestRegistered(t *testing.T) {
+	f, err := formats.Get(Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Detect == nil || f.Open == nil {
+		t.Fatal("format lacks Open or Detect")
+	}
+	head, err := os.ReadFile("testdata/router-hbom-1.6.cdx.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := formats.Detect("router.json", head); got.Name != Name {
+		t.Errorf("formats.Detect picked %q", got.Name)
+	}
+}
+
+// TestErrorsNameLineAndField checks what a bad item's error says: the file, the
+// line where the item starts, the JSON path of the field, and that it is bad input.
+func TestErrorsNameLineAndField(t *testing.T) {
+	f, err := os.Open("testdata/invalid-1.4.cdx.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_, ops, errs := readAll(t, NewReader("testdata/invalid-1.4.cdx.json", f))
+	type want struct {
+		line          int
+		field, reason string
+	}
+	wants := []want{
+		{20, "services", "expected []cyclonedx.service"},
+		{11, "components[1].bom-ref", `bom-ref "cpu" is used again`},
+		{14, "components[4].purl", "not a package URL"},
+		{13, "components[3].name", "required"},
+		{15, "components[5].properties[0].value", `quantity "eight"`},
+		{22, "dependencies[0].dependsOn[1]", `"ghost"`},
+		{23, "dependencies[1].ref", `"phantom"`},
+		{24, "dependencies[2].dependsOn[0]", "component of itself"},
+	}
+	if len(errs) != len(wants) {
+		t.Fatalf("%d errors, want %d: %v", len(errs), len(wants), errs)
+	}
+	for i, w := range wants {
+		e := errs[i]
+		if e.File != "testdata/invalid-1.4.cdx.json" || e.Line != w.line || e.Field != w.field || !strings.Contains(e.Reason, w.reason) {
+			t.Errorf("error %d: %q (line %d, field %q), want line %d field %q containing %q", i, e, e.Line, e.Field, w.line, w.field, w.reason)
+		}
+		if !errors.Is(e, model.ErrBadInput) {
+			t.Errorf("error %d is not ErrBadInput", i)
+		}
+	}
+	// The good items around the bad ones are read.
+	if len(ops) == 0 {
+		t.Fatal("no records")
+	}
+	for _, op := range ops {
+		if op.Line < 1 {
+			t.Errorf("%v: line %d", op.Record.Key(), op.Line)
+		}
+	}
+}
+
+// TestFatal checks the documents that cannot be read at all: one error, then the end.
+func TestFatal(t *testing.T) {
+	for _, c := range []struct{ doc, reason string }{
+		{`{"bomFormat":"SPDX","components":[]}`, "not a CycloneDX BOM"},
+		{`{"bomFormat":"CycloneDX","specVersion":"2.0"}`, "not supported"},
+		{`[1,2]`, "not an object"},
+		{``, "malformed JSON"},
+	} {
+		_, ops, errs := readAll(t, NewReader("x.json", strings.NewReader(c.doc)))
+		if len(ops) != 0 || len(errs) == 0 || !strings.Contains(errs[len(errs)-1].Reason, c.reason) {
+			t.Errorf("%q: %d records, errors %v; want an error containing %q", c.doc, len(ops), errs, c.reason)
+		}
+	}
+}
+
+var _ ingest.Source = NewReader("", nil)
