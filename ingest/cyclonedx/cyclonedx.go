@@ -5,8 +5,8 @@ import (
 	"io"
 
 	"github.com/keiretsu/keiretsu/ingest"
-	"github.com/keiretsu/keiretsu/ingest/internal/bomgraph"
 	"github.com/keiretsu/keiretsu/ingest/formats"
+	"github.com/keiretsu/keiretsu/ingest/internal/bomgraph"
 )
 
 // Name is the format's name for `keiretsu ingest --format`.

@@ -6,8 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/keiretsu/keiretsu/ingest/internal/bomgraph"
 	"github.com/keiretsu/keiretsu/ingest/formats"
+	"github.com/keiretsu/keiretsu/ingest/internal/bomgraph"
 )
 
 func TestDetect(t *testing.T) {

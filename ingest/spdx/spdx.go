@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/keiretsu/keiretsu/ingest"
-	"github.com/keiretsu/keiretsu/ingest/internal/bomgraph"
 	"github.com/keiretsu/keiretsu/ingest/formats"
+	"github.com/keiretsu/keiretsu/ingest/internal/bomgraph"
 )
 
 // Name is the format's name for `keiretsu ingest --format`.
