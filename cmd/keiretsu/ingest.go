@@ -9,8 +9,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/rs/zerolog"
-
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/formats"
 	"github.com/keiretsu/keiretsu/internal/load"
@@ -58,9 +56,16 @@ func runIngest(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	env := formats.Env{RegimeKnown: regimeKnown(ctx, st, set)}
+	var total int64
+	for _, path := range c.positionals {
+		if fi, err := os.Stat(path); err == nil && path != "-" && fi.Mode().IsRegular() {
+			total += fi.Size()
+		}
+	}
+	m := newMeter(log, total)
 	var sources []ingest.Source
 	for _, path := range c.positionals {
-		src, closeFn, err := openSource(path, *format, env)
+		src, closeFn, err := openSource(path, *format, env, m.reader)
 		if err != nil {
 			return err
 		}
@@ -68,8 +73,10 @@ func runIngest(ctx context.Context, args []string) error {
 		sources = append(sources, src)
 	}
 	opt := load.Options{Strict: *strict, SkipInvalid: *skip, Extra: set.Records("--regimes " + *regimesFile)}
-	opt.Progress = progress(log)
+	opt.Progress = func(n int) { m.records.Store(int64(n)) }
+	m.run()
 	sum, err := load.Run(ctx, st, sources, opt)
+	m.finish()
 	for _, rej := range sum.Rejections {
 		fmt.Fprintf(os.Stderr, "rejected %s\n", rej)
 	}
@@ -105,7 +112,7 @@ func regimeKnown(ctx context.Context, st store.Store, set *rules.Set) func(strin
 }
 
 // openSource opens one input file in its format.
-func openSource(path, format string, env formats.Env) (ingest.Source, func(), error) {
+func openSource(path, format string, env formats.Env, wrap func(io.Reader) io.Reader) (ingest.Source, func(), error) {
 	var r io.Reader
 	closeFn := func() {}
 	if path == "-" {
@@ -117,7 +124,7 @@ func openSource(path, format string, env formats.Env) (ingest.Source, func(), er
 		}
 		r, closeFn = f, func() { f.Close() }
 	}
-	br := bufio.NewReaderSize(r, 1<<16)
+	br := bufio.NewReaderSize(wrap(r), 1<<16)
 	var fm formats.Format
 	var err error
 	if format != "" {
@@ -136,15 +143,4 @@ func openSource(path, format string, env formats.Env) (ingest.Source, func(), er
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return src, closeFn, nil
-}
-
-// progress logs the count read every few seconds' worth of records.
-func progress(log zerolog.Logger) func(int) {
-	next := 100_000
-	return func(n int) {
-		if n >= next {
-			log.Info().Int("read", n).Msg("ingesting")
-			next += 100_000
-		}
-	}
 }
