@@ -22,12 +22,18 @@ func Append(b []byte, op *ingest.Op) []byte {
 		w.str("id", r.ID)
 		if !op.Delete {
 			w.str("name", r.Name)
-			if r.Kind == model.KindEntity {
+			switch r.Kind {
+			case model.KindEntity:
 				w.str("type", r.Type)
 				w.optStr("country", r.Country)
 				w.strs("aliases", r.Aliases)
-			} else {
+			case model.KindProduct:
 				w.optStr("category", r.Category)
+			case model.KindRegime:
+				if json.Valid(r.Spec) {
+					w.key("spec")
+					w.b = append(w.b, r.Spec...)
+				}
 			}
 			if len(r.Identifiers) > 0 {
 				w.key("identifiers")
