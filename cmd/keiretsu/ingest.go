@@ -26,6 +26,7 @@ func runIngest(ctx context.Context, args []string) error {
 	strict := c.fs.Bool("strict", false, "fail when records reference ids that are never defined")
 	skip := c.fs.Bool("skip-invalid", false, "write the valid records and report every rejected line")
 	regimesFile := c.fs.String("regimes", "", "a regimes file (built-in format) whose regimes listings may name; stored with the data")
+	noAutoLink := c.fs.Bool("no-auto-link", false, "do not link entities that share a strong identifier (LEI, USCC, DUNS, registration) with same_as records")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -72,7 +73,7 @@ func runIngest(ctx context.Context, args []string) error {
 		defer closeFn()
 		sources = append(sources, src)
 	}
-	opt := load.Options{Strict: *strict, SkipInvalid: *skip, Extra: set.Records("--regimes " + *regimesFile)}
+	opt := load.Options{Strict: *strict, SkipInvalid: *skip, Extra: set.Records("--regimes " + *regimesFile), AutoLink: !*noAutoLink}
 	opt.Progress = func(n int) { m.records.Store(int64(n)) }
 	m.run()
 	sum, err := load.Run(ctx, st, sources, opt)
@@ -90,7 +91,15 @@ func runIngest(ctx context.Context, args []string) error {
 		log.Warn().Int("dangling", sum.Dangling).Strs("ids", sum.DanglingIDs[:min(len(sum.DanglingIDs), 10)]).
 			Msg("records reference ids that are not defined (yet); --strict makes this an error")
 	}
-	fmt.Printf("ingest: %s (store %s, dataVersion %s)\n", sum, st.Describe(), sum.Version)
+	if len(sum.AutoSkipped) > 0 {
+		log.Info().Strs("identifiers", sum.AutoSkipped[:min(len(sum.AutoSkipped), 10)]).
+			Msg("shared identifiers not linked automatically (conflicting identifiers or a person and a company); see keiretsu resolve")
+	}
+	note := ""
+	if n := sum.AutoLinkNote(); n != "" {
+		note = "; " + n
+	}
+	fmt.Printf("ingest: %s (store %s, dataVersion %s%s)\n", sum, st.Describe(), sum.Version, note)
 	return nil
 }
 

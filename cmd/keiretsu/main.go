@@ -26,6 +26,7 @@ func commands() []command {
 		{"screen", "screen a product or an entity (exit status = verdict)", runScreen},
 		{"demo", "load the demo dataset into ./keiretsu-demo and serve it", runDemo},
 		{"stats", "count what the store holds", runStats},
+		{"resolve", "propose entities that may be the same; --accept or --reject them", runResolve},
 		{"wipe", "delete every record in the store (needs --yes)", runWipe},
 	}
 }

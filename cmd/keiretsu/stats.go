@@ -5,15 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
+
+	"github.com/keiretsu/keiretsu/internal/resolve"
 )
 
 func runStats(ctx context.Context, args []string) error {
-	c := newFlags("stats", "stats [STORE] [--json]",
-		"Counts entities, products and each kind of edge, listings per regime, and the dataVersion.")
+	c := newFlags("stats", "stats [STORE] [--json] [--rejections FILE]",
+		"Counts entities, products and each kind of edge, listings per regime, the proposals of\n"+
+			"keiretsu resolve waiting for a person (scoring at least the default --min-score), and the dataVersion.")
 	c.defaultLevel = "warn"
 	asJSON := c.fs.Bool("json", false, "print one JSON object")
+	rejPath := c.fs.String("rejections", "", "rejections file of keiretsu resolve (same default)")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -50,6 +53,10 @@ func runStats(ctx context.Context, args []string) error {
 	for i := range uint32(snap.Lists.Len()) {
 		perRegime[snap.RegimeID(snap.Lists.Regime[i])]++
 	}
+	w, err := waiting(ctx, st, c.rejectionsPath(*rejPath), resolve.DefaultMinScore, log)
+	if err != nil {
+		return err
+	}
 	out := map[string]any{
 		"store":       st.Describe(),
 		"dataVersion": state.Version(),
@@ -63,25 +70,27 @@ func runStats(ctx context.Context, args []string) error {
 			"ownership": ps.Ownership, "control": ps.Control, "component": ps.Component,
 			"sourcing": ps.Sourcing, "listing": ps.Listing, "same_as": ps.SameAs,
 		},
-		"listings":        perRegime,
-		"regimes":         len(state.Engine.Regimes().All()),
-		"projectionBytes": ps.Bytes,
+		"listings":         perRegime,
+		"regimes":          len(state.Engine.Regimes().All()),
+		"projectionBytes":  ps.Bytes,
+		"proposalsWaiting": len(w.list),
 	}
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	fmt.Printf("store        %s\ndataVersion  %s\nentities     %d\nproducts     %d\n", out["store"], out["dataVersion"], out["entities"], out["products"])
-	fmt.Printf("edges        ownership %d, control %d, component %d, sourcing %d, listing %d, same_as %d\n",
+	fmt.Fprintf(stdout, "store        %s\ndataVersion  %s\nentities     %d\nproducts     %d\n", out["store"], out["dataVersion"], out["entities"], out["products"])
+	fmt.Fprintf(stdout, "edges        ownership %d, control %d, component %d, sourcing %d, listing %d, same_as %d\n",
 		ps.Ownership, ps.Control, ps.Component, ps.Sourcing, ps.Listing, ps.SameAs)
+	fmt.Fprintf(stdout, "proposals    %d waiting (keiretsu resolve)\n", len(w.list))
 	ids := make([]string, 0, len(perRegime))
 	for id := range perRegime {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		fmt.Printf("listings     %-18s %d\n", id, perRegime[id])
+		fmt.Fprintf(stdout, "listings     %-18s %d\n", id, perRegime[id])
 	}
 	return nil
 }

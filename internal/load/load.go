@@ -26,6 +26,11 @@ type Options struct {
 	Extra []*model.Record
 	// Progress, when set, is called every few thousand records with the count read.
 	Progress func(read int)
+	// AutoLink links entities that share a strong identifier (LEI, USCC, DUNS, a
+	// registration number with its country: see resolve.StrongKey) with same_as
+	// records written in the same run, and removes the automatic links whose
+	// entities no longer share one (see resolve.AutoLinks). The CLI turns it on.
+	AutoLink bool
 }
 
 // Summary reports what a run did.
@@ -37,14 +42,31 @@ type Summary struct {
 	DanglingIDs []string
 	// Rejections lists the invalid lines (with SkipInvalid).
 	Rejections []*ingest.LineError
-	Seconds    float64
-	Version    model.Hash
+	// AutoLinked counts the same_as records written because entities share a
+	// strong identifier, AutoUnlinked the automatic ones removed because they no
+	// longer do (with AutoLink; not counted in Written or Deleted).
+	AutoLinked, AutoUnlinked int
+	// AutoSkipped lists strong identifiers that linked nothing (see
+	// resolve.AutoResult.Skipped); at most a hundred.
+	AutoSkipped []string
+	Seconds     float64
+	Version     model.Hash
 }
 
-// String is the one-line summary printed after an ingest.
+// String is the one-line summary printed after an ingest (CONTRACT section 2: its
+// fields and their order are relied upon; see AutoLinkNote for the links).
 func (s Summary) String() string {
 	return fmt.Sprintf("read %d records, wrote %d, rejected %d, dangling references %d, %.2f s",
 		s.Read, s.Written, s.Rejected, s.Dangling, s.Seconds)
+}
+
+// AutoLinkNote describes the automatic links of the run ("same_as by identifier:
+// 2 added, 1 removed"), or is "" when there were none.
+func (s Summary) AutoLinkNote() string {
+	if s.AutoLinked == 0 && s.AutoUnlinked == 0 {
+		return ""
+	}
+	return fmt.Sprintf("same_as by identifier: %d added, %d removed", s.AutoLinked, s.AutoUnlinked)
 }
 
 // ErrDangling is returned (wrapped) by a strict run with dangling references.
@@ -84,10 +106,15 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 			m[r.Dst]++
 		}
 	}
+	var links *linkTracker
+	if opt.AutoLink {
+		links = newLinkTracker()
+	}
 	for _, r := range opt.Extra {
 		if err := run.Put(ctx, r); err != nil {
 			return sum, err
 		}
+		links.put(r)
 		sum.Written++
 	}
 	var op ingest.Op
@@ -118,10 +145,12 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 			}
 			if op.Delete {
 				err = run.Delete(ctx, op.Record.Key())
+				links.delete(op.Record.Key())
 				sum.Deleted++
 			} else {
 				note(&op.Record)
 				err = run.Put(ctx, &op.Record)
+				links.put(&op.Record)
 			}
 			if err != nil {
 				return sum, fmt.Errorf("%s:%d: %w", src.Name(), op.Line, err)
@@ -136,6 +165,11 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 	}
 	if opt.Strict && sum.Dangling > 0 {
 		return sum, fmt.Errorf("%w: %d references to ids never defined, e.g. %v", ErrDangling, sum.Dangling, sum.DanglingIDs[:min(5, len(sum.DanglingIDs))])
+	}
+	if links.needed() {
+		if err := links.apply(ctx, st, run, &sum); err != nil {
+			return sum, err
+		}
 	}
 	v, err := run.Commit(ctx)
 	if err != nil {
