@@ -47,8 +47,7 @@ func (c *common) parse(args []string) error {
 	for {
 		if err := c.fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				c.fs.Usage()
-				return errHelp
+				return errHelp // the flag set printed the usage
 			}
 			return err
 		}
