@@ -117,15 +117,15 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 		links.put(r)
 		sum.Written++
 	}
-	var op ingest.Op
-	for _, src := range sources {
-		for {
-			err := src.Next(&op)
-			if errors.Is(err, io.EOF) {
-				break
-			}
+	// Parsing (and counting references) runs in its own goroutine, ahead of the
+	// writes, so the two halves of the work use two cores.
+	stop := make(chan struct{})
+	defer close(stop)
+	for batch := range produce(sources, note, stop) {
+		for i := range batch {
+			it := &batch[i]
 			var le *ingest.LineError
-			if errors.As(err, &le) {
+			if errors.As(it.err, &le) {
 				sum.Read++
 				if !opt.SkipInvalid {
 					return sum, le
@@ -136,24 +136,25 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 				}
 				continue
 			}
-			if err != nil {
-				return sum, err
+			if it.err != nil {
+				return sum, it.err
 			}
 			sum.Read++
 			if opt.Progress != nil && sum.Read%4096 == 0 {
 				opt.Progress(sum.Read)
 			}
+			op := &it.op
+			var err error
 			if op.Delete {
 				err = run.Delete(ctx, op.Record.Key())
 				links.delete(op.Record.Key())
 				sum.Deleted++
 			} else {
-				note(&op.Record)
 				err = run.Put(ctx, &op.Record)
 				links.put(&op.Record)
 			}
 			if err != nil {
-				return sum, fmt.Errorf("%s:%d: %w", src.Name(), op.Line, err)
+				return sum, fmt.Errorf("%s:%d: %w", it.src.Name(), op.Line, err)
 			}
 			sum.Written++
 		}
@@ -179,6 +180,62 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 	sum.Version = v
 	sum.Seconds = time.Since(start).Seconds()
 	return sum, nil
+}
+
+// item is one operation read, or the error reading it.
+type item struct {
+	op  ingest.Op
+	err error
+	src ingest.Source
+}
+
+// produce reads the sources in a goroutine and sends what it reads in batches,
+// calling note for every upsert. It stops after a read error that is not a bad
+// line, or when stop is closed. The channel is closed when it is done, so note's
+// effects are visible to the receiver once the channel is drained.
+func produce(sources []ingest.Source, note func(*model.Record), stop <-chan struct{}) <-chan []item {
+	out := make(chan []item, 4)
+	go func() {
+		defer close(out)
+		const size = 1024
+		batch := make([]item, 0, size)
+		send := func() bool {
+			select {
+			case out <- batch:
+				batch = make([]item, 0, size)
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		for _, src := range sources {
+			for {
+				batch = append(batch, item{src: src})
+				it := &batch[len(batch)-1]
+				it.err = src.Next(&it.op)
+				if errors.Is(it.err, io.EOF) {
+					batch = batch[:len(batch)-1]
+					break
+				}
+				var le *ingest.LineError
+				fatal := it.err != nil && !errors.As(it.err, &le)
+				if it.err == nil && !it.op.Delete {
+					note(&it.op.Record)
+				}
+				if fatal {
+					send()
+					return
+				}
+				if len(batch) == size && !send() {
+					return
+				}
+			}
+		}
+		if len(batch) > 0 {
+			send()
+		}
+	}()
+	return out
 }
 
 func checkRefs(ctx context.Context, run store.Run, kind model.Kind, counts map[string]int, sum *Summary) error {

@@ -23,7 +23,7 @@ func BenchmarkIngestFile(b *testing.B) {
 			b.Fatal(err)
 		}
 		f, _ := os.Open(path)
-		sum, err := load.Run(context.Background(), st, []ingest.Source{native.NewReader(path, f, nil)}, load.Options{})
+		sum, err := load.Run(context.Background(), st, []ingest.Source{native.NewReader(path, f, nil)}, load.Options{AutoLink: os.Getenv("KEIRETSU_BENCH_AUTOLINK") != ""})
 		if err != nil {
 			b.Fatal(err)
 		}

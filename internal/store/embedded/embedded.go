@@ -324,18 +324,42 @@ func (r *run) Missing(_ context.Context, kind model.Kind, ids []string) ([]strin
 	if r.done {
 		return nil, store.ErrClosed
 	}
-	var out []string
+	r.sortOps()
+	var out, unknown []string
 	var kb []byte
+	// Ids defined (or deleted) by the run itself need no store lookup. When the
+	// ids come sorted (the loader sorts them) one forward walk over the sorted
+	// writes finds them; otherwise each is a binary search.
+	sorted := slices.IsSorted(ids)
+	j := 0
+	for _, id := range ids {
+		kb = model.Key{Kind: kind, Src: id}.AppendBytes(kb[:0])
+		var o op
+		found := false
+		if sorted {
+			for j < len(r.ops) && bytes.Compare(r.key(r.ops[j]), kb) < 0 {
+				j++
+			}
+			if j < len(r.ops) && bytes.Equal(r.key(r.ops[j]), kb) {
+				o, found = r.ops[j], true
+			}
+		} else {
+			o, found = r.pending(kb)
+		}
+		switch {
+		case found && o.del:
+			out = append(out, id)
+		case !found:
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) == 0 {
+		return out, nil
+	}
 	err := r.s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRecords)
-		for _, id := range ids {
+		for _, id := range unknown {
 			kb = model.Key{Kind: kind, Src: id}.AppendBytes(kb[:0])
-			if o, ok := r.pending(kb); ok {
-				if o.del {
-					out = append(out, id)
-				}
-				continue
-			}
 			if b.Get(kb) == nil {
 				out = append(out, id)
 			}
