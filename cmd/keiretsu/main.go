@@ -28,6 +28,7 @@ func commands() []command {
 		{"stats", "count what the store holds", runStats},
 		{"resolve", "propose entities that may be the same; --accept or --reject them", runResolve},
 		{"wipe", "delete every record in the store (needs --yes)", runWipe},
+		{"bench", "measure ingest, projection, screening and GraphQL on generated data", runBench},
 		{"gen", "write a deterministic synthetic world as native JSONL (tests, benchmarks)", runGen},
 	}
 }

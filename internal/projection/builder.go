@@ -152,7 +152,8 @@ func (b *Builder) Build(version model.Hash) (*Snapshot, error) {
 	s.Comp = buildEdges(b.comp, np, np, dd, nil, model.KindComponent)
 	s.Srcg = buildEdges(b.srcg, np, ne, dd, nil, model.KindSourcing)
 	s.pcatMask = make([]uint64, b.pcats.len())
-	for i, c := range b.pcats.ids {
+	for i := range uint32(b.pcats.len()) {
+		c := b.pcats.str(i)
 		if li, ok := b.lcats.lookup(c); ok {
 			s.pcatMask[i] = 1 << li
 		}
@@ -220,13 +221,13 @@ func (s *Snapshot) Apply(version model.Hash, removed map[model.Key]bool, added [
 // emit re-adds the snapshot's content to b, except records with keys in skip.
 func (s *Snapshot) emit(b *Builder, skip map[model.Key]bool) {
 	for x := range uint32(s.ents.len()) {
-		id := s.ents.ids[x]
+		id := s.ents.str(x)
 		if s.entDef.get(x) && !skip[model.Key{Kind: model.KindEntity, Src: id, From: model.MinDate}] {
 			b.Add(&model.Record{Kind: model.KindEntity, ID: id, Type: typeNames[s.entType[x]]})
 		}
 	}
 	for p := range uint32(s.prods.len()) {
-		id := s.prods.ids[p]
+		id := s.prods.str(p)
 		if s.prodDef.get(p) && !skip[model.Key{Kind: model.KindProduct, Src: id, From: model.MinDate}] {
 			b.Add(&model.Record{Kind: model.KindProduct, ID: id, Category: s.ProductCategory(p)})
 		}

@@ -126,7 +126,7 @@ func (s *Snapshot) NumProducts() int { return s.prods.len() }
 func (s *Snapshot) Entity(id string) (uint32, bool) { return s.ents.lookup(id) }
 
 // EntityID returns the id of entity x.
-func (s *Snapshot) EntityID(x uint32) string { return s.ents.ids[x] }
+func (s *Snapshot) EntityID(x uint32) string { return s.ents.str(x) }
 
 // EntityDefined reports whether an entity record defines x.
 func (s *Snapshot) EntityDefined(x uint32) bool { return s.entDef.get(x) }
@@ -141,7 +141,7 @@ func (s *Snapshot) EntityType(x uint32) string { return typeNames[s.entType[x]] 
 func (s *Snapshot) Product(id string) (uint32, bool) { return s.prods.lookup(id) }
 
 // ProductID returns the id of product p.
-func (s *Snapshot) ProductID(p uint32) string { return s.prods.ids[p] }
+func (s *Snapshot) ProductID(p uint32) string { return s.prods.str(p) }
 
 // ProductDefined reports whether a product record defines p.
 func (s *Snapshot) ProductDefined(p uint32) bool { return s.prodDef.get(p) }
@@ -149,7 +149,7 @@ func (s *Snapshot) ProductDefined(p uint32) bool { return s.prodDef.get(p) }
 // ProductCategory returns product p's category, or "".
 func (s *Snapshot) ProductCategory(p uint32) string {
 	if c := s.prodCat[p]; c != 0 {
-		return s.pcats.ids[c-1]
+		return s.pcats.str(uint32(c - 1))
 	}
 	return ""
 }
@@ -171,7 +171,7 @@ func (s *Snapshot) ListingCategories(mask uint64) []string {
 	var out []string
 	for i := 0; i < s.lcats.len(); i++ {
 		if mask&(1<<uint(i)) != 0 {
-			out = append(out, s.lcats.ids[i])
+			out = append(out, s.lcats.str(uint32(i)))
 		}
 	}
 	return out
@@ -184,7 +184,7 @@ func (s *Snapshot) Regime(id string) (uint16, bool) {
 }
 
 // RegimeID returns the id of projection regime index r.
-func (s *Snapshot) RegimeID(r uint16) string { return s.regimes.ids[r] }
+func (s *Snapshot) RegimeID(r uint16) string { return s.regimes.str(uint32(r)) }
 
 // RegimeRecords returns the regime definitions stored with the data.
 func (s *Snapshot) RegimeRecords() []*model.Record { return s.regimeRecs }
@@ -194,7 +194,10 @@ type Stats struct {
 	Entities, Products                                       int
 	Ownership, Control, SameAs, Component, Sourcing, Listing int
 	Dates                                                    int
-	Bytes                                                    int // estimated memory of the graph structure
+	// Bytes is the memory of the graph structure: EdgeBytes (edge arrays,
+	// listings, the date dictionary) plus NodeBytes (interned ids, per-node
+	// attributes and the per-node offsets of every adjacency).
+	Bytes, EdgeBytes, NodeBytes int
 }
 
 // Edges is the total number of edges, listings included.
@@ -210,8 +213,14 @@ func (s *Snapshot) Stats() Stats {
 		Sourcing: s.Srcg.Len(), Listing: s.Lists.Len(), Dates: len(s.dates),
 	}
 	l := &s.Lists
-	st.Bytes = s.ents.bytes() + s.prods.bytes() + len(s.entType) + 2*len(s.prodCat) + 8*(len(s.entDef)+len(s.prodDef)) +
-		s.Own.bytes() + s.Ctl.bytes() + s.Same.bytes() + s.Comp.bytes() + s.Srcg.bytes() + 4*len(s.dates) +
-		4*len(l.Entity) + 2*len(l.Regime) + 4*len(l.from) + 8*len(l.Cats) + 4*(len(l.byEntOff)+len(l.byEntIdx)+len(l.Entity))
+	edgeArrays := func(e *Edges) int {
+		return 4*(len(e.dst)+len(e.inIdx)+len(e.share)) + 2*(len(e.from)+len(e.to)) + 8*(len(e.ranges)+len(e.essential))
+	}
+	offsets := func(e *Edges) int { return 4 * (len(e.off) + len(e.inOff)) }
+	st.EdgeBytes = edgeArrays(&s.Own) + edgeArrays(&s.Ctl) + edgeArrays(&s.Same) + edgeArrays(&s.Comp) + edgeArrays(&s.Srcg) +
+		4*len(l.Entity) + 2*len(l.Regime) + 4*len(l.from) + 8*len(l.Cats) + 4*len(l.byEntIdx) + 4*len(s.dates)
+	st.NodeBytes = s.ents.bytes() + s.prods.bytes() + len(s.entType) + 2*len(s.prodCat) + 8*(len(s.entDef)+len(s.prodDef)) +
+		offsets(&s.Own) + offsets(&s.Ctl) + offsets(&s.Same) + offsets(&s.Comp) + offsets(&s.Srcg) + 4*len(l.byEntOff)
+	st.Bytes = st.EdgeBytes + st.NodeBytes
 	return st
 }

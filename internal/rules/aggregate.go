@@ -144,8 +144,26 @@ func (ev *Eval) perPerson(seeds []uint32) {
 	}
 }
 
-// groupOf computes the entities caught through designated person p alone.
+// groupOf returns the entities caught through designated person p alone,
+// computed once per evaluation.
 func (ev *Eval) groupOf(p uint32) *group {
+	ev.memoMu.Lock()
+	g, ok := ev.groups[p]
+	ev.memoMu.Unlock()
+	if ok {
+		return g
+	}
+	g = ev.computeGroup(p)
+	ev.memoMu.Lock()
+	if ev.groups == nil {
+		ev.groups = map[uint32]*group{}
+	}
+	ev.groups[p] = g
+	ev.memoMu.Unlock()
+	return g
+}
+
+func (ev *Eval) computeGroup(p uint32) *group {
 	g := newGroup()
 	g.add(p, model.Exposed)
 	exposed := ev.spread([]uint32{p}, model.Exposed, false, g)

@@ -80,6 +80,7 @@ type Eval struct {
 
 	memoMu sync.Mutex
 	memo   map[uint32]explanation
+	groups map[uint32]*group // per-person rule: groups by designated person, memoized
 }
 
 // Eval returns the (cached) evaluation of regime r on day d counting the listings

@@ -14,11 +14,14 @@ type Hop struct {
 	Share    model.Share
 }
 
-// explanation is a shortest path from an entity to the LISTING of a listed entity.
+// explanation is a shortest path from an entity to the LISTING of a listed
+// entity, with what a finding needs besides: its basis and aggregate percent.
 type explanation struct {
-	hops   []Hop
-	listed uint32
-	ok     bool
+	hops      []Hop
+	listed    uint32
+	ok        bool
+	basis     Basis
+	aggregate *float64
 }
 
 // seedListing returns a listing of raw entity m under the evaluation's regime that
@@ -75,6 +78,9 @@ func (ev *Eval) Explain(x uint32) ([]Hop, uint32, bool) {
 	ev.memoMu.Unlock()
 	if !ok {
 		ex = ev.search(x)
+		if ex.ok {
+			ex.basis, ex.aggregate = ev.basisOf(x, ex.hops)
+		}
 		ev.memoMu.Lock()
 		ev.memo[x] = ex
 		ev.memoMu.Unlock()

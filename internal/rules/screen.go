@@ -86,15 +86,32 @@ func (e *Engine) ScreenEntity(id string, d model.Date, regimes []*Regime) (*Scre
 // finding builds the finding for raw entity x at verdict v, prefixed by the hops
 // that lead from the subject to x.
 func (ev *Eval) finding(x uint32, v model.Verdict, prefix []Hop) (Finding, bool) {
-	hops, listed, ok := ev.Explain(x)
+	ev.memoMu.Lock()
+	ex, ok := ev.memo[x]
+	ev.memoMu.Unlock()
 	if !ok {
+		ev.Explain(x)
+		ev.memoMu.Lock()
+		ex = ev.memo[x]
+		ev.memoMu.Unlock()
+	}
+	if !ex.ok {
 		return Finding{}, false
 	}
 	s := ev.eng.snap
-	f := Finding{Verdict: v, Entity: s.EntityID(x), Listed: s.EntityID(listed)}
-	path := make([]Hop, 0, len(prefix)+len(hops))
-	path = append(append(path, prefix...), hops...)
-	f.Path = path
+	f := Finding{Verdict: v, Entity: s.EntityID(x), Listed: s.EntityID(ex.listed), Basis: ex.basis}
+	if ex.aggregate != nil {
+		p := *ex.aggregate
+		f.AggregatePercent = &p
+	}
+	path := make([]Hop, 0, len(prefix)+len(ex.hops))
+	f.Path = append(append(path, prefix...), ex.hops...)
+	return f, true
+}
+
+// basisOf says why x is caught, from its explanation path: the first hop that is
+// not a same_as link.
+func (ev *Eval) basisOf(x uint32, hops []Hop) (Basis, *float64) {
 	first := model.KindListing
 	for _, h := range hops {
 		if h.Kind != model.KindSameAs {
@@ -104,18 +121,16 @@ func (ev *Eval) finding(x uint32, v model.Verdict, prefix []Hop) (Finding, bool)
 	}
 	switch {
 	case first == model.KindListing:
-		f.Basis = BasisListed
+		return BasisListed, nil
 	case ev.regime.Rule == RuleAffiliate:
-		f.Basis = BasisAffiliate
+		return BasisAffiliate, nil
 	case first == model.KindControl:
-		f.Basis = BasisControl
-	default:
-		f.Basis = BasisOwnership
-		if p, ok := ev.AggregatePercent(x); ok {
-			f.AggregatePercent = &p
-		}
+		return BasisControl, nil
 	}
-	return f, true
+	if p, ok := ev.AggregatePercent(x); ok {
+		return BasisOwnership, &p
+	}
+	return BasisOwnership, nil
 }
 
 // productScratch holds per-call state of a product screening, sized to the snapshot.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/names"
@@ -21,21 +22,40 @@ type Hit struct {
 	Score float64
 }
 
+// The index keeps its strings in one byte arena and refers to them by offset, so
+// it holds no Go pointer per entry: millions of names cost the garbage collector
+// nothing to scan.
 type entry struct {
-	key  string // folded text
+	key  span // folded text
 	node uint32
 	what uint8 // 0 id, 1 name, 2 alias, 3 identifier
 }
 
 type node struct {
-	id, name string
+	id, name span
 	kind     model.Kind
 }
 
+type span struct{ off, n uint32 }
+
 // Index is a search index over node records.
 type Index struct {
+	text    []byte // arena of every string below
 	nodes   []node
 	entries []entry // sorted by key
+}
+
+func (ix *Index) put(s string) span {
+	sp := span{off: uint32(len(ix.text)), n: uint32(len(s))}
+	ix.text = append(ix.text, s...)
+	return sp
+}
+
+func (ix *Index) str(sp span) string {
+	if sp.n == 0 {
+		return ""
+	}
+	return unsafe.String(&ix.text[sp.off], int(sp.n))
 }
 
 // Builder collects node records.
@@ -53,10 +73,10 @@ func (b *Builder) Add(r *model.Record) {
 		return
 	}
 	n := uint32(len(b.idx.nodes))
-	b.idx.nodes = append(b.idx.nodes, node{id: r.ID, name: r.Name, kind: r.Kind})
+	b.idx.nodes = append(b.idx.nodes, node{id: b.idx.put(r.ID), name: b.idx.put(r.Name), kind: r.Kind})
 	add := func(text string, what uint8) {
 		if k := names.Fold(text); k != "" {
-			b.idx.entries = append(b.idx.entries, entry{key: k, node: n, what: what})
+			b.idx.entries = append(b.idx.entries, entry{key: b.idx.put(k), node: n, what: what})
 		}
 	}
 	add(r.ID, 0)
@@ -72,8 +92,9 @@ func (b *Builder) Add(r *model.Record) {
 
 // Build sorts the entries. The builder must not be used afterwards.
 func (b *Builder) Build() *Index {
-	slices.SortFunc(b.idx.entries, func(x, y entry) int { return strings.Compare(x.key, y.key) })
-	return &b.idx
+	ix := &b.idx
+	slices.SortFunc(ix.entries, func(x, y entry) int { return strings.Compare(ix.str(x.key), ix.str(y.key)) })
+	return ix
 }
 
 // Rebuild returns a builder holding the index's nodes except those whose keys are
@@ -83,16 +104,15 @@ func (ix *Index) Rebuild(skip map[model.Key]bool) *Builder {
 	keep := make([]int32, len(ix.nodes))
 	for i, n := range ix.nodes {
 		keep[i] = -1
-		if skip[model.Key{Kind: n.kind, Src: n.id, From: model.MinDate}] {
+		if skip[model.Key{Kind: n.kind, Src: ix.str(n.id), From: model.MinDate}] {
 			continue
 		}
 		keep[i] = int32(len(b.idx.nodes))
-		b.idx.nodes = append(b.idx.nodes, n)
+		b.idx.nodes = append(b.idx.nodes, node{id: b.idx.put(ix.str(n.id)), name: b.idx.put(ix.str(n.name)), kind: n.kind})
 	}
 	for _, e := range ix.entries {
 		if k := keep[e.node]; k >= 0 {
-			e.node = uint32(k)
-			b.idx.entries = append(b.idx.entries, e)
+			b.idx.entries = append(b.idx.entries, entry{key: b.idx.put(ix.str(e.key)), node: uint32(k), what: e.what})
 		}
 	}
 	return b
@@ -112,26 +132,29 @@ func (ix *Index) Search(text string, limit int) []Hit {
 		}
 	}
 	exact := [...]float64{1.0, 0.95, 0.9, 0.9}
-	i := sort.Search(len(ix.entries), func(i int) bool { return ix.entries[i].key >= q })
-	for j := i; j < len(ix.entries) && strings.HasPrefix(ix.entries[j].key, q); j++ {
+	i := sort.Search(len(ix.entries), func(i int) bool { return ix.str(ix.entries[i].key) >= q })
+	for j := i; j < len(ix.entries) && strings.HasPrefix(ix.str(ix.entries[j].key), q); j++ {
 		e := ix.entries[j]
-		if e.key == q {
+		if key := ix.str(e.key); key == q {
 			note(e.node, exact[e.what])
 		} else {
-			note(e.node, 0.6+0.3*float64(len(q))/float64(len(e.key)))
+			note(e.node, 0.6+0.3*float64(len(q))/float64(len(key)))
 		}
 	}
 	if len(best) < limit {
 		for _, e := range ix.entries {
-			if _, ok := best[e.node]; !ok && strings.Contains(e.key, q) {
-				note(e.node, 0.3+0.3*float64(len(q))/float64(len(e.key)))
+			if _, ok := best[e.node]; ok {
+				continue
+			}
+			if key := ix.str(e.key); strings.Contains(key, q) {
+				note(e.node, 0.3+0.3*float64(len(q))/float64(len(key)))
 			}
 		}
 	}
 	hits := make([]Hit, 0, len(best))
 	for n, s := range best {
 		nd := ix.nodes[n]
-		hits = append(hits, Hit{ID: nd.id, Name: nd.name, Kind: nd.kind.String(), Score: float64(int(s*1000+0.5)) / 1000})
+		hits = append(hits, Hit{ID: strings.Clone(ix.str(nd.id)), Name: strings.Clone(ix.str(nd.name)), Kind: nd.kind.String(), Score: float64(int(s*1000+0.5)) / 1000})
 	}
 	slices.SortFunc(hits, func(a, b Hit) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {

@@ -1,0 +1,378 @@
+// Package bench measures Keiretsu end to end on generated data at a scale (small
+// ~10^5 edges, medium ~10^6, large ~10^7): ingest throughput, projection build
+// time and size, in-process screening latency, batch screening, the full
+// fixpoint, GraphQL latency and throughput over loopback HTTP with concurrent
+// clients, and, against Neo4j, its ingest and load times and a bounded-Cypher
+// baseline for the same screening questions.
+//
+// Every figure comes from a run on the machine at hand; nothing is estimated.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/ingest/native"
+	"github.com/keiretsu/keiretsu/internal/gen"
+	"github.com/keiretsu/keiretsu/internal/load"
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/rules"
+	"github.com/keiretsu/keiretsu/internal/service"
+	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/store/embedded"
+)
+
+// Scales and their target edge counts.
+var Scales = map[string]int{"small": 100_000, "medium": 1_000_000, "large": 10_000_000}
+
+// Config of a benchmark run.
+type Config struct {
+	Scale    string
+	Seed     uint64
+	CacheDir string // where generated data is kept between runs
+	WorkDir  string // where the embedded store is built (a temp dir when empty)
+	// AsOf is the day screened (default 2024-01-01).
+	AsOf model.Date
+	// Samples is how many products and entities are screened one by one.
+	Samples int
+	// GraphQLSeconds is how long the HTTP load runs; Clients how many at once.
+	GraphQLSeconds float64
+	Clients        int
+	// Neo4j, when set, also measures the Neo4j store and the Cypher baseline.
+	Neo4j  func(ctx context.Context) (store.Store, error)
+	Cypher CypherRunner
+	Log    zerolog.Logger
+}
+
+// Result is the JSON object `keiretsu bench --json` prints.
+type Result struct {
+	Scale                  string         `json:"scale"`
+	Edges                  int64          `json:"edges"`
+	Nodes                  int64          `json:"nodes"`
+	Records                int64          `json:"records"`
+	IngestRecordsPerS      float64        `json:"ingest_records_per_s"`
+	ProjectionBuildS       float64        `json:"projection_build_s"`
+	ProjectionBytesPerEdge float64        `json:"projection_bytes_per_edge"`
+	ProjectionBytesPerNode float64        `json:"projection_bytes_per_node"`
+	PeakRSSMB              float64        `json:"peak_rss_mb"`
+	ScreenProductP50us     float64        `json:"screen_product_p50_us"`
+	ScreenProductP99us     float64        `json:"screen_product_p99_us"`
+	ScreenProductColdP99us float64        `json:"screen_product_cold_p99_us"`
+	ScreenEntityP99us      float64        `json:"screen_entity_p99_us"`
+	Batch10kMs             float64        `json:"batch_10k_ms"`
+	FixpointS              float64        `json:"fixpoint_s"`
+	FixpointAllRegimesS    float64        `json:"fixpoint_all_regimes_s"`
+	GraphQLP50ms           float64        `json:"graphql_p50_ms"`
+	GraphQLP99ms           float64        `json:"graphql_p99_ms"`
+	GraphQLRPS             float64        `json:"graphql_rps"`
+	VerdictMix             map[string]int `json:"verdict_mix"`
+
+	Neo4jIngestRelsPerS  float64 `json:"neo4j_ingest_rels_per_s,omitempty"`
+	Neo4jProjectionLoadS float64 `json:"neo4j_projection_load_s,omitempty"`
+	CypherBaselineP50ms  float64 `json:"cypher_baseline_p50_ms,omitempty"`
+	CypherBaselineP99ms  float64 `json:"cypher_baseline_p99_ms,omitempty"`
+	SpeedupVsCypher      float64 `json:"speedup_vs_cypher,omitempty"`
+	CypherSameAnswers    string  `json:"cypher_same_answers,omitempty"`
+
+	Machine   string `json:"machine"`
+	GoVersion string `json:"go"`
+}
+
+func (c *Config) defaults() error {
+	if _, ok := Scales[c.Scale]; !ok {
+		return fmt.Errorf("%w: scale %q is not small, medium or large", model.ErrBadInput, c.Scale)
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	if c.AsOf == 0 {
+		c.AsOf = model.MustDate("2024-01-01")
+	}
+	if c.Samples == 0 {
+		c.Samples = 5000
+	}
+	if c.GraphQLSeconds == 0 {
+		c.GraphQLSeconds = 5
+	}
+	if c.Clients == 0 {
+		c.Clients = 8
+	}
+	if c.CacheDir == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			dir = os.TempDir()
+		}
+		c.CacheDir = filepath.Join(dir, "keiretsu", "bench")
+	}
+	return nil
+}
+
+// DataFile returns the generated data for the scale, generating it when absent.
+func DataFile(c Config) (string, gen.Stats, error) {
+	cfg := gen.ForEdges(Scales[c.Scale])
+	cfg.Seed = c.Seed
+	if err := os.MkdirAll(c.CacheDir, 0o755); err != nil {
+		return "", gen.Stats{}, err
+	}
+	path := filepath.Join(c.CacheDir, fmt.Sprintf("%s-e%d-p%d-s%d.jsonl", c.Scale, cfg.Entities, cfg.Products, cfg.Seed))
+	// Stats are cheap to recompute without writing.
+	stats, err := gen.Records(cfg, func(*ingest.Op) error { return nil })
+	if err != nil {
+		return "", stats, err
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Size() == stats.Bytes {
+		return path, stats, nil
+	}
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return "", stats, err
+	}
+	if _, err := gen.Write(f, cfg); err != nil {
+		f.Close()
+		return "", stats, err
+	}
+	if err := f.Close(); err != nil {
+		return "", stats, err
+	}
+	return path, stats, os.Rename(tmp, path)
+}
+
+// Run runs the benchmark.
+func Run(ctx context.Context, c Config) (*Result, error) {
+	if err := c.defaults(); err != nil {
+		return nil, err
+	}
+	log := c.Log
+	res := &Result{Scale: c.Scale, Machine: machine(), GoVersion: runtime.Version(), VerdictMix: map[string]int{}}
+	path, stats, err := DataFile(c)
+	if err != nil {
+		return nil, fmt.Errorf("generate: %w", err)
+	}
+	res.Edges, res.Nodes = stats.Edges(), stats.Nodes()
+	log.Info().Str("file", path).Int64("edges", res.Edges).Msg("data ready")
+
+	work := c.WorkDir
+	if work == "" {
+		if work, err = os.MkdirTemp("", "keiretsu-bench-"); err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(work)
+	}
+	st, err := embedded.Open(filepath.Join(work, "store"), embedded.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	if err := st.Wipe(ctx); err != nil {
+		return nil, err
+	}
+	sum, err := ingestFile(ctx, st, path)
+	if err != nil {
+		return nil, err
+	}
+	res.Records = int64(sum.Read)
+	res.IngestRecordsPerS = round(float64(sum.Read) / sum.Seconds)
+	log.Info().Float64("records_per_s", res.IngestRecordsPerS).Msg("ingested (embedded)")
+	runtime.GC()
+
+	start := time.Now()
+	svc, err := service.Open(ctx, st, service.Options{Log: zerolog.Nop()})
+	if err != nil {
+		return nil, err
+	}
+	res.ProjectionBuildS = round3(time.Since(start).Seconds())
+	ps := svc.State().Engine.Snapshot().Stats()
+	res.ProjectionBytesPerEdge = round(float64(ps.EdgeBytes) / float64(ps.Edges()))
+	res.ProjectionBytesPerNode = round(float64(ps.NodeBytes) / float64(ps.Entities+ps.Products))
+	log.Info().Float64("seconds", res.ProjectionBuildS).Float64("bytes_per_edge", res.ProjectionBytesPerEdge).Msg("projection built")
+
+	if err := screening(ctx, c, svc, res); err != nil {
+		return nil, err
+	}
+	if err := graphqlLoad(ctx, c, svc, res); err != nil {
+		return nil, err
+	}
+	if c.Neo4j != nil {
+		if err := neo4jPart(ctx, c, path, svc, res); err != nil {
+			return nil, err
+		}
+	}
+	res.PeakRSSMB = peakRSSMB()
+	return res, nil
+}
+
+func ingestFile(ctx context.Context, st store.Store, path string) (load.Summary, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return load.Summary{}, err
+	}
+	defer f.Close()
+	return load.Run(ctx, st, []ingest.Source{native.NewReader(filepath.Base(path), f, nil)}, load.Options{AutoLink: true})
+}
+
+// sampleIDs picks n defined product (or entity) ids, deterministically.
+func sampleIDs(st *service.State, products bool, n int, seed uint64) []string {
+	snap := st.Engine.Snapshot()
+	total := snap.NumEntities()
+	if products {
+		total = snap.NumProducts()
+	}
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var out []string
+	for tries := 0; len(out) < n && tries < 20*n && total > 0; tries++ {
+		i := uint32(rng.IntN(total))
+		if products && snap.ProductDefined(i) {
+			out = append(out, snap.ProductID(i))
+		} else if !products && snap.EntityDefined(i) {
+			out = append(out, snap.EntityID(i))
+		}
+	}
+	return out
+}
+
+// screening measures in-process screening: cold fixpoints, then per-product and
+// per-entity latency with warm caches, then a batch of 10,000 products.
+func screening(ctx context.Context, c Config, svc *service.Service, res *Result) error {
+	st := svc.State()
+	regimes := st.Engine.Regimes().All()
+	// The full fixpoint from cold: a fresh engine over the same snapshot.
+	eng := rules.NewEngine(st.Engine.Snapshot(), st.Engine.Regimes())
+	start := time.Now()
+	eng.Eval(st.Engine.Regimes().Get("US-OFAC-SDN"), c.AsOf, ^uint64(0))
+	res.FixpointS = round3(time.Since(start).Seconds())
+	start = time.Now()
+	for _, r := range regimes {
+		eng.Eval(r, c.AsOf, ^uint64(0))
+	}
+	res.FixpointAllRegimesS = round3(res.FixpointS + time.Since(start).Seconds())
+
+	products := sampleIDs(st, true, c.Samples, c.Seed)
+	asOf := c.AsOf
+	// Cold: the first screenings of a fresh state pay for the fixpoints they need.
+	fresh := &service.State{Engine: rules.NewEngine(st.Engine.Snapshot(), st.Engine.Regimes()), Search: st.Search}
+	cold := make([]float64, 0, 100)
+	for _, id := range products[:min(100, len(products))] {
+		t0 := time.Now()
+		if _, err := fresh.ScreenProduct(id, &asOf, nil); err != nil {
+			return err
+		}
+		cold = append(cold, float64(time.Since(t0).Nanoseconds())/1e3)
+	}
+	res.ScreenProductColdP99us = round(percentile(cold, 99))
+	// Warm: every regime's evaluations are cached, as in a running server.
+	for _, id := range products {
+		if _, err := st.ScreenProduct(id, &asOf, nil); err != nil {
+			return err
+		}
+	}
+	lat := make([]float64, 0, len(products))
+	for _, id := range products {
+		t0 := time.Now()
+		s, err := st.ScreenProduct(id, &asOf, nil)
+		if err != nil {
+			return err
+		}
+		lat = append(lat, float64(time.Since(t0).Nanoseconds())/1e3)
+		res.VerdictMix[s.Verdict.String()]++
+	}
+	res.ScreenProductP50us, res.ScreenProductP99us = round(percentile(lat, 50)), round(percentile(lat, 99))
+
+	entities := sampleIDs(st, false, c.Samples, c.Seed)
+	elat := make([]float64, 0, len(entities))
+	for _, id := range entities {
+		if _, err := st.ScreenEntity(id, &asOf, nil); err != nil {
+			return err
+		}
+	}
+	for _, id := range entities {
+		t0 := time.Now()
+		if _, err := st.ScreenEntity(id, &asOf, nil); err != nil {
+			return err
+		}
+		elat = append(elat, float64(time.Since(t0).Nanoseconds())/1e3)
+	}
+	res.ScreenEntityP99us = round(percentile(elat, 99))
+
+	batch := sampleIDs(st, true, 10_000, c.Seed+1)
+	if _, err := st.ScreenProducts(batch, &asOf, nil); err != nil { // warm
+		return err
+	}
+	best := 0.0
+	for i := 0; i < 3; i++ {
+		t0 := time.Now()
+		if _, err := st.ScreenProducts(batch, &asOf, nil); err != nil {
+			return err
+		}
+		if ms := float64(time.Since(t0).Microseconds()) / 1e3; i == 0 || ms < best {
+			best = ms
+		}
+	}
+	res.Batch10kMs = round(best)
+	c.Log.Info().Float64("p99_us", res.ScreenProductP99us).Float64("batch_10k_ms", res.Batch10kMs).Float64("fixpoint_s", res.FixpointS).Msg("screened")
+	return nil
+}
+
+func percentile(xs []float64, p float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	i := int(float64(len(s)-1)*p/100 + 0.5)
+	return s[i]
+}
+
+func round(x float64) float64  { return float64(int64(x*10+0.5)) / 10 }
+func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
+
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				kb, _ := strconv.ParseFloat(f[1], 64)
+				return round(kb / 1024)
+			}
+		}
+	}
+	return 0
+}
+
+func machine() string {
+	cpu := runtime.GOARCH
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "model name") {
+				if i := strings.Index(line, ":"); i >= 0 {
+					cpu = strings.TrimSpace(line[i+1:])
+				}
+				break
+			}
+		}
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		f := strings.Fields(strings.SplitN(string(b), "\n", 2)[0])
+		if len(f) >= 2 {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			mem = fmt.Sprintf(", %.0f GiB RAM", kb/1024/1024)
+		}
+	}
+	return fmt.Sprintf("%s, %d cores%s", cpu, runtime.NumCPU(), mem)
+}

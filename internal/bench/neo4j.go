@@ -1,0 +1,93 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/service"
+)
+
+// CypherRunner answers the baseline question for one product with the best
+// bounded Cypher query for it: is any producer of the product's bill of materials
+// listed under the regime, or caught through an ownership or control chain, on the
+// day? It returns the verdict it computed (EXPOSED or CLEAR).
+type CypherRunner func(ctx context.Context, product, regime string, asOf model.Date) (bool, error)
+
+// baselineRegime is the regime both sides answer for the Cypher comparison.
+const baselineRegime = "US-NDAA-889"
+
+// neo4jPart ingests the same file into Neo4j, loads the projection from it, and
+// compares screening latency with the Cypher baseline on the same products.
+func neo4jPart(ctx context.Context, c Config, path string, local *service.Service, res *Result) error {
+	st, err := c.Neo4j(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Wipe(ctx); err != nil {
+		return err
+	}
+	sum, err := ingestFile(ctx, st, path)
+	if err != nil {
+		return fmt.Errorf("neo4j ingest: %w", err)
+	}
+	res.Neo4jIngestRelsPerS = round(float64(res.Edges) / sum.Seconds)
+	c.Log.Info().Float64("rels_per_s", res.Neo4jIngestRelsPerS).Msg("ingested (neo4j)")
+	start := time.Now()
+	svc, err := service.Open(ctx, st, service.Options{Log: zerolog.Nop()})
+	if err != nil {
+		return err
+	}
+	res.Neo4jProjectionLoadS = round3(time.Since(start).Seconds())
+	if svc.State().Version() != local.State().Version() {
+		return fmt.Errorf("neo4j dataVersion %s differs from the embedded store's %s", svc.State().Version(), local.State().Version())
+	}
+	if c.Cypher == nil {
+		return nil
+	}
+	st2 := svc.State()
+	asOf := c.AsOf
+	n := 200
+	if c.Scale == "small" {
+		n = 500
+	}
+	products := sampleIDs(st2, true, n, c.Seed+3)
+	reg := []string{baselineRegime}
+	var ours, theirs []float64
+	same := 0
+	for _, id := range products {
+		if _, err := st2.ScreenProduct(id, &asOf, reg); err != nil { // warm
+			return err
+		}
+	}
+	for _, id := range products {
+		t0 := time.Now()
+		s, err := st2.ScreenProduct(id, &asOf, reg)
+		if err != nil {
+			return err
+		}
+		ours = append(ours, float64(time.Since(t0).Nanoseconds())/1e6)
+		t0 = time.Now()
+		exposed, err := c.Cypher(ctx, id, baselineRegime, asOf)
+		if err != nil {
+			return fmt.Errorf("cypher baseline: %w", err)
+		}
+		theirs = append(theirs, float64(time.Since(t0).Nanoseconds())/1e6)
+		if exposed == (s.Verdict == model.Exposed) {
+			same++
+		}
+	}
+	res.CypherBaselineP50ms = round3(percentile(theirs, 50))
+	res.CypherBaselineP99ms = round3(percentile(theirs, 99))
+	if p := percentile(ours, 50); p > 0 {
+		res.SpeedupVsCypher = round(res.CypherBaselineP50ms / p)
+	}
+	res.CypherSameAnswers = fmt.Sprintf("%d/%d", same, len(products))
+	fmt.Fprintf(os.Stderr, "")
+	return nil
+}
