@@ -139,9 +139,22 @@ type productScratch struct {
 	gen    uint32
 	depth  []uint32
 	via    []uint32 // component edge that first reached the product (BFS tree)
+	parent []uint32 // the product it was reached from
 	anc    []uint64 // categories of the products above
 	order  []uint32
 	change []uint32
+
+	// Per call, shared by every regime screened.
+	occs  []occ               // valid sourcing edges of the closure
+	paths map[uint32][]Hop    // component path (and sourcing hop) by sourcing edge
+	best  map[uint32]occurrence
+}
+
+// occ is one valid sourcing edge of a product in the closure.
+type occ struct {
+	product, edge, entity uint32
+	mask                  uint64
+	nonEssential          int8 // 0 unknown, 1 yes, -1 no (computed on demand)
 }
 
 func (e *Engine) getScratch() *productScratch {
@@ -149,7 +162,8 @@ func (e *Engine) getScratch() *productScratch {
 		return sc
 	}
 	n := e.snap.NumProducts()
-	return &productScratch{stamp: make([]uint32, n), depth: make([]uint32, n), via: make([]uint32, n), anc: make([]uint64, n)}
+	return &productScratch{stamp: make([]uint32, n), depth: make([]uint32, n), via: make([]uint32, n), parent: make([]uint32, n), anc: make([]uint64, n),
+		paths: map[uint32][]Hop{}, best: map[uint32]occurrence{}}
 }
 
 // occurrence is a restricted entity met through one product of the closure.
@@ -174,8 +188,18 @@ func (e *Engine) ScreenProduct(id string, d model.Date, regimes []*Regime) (*Scr
 	e.closure(sc, root, q)
 
 	out := &Screening{Subject: id, AsOf: d, Version: s.Version(), Gaps: []Gap{}}
+	sc.occs = sc.occs[:0]
+	clear(sc.paths)
 	for _, p := range sc.order {
-		if !hasSourcing(s, p, q) {
+		lo, hi := s.Srcg.Out(p)
+		sourced := false
+		for i := lo; i < hi; i++ {
+			if s.Srcg.Holds(i, q) {
+				sourced = true
+				sc.occs = append(sc.occs, occ{product: p, edge: i, entity: s.Srcg.Dst(i), mask: sc.contextMask(s, p)})
+			}
+		}
+		if !sourced {
 			out.Gaps = append(out.Gaps, Gap{Product: s.ProductID(p), Reason: gapReason(s, p, d)})
 		}
 	}
@@ -195,16 +219,6 @@ func gapReason(s *projection.Snapshot, p uint32, d model.Date) string {
 		return "component is not defined and has no known manufacturer or supplier on " + d.String()
 	}
 	return "no known manufacturer or supplier on " + d.String()
-}
-
-func hasSourcing(s *projection.Snapshot, p uint32, q projection.DateCode) bool {
-	lo, hi := s.Srcg.Out(p)
-	for e := lo; e < hi; e++ {
-		if s.Srcg.Holds(e, q) {
-			return true
-		}
-	}
-	return false
 }
 
 // closure collects the products reachable from root through component edges valid
@@ -227,7 +241,7 @@ func (e *Engine) closure(sc *productScratch, root uint32, q projection.DateCode)
 				continue
 			}
 			if ch := s.Comp.Dst(c); sc.stamp[ch] != sc.gen {
-				sc.stamp[ch], sc.depth[ch], sc.via[ch], sc.anc[ch] = sc.gen, sc.depth[p]+1, c, 0
+				sc.stamp[ch], sc.depth[ch], sc.via[ch], sc.parent[ch], sc.anc[ch] = sc.gen, sc.depth[p]+1, c, p, 0
 				sc.order = append(sc.order, ch)
 			}
 		}
@@ -276,53 +290,66 @@ func (sc *productScratch) nonEssential(s *projection.Snapshot, p uint32, q proje
 func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.DateCode, d model.Date, r *Regime) Result {
 	s := e.snap
 	res := Result{Regime: r, Findings: []Finding{}}
-	if !r.AppliesOn(d) {
+	if !r.AppliesOn(d) || len(sc.occs) == 0 {
 		return res
 	}
-	best := map[uint32]occurrence{}
-	var evs map[uint64]*Eval
-	for _, p := range sc.order {
-		lo, hi := s.Srcg.Out(p)
-		if lo == hi {
+	// The evaluations this regime needs, one per category mask in play (few).
+	type maskEval struct {
+		mask uint64
+		ev   *Eval
+	}
+	var evs [4]maskEval
+	evList := evs[:0]
+	evalFor := func(mask uint64) *Eval {
+		for _, me := range evList {
+			if me.mask == mask {
+				return me.ev
+			}
+		}
+		ev := e.Eval(r, d, mask)
+		evList = append(evList, maskEval{mask, ev})
+		return ev
+	}
+	if !evalFor(sc.occs[0].mask).Applies() {
+		return res
+	}
+	best := sc.best
+	clear(best)
+	checkEssential := r.Rule == RuleAffiliate && r.NonEssentialCaution
+	for k := range sc.occs {
+		o := &sc.occs[k]
+		ev := evalFor(o.mask)
+		v := ev.Level(o.entity)
+		if v == model.Clear {
 			continue
 		}
-		mask := sc.contextMask(s, p)
-		if evs == nil {
-			evs = map[uint64]*Eval{}
-		}
-		ev, ok := evs[mask]
-		if !ok {
-			ev = e.Eval(r, d, mask)
-			evs[mask] = ev
-		}
-		if !ev.Applies() {
-			continue
-		}
-		downgrade := r.Rule == RuleAffiliate && r.NonEssentialCaution && p != root && sc.nonEssential(s, p, q)
-		for i := lo; i < hi; i++ {
-			if !s.Srcg.Holds(i, q) {
-				continue
+		if checkEssential && v >= model.Possible && o.product != root {
+			if o.nonEssential == 0 {
+				o.nonEssential = -1
+				if sc.nonEssential(s, o.product, q) {
+					o.nonEssential = 1
+				}
 			}
-			x := s.Srcg.Dst(i)
-			v := ev.Level(x)
-			if v == model.Clear {
-				continue
-			}
-			if downgrade && v >= model.Possible {
+			if o.nonEssential == 1 {
 				v = model.Caution
 			}
-			hops, _, ok := ev.Explain(x)
-			if !ok {
-				continue
-			}
-			o := occurrence{verdict: v, length: int(sc.depth[p]) + 1 + len(hops), product: p, edge: i, ev: ev}
-			if old, seen := best[x]; !seen || o.verdict > old.verdict || o.verdict == old.verdict && o.length < old.length {
-				best[x] = o
-			}
+		}
+		hops, _, ok := ev.Explain(o.entity)
+		if !ok {
+			continue
+		}
+		oc := occurrence{verdict: v, length: int(sc.depth[o.product]) + 1 + len(hops), product: o.product, edge: o.edge, ev: ev}
+		if old, seen := best[o.entity]; !seen || oc.verdict > old.verdict || oc.verdict == old.verdict && oc.length < old.length {
+			best[o.entity] = oc
 		}
 	}
 	for x, o := range best {
-		f, ok := o.ev.finding(x, o.verdict, e.componentPath(sc, o.product, o.edge))
+		prefix, ok := sc.paths[o.edge]
+		if !ok {
+			prefix = e.componentPath(sc, o.product, o.edge)
+			sc.paths[o.edge] = prefix
+		}
+		f, ok := o.ev.finding(x, o.verdict, prefix)
 		if !ok {
 			continue
 		}
@@ -337,18 +364,15 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 // breadth-first tree, so a shortest chain) and the sourcing hop from p.
 func (e *Engine) componentPath(sc *productScratch, p, sourcing uint32) []Hop {
 	s := e.snap
-	var rev []Hop
-	for cur := p; sc.via[cur] != ^uint32(0); {
-		c := sc.via[cur]
-		parent := s.Comp.Src(c)
-		rev = append(rev, edgeHop(s, model.KindComponent, &s.Comp, c, s.ProductID(parent), s.ProductID(cur)))
+	depth := int(sc.depth[p])
+	hops := make([]Hop, depth+1)
+	hops[depth] = edgeHop(s, model.KindSourcing, &s.Srcg, sourcing, s.ProductID(p), s.EntityID(s.Srcg.Dst(sourcing)))
+	for cur, i := p, depth-1; i >= 0; i-- {
+		parent := sc.parent[cur]
+		hops[i] = edgeHop(s, model.KindComponent, &s.Comp, sc.via[cur], s.ProductID(parent), s.ProductID(cur))
 		cur = parent
 	}
-	hops := make([]Hop, 0, len(rev)+1)
-	for i := len(rev) - 1; i >= 0; i-- {
-		hops = append(hops, rev[i])
-	}
-	return append(hops, edgeHop(s, model.KindSourcing, &s.Srcg, sourcing, s.ProductID(p), s.EntityID(s.Srcg.Dst(sourcing))))
+	return hops
 }
 
 // sortFindings orders findings worst first, then by path length, then entity id, so

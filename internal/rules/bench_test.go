@@ -1,0 +1,94 @@
+package rules
+
+import (
+	"testing"
+
+	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/internal/gen"
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/projection"
+)
+
+// genEngine builds an engine over a generated world of about edges edges.
+func genEngine(b testing.TB, edges int) *Engine {
+	b.Helper()
+	pb := projection.NewBuilder()
+	cfg := gen.ForEdges(edges)
+	if _, err := gen.Records(cfg, func(op *ingest.Op) error { pb.Add(&op.Record); return nil }); err != nil {
+		b.Fatal(err)
+	}
+	snap, err := pb.Build(model.Hash{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	set, _ := NewSet(Builtin())
+	return NewEngine(snap, set)
+}
+
+var benchDay = model.MustDate("2024-01-01")
+
+func productIDs(e *Engine, n int) []string {
+	s := e.Snapshot()
+	var ids []string
+	for p := uint32(0); p < uint32(s.NumProducts()) && len(ids) < n; p += uint32(max(1, s.NumProducts()/n)) {
+		if s.ProductDefined(p) {
+			ids = append(ids, s.ProductID(p))
+		}
+	}
+	return ids
+}
+
+// BenchmarkScreenProduct screens products of a generated world under every
+// regime with warm evaluation caches (as a running server does).
+func BenchmarkScreenProduct(b *testing.B) {
+	e := genEngine(b, 200_000)
+	ids := productIDs(e, 2000)
+	all := e.Regimes().All()
+	for _, id := range ids {
+		if _, err := e.ScreenProduct(id, benchDay, all); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.ScreenProduct(ids[i%len(ids)], benchDay, all); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFixpoint evaluates every regime from cold on a generated world.
+func BenchmarkFixpoint(b *testing.B) {
+	e := genEngine(b, 200_000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		fresh := NewEngine(e.Snapshot(), e.Regimes())
+		for _, r := range e.Regimes().All() {
+			fresh.Eval(r, benchDay, allListings)
+		}
+	}
+}
+
+// BenchmarkExplain finds explanation paths from cold for caught entities.
+func BenchmarkExplain(b *testing.B) {
+	e := genEngine(b, 200_000)
+	r := e.Regimes().Get("US-NDAA-889")
+	var caught []uint32
+	ev := e.Eval(r, benchDay, allListings)
+	for x := uint32(0); x < uint32(e.Snapshot().NumEntities()) && len(caught) < 1000; x++ {
+		if ev.Level(x) > model.Clear {
+			caught = append(caught, x)
+		}
+	}
+	if len(caught) == 0 {
+		b.Skip("nothing caught")
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		fresh := NewEngine(e.Snapshot(), e.Regimes()).Eval(r, benchDay, allListings)
+		for _, x := range caught[:100] {
+			fresh.Explain(x)
+		}
+	}
+}
