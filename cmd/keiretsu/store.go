@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 
 	"github.com/rs/zerolog"
 
 	"github.com/keiretsu/keiretsu/internal/store"
 	"github.com/keiretsu/keiretsu/internal/store/embedded"
+	neo4jstore "github.com/keiretsu/keiretsu/internal/store/neo4j"
 )
 
 // DefaultDataDir is the embedded store used when nothing else is named.
@@ -54,7 +54,18 @@ func (c *common) openStore(ctx context.Context, log zerolog.Logger, readOnly boo
 	return st, nil
 }
 
-// openNeo4j opens the Neo4j store of record.
-var openNeo4j = func(context.Context, string, zerolog.Logger) (store.Store, error) {
-	return nil, fmt.Errorf("neo4j store: not available in this build")
+// openNeo4j opens the Neo4j store of record; user, password and database come
+// from $KEIRETSU_NEO4J_USER, $KEIRETSU_NEO4J_PASSWORD, $KEIRETSU_NEO4J_DATABASE.
+func openNeo4j(ctx context.Context, uri string, log zerolog.Logger) (store.Store, error) {
+	st, err := neo4jstore.Open(ctx, neo4jstore.Config{
+		URI:      uri,
+		User:     os.Getenv("KEIRETSU_NEO4J_USER"),
+		Password: os.Getenv("KEIRETSU_NEO4J_PASSWORD"),
+		Database: os.Getenv("KEIRETSU_NEO4J_DATABASE"),
+		Log:      log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
 }

@@ -145,8 +145,8 @@ type productScratch struct {
 	change []uint32
 
 	// Per call, shared by every regime screened.
-	occs  []occ               // valid sourcing edges of the closure
-	paths map[uint32][]Hop    // component path (and sourcing hop) by sourcing edge
+	occs  []occ            // valid sourcing edges of the closure
+	paths map[uint32][]Hop // component path (and sourcing hop) by sourcing edge
 	best  map[uint32]occurrence
 }
 

@@ -73,26 +73,34 @@ func (s *Service) Reload(ctx context.Context) error {
 	defer s.mu.Unlock()
 	start := time.Now()
 	var pos uint64
-	f, follower := s.st.(store.Follower)
-	if follower {
-		p, err := f.Position(ctx)
-		if err != nil {
-			return fmt.Errorf("load: %w", err)
-		}
-		pos = p
-	}
-	v, err := s.st.Version(ctx)
-	if err != nil {
-		return fmt.Errorf("load: %w", err)
-	}
+	var v model.Hash
 	pb, sb := projection.NewBuilder(), search.NewBuilder()
-	err = s.st.Scan(ctx, func(r *model.Record) error {
+	add := func(r *model.Record) error {
 		pb.Add(r)
 		sb.Add(r)
 		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("load: %w", err)
+	}
+	_, follower := s.st.(store.Follower)
+	if vs, ok := s.st.(store.VersionedScanner); ok {
+		var err error
+		if v, pos, err = vs.ScanVersion(ctx, add); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
+	} else {
+		if follower {
+			p, err := s.st.(store.Follower).Position(ctx)
+			if err != nil {
+				return fmt.Errorf("load: %w", err)
+			}
+			pos = p
+		}
+		var err error
+		if v, err = s.st.Version(ctx); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
+		if err := s.st.Scan(ctx, add); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
 	}
 	snap, err := pb.Build(v)
 	if err != nil {
@@ -158,7 +166,16 @@ func (s *Service) catchUp(ctx context.Context, f store.Follower) error {
 	if p == since {
 		return nil
 	}
-	changes, newPos, err := f.Changes(ctx, since)
+	var changes []store.Change
+	var newPos uint64
+	var v model.Hash
+	var known bool
+	if vf, ok := f.(store.VersionedFollower); ok {
+		changes, newPos, v, err = vf.ChangesVersion(ctx, since)
+		known = true
+	} else {
+		changes, newPos, err = f.Changes(ctx, since)
+	}
 	if errors.Is(err, store.ErrResync) {
 		s.opt.Log.Info().Msg("change log truncated: reloading everything")
 		return s.Reload(ctx)
@@ -166,17 +183,20 @@ func (s *Service) catchUp(ctx context.Context, f store.Follower) error {
 	if err != nil {
 		return err
 	}
-	return s.apply(ctx, changes, newPos)
+	if !known {
+		if v, err = s.st.Version(ctx); err != nil {
+			return err
+		}
+	}
+	return s.apply(changes, newPos, v)
 }
 
-func (s *Service) apply(ctx context.Context, changes []store.Change, pos uint64) error {
+// apply installs a snapshot with the changes committed up to position pos, whose
+// content hash is v.
+func (s *Service) apply(changes []store.Change, pos uint64, v model.Hash) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
-	v, err := s.st.Version(ctx)
-	if err != nil {
-		return err
-	}
 	removed := map[model.Key]bool{}
 	var added []*model.Record
 	for _, c := range changes {

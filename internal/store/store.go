@@ -75,3 +75,16 @@ type Follower interface {
 
 // ErrResync is returned by Follower.Changes when the caller must reload everything.
 var ErrResync = errors.New("change log truncated: reload")
+
+// VersionedScanner is implemented by stores whose scan can report exactly the
+// version (and, for a Follower, the position) of the data it scanned, when
+// another process may commit while it runs (Neo4j).
+type VersionedScanner interface {
+	ScanVersion(ctx context.Context, fn func(*model.Record) error) (model.Hash, uint64, error)
+}
+
+// VersionedFollower is a Follower that also reports the content hash at the
+// position it returns.
+type VersionedFollower interface {
+	ChangesVersion(ctx context.Context, since uint64) ([]Change, uint64, model.Hash, error)
+}

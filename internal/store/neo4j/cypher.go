@@ -1,0 +1,312 @@
+package neo4j
+
+import (
+	"strings"
+
+	"github.com/keiretsu/keiretsu/internal/model"
+)
+
+// The graph vocabulary. Labels and relationship types cannot be Cypher
+// parameters, so the per-kind queries below are written once as templates with
+// the placeholders :LABEL, :SRC, :DST and :TYPE and expanded at start-up from
+// this closed table only; every value still travels as a $param.
+const (
+	labelEntity  = "Entity"
+	labelProduct = "Product"
+	labelRegime  = "Regime"
+)
+
+// kindGraph says how one record kind appears in the graph: a node label, or a
+// relationship type with the labels of its two ends.
+type kindGraph struct {
+	label    string // nodes
+	relType  string // edges
+	src, dst string // edge end labels
+}
+
+var graphOf = map[model.Kind]kindGraph{
+	model.KindEntity:    {label: labelEntity},
+	model.KindProduct:   {label: labelProduct},
+	model.KindRegime:    {label: labelRegime},
+	model.KindOwnership: {relType: "OWNS", src: labelEntity, dst: labelEntity},
+	model.KindControl:   {relType: "CONTROLS", src: labelEntity, dst: labelEntity},
+	model.KindComponent: {relType: "CONTAINS", src: labelProduct, dst: labelProduct},
+	model.KindSourcing:  {relType: "SOURCED_FROM", src: labelProduct, dst: labelEntity},
+	model.KindListing:   {relType: "LISTED_ON", src: labelEntity, dst: labelRegime},
+	model.KindSameAs:    {relType: "SAME_AS", src: labelEntity, dst: labelEntity},
+}
+
+// nodeLabels lists the labels of record nodes, in a fixed order.
+var nodeLabels = []string{labelEntity, labelProduct, labelRegime}
+
+// Node queries (template: :LABEL). A batch first reads the nodes it touches
+// (their element ids and replaced encodings, for the content hash), then creates
+// the new ones and updates the others by element id: no MERGE and no read of a
+// property that the same statement writes, so the planner needs no Eager.
+const (
+	// tmplNodeRead returns the existing nodes among ids, placeholders included.
+	tmplNodeRead = `UNWIND $ids AS id
+MATCH (n:LABEL {id: id})
+RETURN id, elementId(n) AS eid, n._rec AS old`
+
+	// tmplNodeFind returns the element ids of the existing nodes among ids (the
+	// ends of relationships, whose encodings the batch does not need).
+	tmplNodeFind = `UNWIND $ids AS id
+MATCH (n:LABEL {id: id})
+RETURN id, elementId(n) AS eid, null AS old`
+
+	tmplNodeCreate = `UNWIND $rows AS row
+CREATE (n:LABEL)
+SET n = row.props
+RETURN row.props.id AS id, elementId(n) AS eid`
+
+	// tmplNodeDelete removes node records. A node that still has relationships
+	// (other records) stays as a placeholder holding only its id.
+	tmplNodeDelete = `UNWIND $rows AS row
+MATCH (n:LABEL)
+WHERE elementId(n) = row.eid
+SET n = {id: row.id}
+WITH n
+FOREACH (x IN CASE WHEN EXISTS { (n)--() } THEN [] ELSE [n] END | DELETE x)`
+
+	// tmplNodeCleanup removes placeholders left without relationships.
+	tmplNodeCleanup = `UNWIND $ids AS id
+MATCH (n:LABEL {id: id})
+WHERE n._rec IS NULL AND NOT EXISTS { (n)--() }
+DELETE n`
+
+	// tmplNodeGet reads node records by id.
+	tmplNodeGet = `UNWIND $rows AS row
+MATCH (n:LABEL {id: row.id})
+WHERE n._rec IS NOT NULL
+RETURN row.i AS i, n._rec AS rec`
+
+	// tmplNodeMissing returns the ids with no node record.
+	tmplNodeMissing = `UNWIND $ids AS id
+OPTIONAL MATCH (n:LABEL {id: id})
+WITH id, n
+WHERE n IS NULL OR n._rec IS NULL
+RETURN id`
+)
+
+// cypherNodeUpdate replaces the properties of existing nodes (any label).
+const cypherNodeUpdate = `UNWIND $rows AS row
+MATCH (n)
+WHERE elementId(n) = row.eid
+SET n = row.props`
+
+// Relationship queries (template: :SRC, :DST, :TYPE). A relationship's key
+// within its two ends is _k, the `from` day of the record key (open = MinDate).
+// Writes find the end nodes by the element ids the batch read or created.
+const (
+	tmplRelRead = `UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+MATCH (a)-[r:TYPE {_k: row.k}]->(b)
+RETURN row.i AS i, elementId(r) AS eid, r._rec AS old`
+
+	tmplRelCreate = `UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[r:TYPE]->(b)
+SET r = row.props`
+
+	tmplRelGet = `UNWIND $rows AS row
+MATCH (:SRC {id: row.src})-[r:TYPE {_k: row.k}]->(:DST {id: row.dst})
+WHERE r._rec IS NOT NULL
+RETURN row.i AS i, r._rec AS rec`
+)
+
+// Relationship updates and deletes by element id (any type).
+const (
+	cypherRelUpdate = `UNWIND $rows AS row
+MATCH ()-[r]->()
+WHERE elementId(r) = row.eid
+SET r = row.props`
+
+	cypherRelDelete = `UNWIND $eids AS eid
+MATCH ()-[r]->()
+WHERE elementId(r) = eid
+DELETE r`
+)
+
+// nodeCypher and relCypher are the expanded queries of one kind.
+type nodeCypher struct {
+	read, find, create, del, cleanup, get, missing string
+}
+
+type relCypher struct {
+	read, create, get string
+}
+
+var (
+	nodeQ = map[string]nodeCypher{}
+	relQ  = map[model.Kind]relCypher{}
+	// scanQuery streams every record's canonical encoding: record nodes, then
+	// relationships, one UNION ALL branch per label or type.
+	scanQuery string
+)
+
+func init() {
+	for _, l := range nodeLabels {
+		r := strings.NewReplacer(":LABEL", ":"+l)
+		nodeQ[l] = nodeCypher{
+			read: r.Replace(tmplNodeRead), find: r.Replace(tmplNodeFind), create: r.Replace(tmplNodeCreate), del: r.Replace(tmplNodeDelete),
+			cleanup: r.Replace(tmplNodeCleanup), get: r.Replace(tmplNodeGet), missing: r.Replace(tmplNodeMissing),
+		}
+	}
+	var scan []string
+	for _, l := range nodeLabels {
+		scan = append(scan, "MATCH (n:"+l+") WHERE n._rec IS NOT NULL RETURN n._rec AS rec")
+	}
+	for _, k := range model.Kinds {
+		g := graphOf[k]
+		if g.relType == "" {
+			continue
+		}
+		r := strings.NewReplacer(":SRC", ":"+g.src, ":DST", ":"+g.dst, ":TYPE", ":"+g.relType)
+		relQ[k] = relCypher{read: r.Replace(tmplRelRead), create: r.Replace(tmplRelCreate), get: r.Replace(tmplRelGet)}
+		scan = append(scan, "MATCH ()-[r:"+g.relType+"]->() WHERE r._rec IS NOT NULL RETURN r._rec AS rec")
+	}
+	scanQuery = strings.Join(scan, "\nUNION ALL\n")
+}
+
+// Bookkeeping nodes. KeiretsuMeta {id: 'meta'} holds the committed content hash
+// and position and, while a run is being applied, the commit marker.
+// KeiretsuLock {id: 'writer'} is the writer lease. KeiretsuReader nodes are the
+// leases of running scans. KeiretsuStage nodes hold staged batches of a large
+// run; KeiretsuLog nodes are the change log (the same batches, kept after apply).
+const (
+	// cypherLockMeta starts every transaction that changes the graph or the
+	// commit state: setting a property takes the meta node's write lock, so these
+	// transactions serialise, and what follows reads the latest committed state.
+	cypherLockMeta = `MATCH (m:KeiretsuMeta {id: 'meta'})
+SET m.gate = coalesce(m.gate, 0) + 1
+WITH m
+OPTIONAL MATCH (l:KeiretsuLock {id: 'writer'})
+RETURN m.hash AS hash, m.position AS position, m.logFrom AS logFrom,
+  m.applying AS applying, m.applyKind AS applyKind, m.applyPos AS applyPos,
+  m.applyHash AS applyHash, m.applyNext AS applyNext, m.applyBatches AS applyBatches,
+  m.applyLog AS applyLog,
+  coalesce(l.owner = $owner, false) AS fenced,
+  EXISTS { MATCH (r:KeiretsuReader) WHERE r.expires > timestamp() } AS busy`
+
+	cypherReadMeta = `MATCH (m:KeiretsuMeta {id: 'meta'})
+RETURN m.hash AS hash, m.position AS position, m.logFrom AS logFrom, m.applying AS applying`
+
+	cypherInitMeta = `MERGE (m:KeiretsuMeta {id: 'meta'})
+ON CREATE SET m.format = $format, m.hash = $zero, m.position = 0, m.logFrom = 0
+RETURN m.format AS format`
+
+	cypherMarkCommit = `MATCH (m:KeiretsuMeta {id: 'meta'})
+SET m.applying = $run, m.applyKind = $kind, m.applyPos = $pos, m.applyHash = $hash,
+  m.applyNext = 0, m.applyBatches = $batches, m.applyLog = $log`
+
+	cypherApplyProgress = `MATCH (m:KeiretsuMeta {id: 'meta'})
+SET m.applyHash = $hash, m.applyNext = $next`
+
+	// cypherFinish is the last transaction of a run: it publishes the new hash and
+	// position, clears any commit marker and trims the change log.
+	cypherFinish = `MATCH (m:KeiretsuMeta {id: 'meta'})
+SET m.hash = $hash, m.position = $pos, m.logFrom = $logFrom,
+  m.applying = null, m.applyKind = null, m.applyPos = null, m.applyHash = null,
+  m.applyNext = null, m.applyBatches = null, m.applyLog = null
+WITH m
+OPTIONAL MATCH (l:KeiretsuLog) WHERE l.pos <= $logFrom
+DETACH DELETE l`
+
+	cypherStagePut = `MERGE (s:KeiretsuStage {run: $run, seq: $seq})
+SET s.ops = $ops, s.n = $n`
+
+	cypherStageGet = `MATCH (s:KeiretsuStage {run: $run, seq: $seq})
+RETURN s.ops AS ops`
+
+	cypherStageToLog = `MATCH (s:KeiretsuStage {run: $run, seq: $seq})
+REMOVE s:KeiretsuStage
+SET s:KeiretsuLog, s.pos = $pos, s.run = null`
+
+	cypherStageDelete = `MATCH (s:KeiretsuStage {run: $run, seq: $seq})
+DELETE s`
+
+	// cypherStageDrop deletes staged batches of other runs (garbage of killed or
+	// abandoned runs), or of one run when $run is set.
+	cypherStageDrop = `MATCH (s:KeiretsuStage)
+WHERE $run IS NULL OR s.run = $run
+WITH s LIMIT 100
+DELETE s
+RETURN count(*) AS n`
+
+	cypherLogPut = `CREATE (:KeiretsuLog {pos: $pos, seq: $seq, ops: $ops, n: $n})`
+
+	cypherLogRead = `MATCH (l:KeiretsuLog)
+WHERE l.pos > $since AND l.pos <= $pos
+RETURN l.pos AS pos, l.seq AS seq, l.ops AS ops
+ORDER BY pos, seq`
+
+	// cypherLeaseTake takes the writer lease when it is free or expired (or
+	// already ours); it locks the lease node before reading it.
+	cypherLeaseTake = `MERGE (l:KeiretsuLock {id: 'writer'})
+SET l.gate = coalesce(l.gate, 0) + 1
+WITH l
+WHERE l.owner IS NULL OR l.owner = $owner OR l.expires < timestamp()
+SET l.owner = $owner, l.expires = timestamp() + $ttl, l.since = timestamp()
+RETURN l.owner AS owner`
+
+	cypherLeaseRenew = `MATCH (l:KeiretsuLock {id: 'writer'})
+WHERE l.owner = $owner
+SET l.expires = timestamp() + $ttl
+RETURN count(l) AS n`
+
+	cypherLeaseRelease = `MATCH (l:KeiretsuLock {id: 'writer'})
+WHERE l.owner = $owner
+SET l.owner = null, l.expires = null`
+
+	cypherLeaseExpired = `OPTIONAL MATCH (l:KeiretsuLock {id: 'writer'})
+RETURN l IS NULL OR l.owner IS NULL OR l.expires < timestamp() AS expired`
+
+	// cypherReaderRegister registers a scan unless a commit is being applied.
+	cypherReaderRegister = `MATCH (m:KeiretsuMeta {id: 'meta'})
+SET m.gate = coalesce(m.gate, 0) + 1
+WITH m
+WHERE m.applying IS NULL
+CREATE (:KeiretsuReader {id: $id, expires: timestamp() + $ttl})
+RETURN m.hash AS hash, m.position AS position`
+
+	cypherReaderRenew = `MATCH (r:KeiretsuReader {id: $id})
+SET r.expires = timestamp() + $ttl
+RETURN count(r) AS n`
+
+	cypherReaderDrop = `MATCH (r:KeiretsuReader {id: $id})
+DELETE r`
+
+	cypherReadersExpire = `MATCH (r:KeiretsuReader)
+WHERE r.expires < timestamp()
+DELETE r`
+)
+
+// Wipe deletes in chunks: relationships of Keiretsu's types first, then
+// Keiretsu's nodes (DETACH, so relationships analysts added go with them).
+const (
+	cypherWipeRels = `MATCH ()-[r:OWNS|CONTROLS|CONTAINS|SOURCED_FROM|LISTED_ON|SAME_AS]->()
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS n`
+
+	cypherWipeNodes = `MATCH (n)
+WHERE n:Entity OR n:Product OR n:Regime OR n:KeiretsuStage OR n:KeiretsuLog
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS n`
+)
+
+// schema is applied at Open; every statement is idempotent.
+var schema = []string{
+	`CREATE CONSTRAINT keiretsu_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT keiretsu_product_id IF NOT EXISTS FOR (n:Product) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT keiretsu_regime_id IF NOT EXISTS FOR (n:Regime) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT keiretsu_meta_id IF NOT EXISTS FOR (n:KeiretsuMeta) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT keiretsu_lock_id IF NOT EXISTS FOR (n:KeiretsuLock) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT keiretsu_reader_id IF NOT EXISTS FOR (n:KeiretsuReader) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT keiretsu_stage_key IF NOT EXISTS FOR (n:KeiretsuStage) REQUIRE (n.run, n.seq) IS UNIQUE`,
+	`CREATE INDEX keiretsu_log_pos IF NOT EXISTS FOR (n:KeiretsuLog) ON (n.pos)`,
+}

@@ -1,0 +1,244 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/store"
+)
+
+// Begin starts a run: it waits for the writer lease (another process's run),
+// finishes or cleans up what a killed run left, and keeps the lease renewed
+// until Commit or Rollback.
+func (s *Store) Begin(ctx context.Context) (store.Run, error) {
+	s.mu.Lock()
+	r := &runState{s: s, id: newID(), nodes: map[model.Kind]map[string]bool{}}
+	if err := s.acquireLease(ctx, r.id); err != nil {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("begin run: %w", err)
+	}
+	r.lease = s.renew(cypherLeaseRenew, map[string]any{"owner": r.id, "ttl": s.cfg.LeaseTTL.Milliseconds()})
+	if err := s.recover(ctx, r.id); err != nil {
+		r.finish(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("begin run: %w", err)
+	}
+	// Holding the lease, nobody else writes until the run ends: when the store
+	// is empty now, a relationship can only exist if this run put it.
+	m, err := s.readMeta(ctx)
+	if err != nil {
+		r.finish(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("begin run: %w", err)
+	}
+	r.fresh = m.hash == (model.Hash{})
+	s.log.Debug().Str("run", r.id).Msg("run started")
+	return r, nil
+}
+
+// runState is one run. Writes collect in pending; once the run outgrows
+// SmallRun they are staged in batches of Batch writes.
+type runState struct {
+	s       *Store
+	id      string
+	lease   *renewer
+	pending []op
+	total   int   // writes so far
+	staged  int64 // batches staged so far
+	// nodes records the node ids this run put (true) or deleted (false), per kind,
+	// for Missing.
+	nodes map[model.Kind]map[string]bool
+	fresh bool // the store was empty at Begin
+	done  bool
+}
+
+func (r *runState) check() error {
+	if r.done {
+		return store.ErrClosed
+	}
+	if r.lease.lost.Load() {
+		return fmt.Errorf("run %s: %w", r.id, errLeaseLost)
+	}
+	return nil
+}
+
+// Put upserts a record.
+func (r *runState) Put(ctx context.Context, rec *model.Record) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	if _, ok := graphOf[rec.Kind]; !ok {
+		return fmt.Errorf("put %s: unknown record kind", rec.Key())
+	}
+	if rec.Kind.IsNode() {
+		r.note(rec.Kind, rec.ID, true)
+	}
+	return r.add(ctx, op{data: rec.Encode(nil)})
+}
+
+// Delete removes the record with key k, if any.
+func (r *runState) Delete(ctx context.Context, k model.Key) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	if _, ok := graphOf[k.Kind]; !ok {
+		return fmt.Errorf("delete %s: unknown record kind", k)
+	}
+	if k.Kind.IsNode() {
+		r.note(k.Kind, k.Src, false)
+	}
+	return r.add(ctx, op{del: true, data: k.KeyBytes()})
+}
+
+func (r *runState) note(kind model.Kind, id string, put bool) {
+	m := r.nodes[kind]
+	if m == nil {
+		m = map[string]bool{}
+		r.nodes[kind] = m
+	}
+	m[id] = put
+}
+
+func (r *runState) add(ctx context.Context, o op) error {
+	r.pending = append(r.pending, o)
+	r.total++
+	if r.staged == 0 && r.total <= r.s.cfg.SmallRun {
+		return nil
+	}
+	for len(r.pending) >= r.s.cfg.Batch {
+		if err := r.stage(ctx, r.pending[:r.s.cfg.Batch]); err != nil {
+			return err
+		}
+		r.pending = append(r.pending[:0], r.pending[r.s.cfg.Batch:]...)
+	}
+	return nil
+}
+
+// stage writes one batch to a staging node (idempotent: keyed by run and seq).
+func (r *runState) stage(ctx context.Context, ops []op) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	_, err := r.s.query(ctx, cypherStagePut, map[string]any{
+		"run": r.id, "seq": r.staged, "ops": encodeOps(ops), "n": int64(len(ops)),
+	}, false)
+	if err != nil {
+		return fmt.Errorf("stage batch %d: %w", r.staged, err)
+	}
+	if r.staged == 0 {
+		r.s.log.Info().Str("run", r.id).Msg("large run: staging batches")
+	}
+	r.staged++
+	if r.s.afterStage != nil {
+		r.s.afterStage(int(r.staged))
+	}
+	return nil
+}
+
+// Missing returns those of ids that have no node record of kind, counting the
+// puts and deletes of this run.
+func (r *runState) Missing(ctx context.Context, kind model.Kind, ids []string) ([]string, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	g, ok := graphOf[kind]
+	if !ok || !kind.IsNode() {
+		return nil, fmt.Errorf("missing: %s is not a node kind", kind)
+	}
+	var out []string
+	var ask []any
+	for _, id := range ids {
+		put, seen := r.nodes[kind][id]
+		switch {
+		case !seen:
+			ask = append(ask, id)
+		case !put:
+			out = append(out, id)
+		}
+	}
+	if len(ask) == 0 {
+		return out, nil
+	}
+	res, err := r.s.query(ctx, nodeQ[g.label].missing, map[string]any{"ids": ask}, true)
+	if err != nil {
+		return nil, fmt.Errorf("missing %s ids: %w", kind, err)
+	}
+	for _, rec := range res.Records {
+		id, _, err := neo4j.GetRecordValue[string](rec, "id")
+		if err != nil {
+			return nil, fmt.Errorf("missing %s ids: %w", kind, err)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// Commit makes the run visible at once. A small run is one transaction; a
+// staged run sets the commit marker, then applies its batches (see doc.go).
+func (r *runState) Commit(ctx context.Context) (model.Hash, error) {
+	if err := r.check(); err != nil {
+		return model.Hash{}, err
+	}
+	defer r.finish(context.WithoutCancel(ctx))
+	s := r.s
+	if r.total == 0 {
+		return s.Version(ctx)
+	}
+	if r.staged == 0 {
+		return s.commitSmall(ctx, r.id, r.pending, r.fresh)
+	}
+	if len(r.pending) > 0 {
+		if err := r.stage(ctx, r.pending); err != nil {
+			return model.Hash{}, fmt.Errorf("commit run: %w", err)
+		}
+		r.pending = nil
+	}
+	if err := s.markCommit(ctx, r.id, r.id, applyRun, r.staged, r.total <= s.cfg.LogMax); err != nil {
+		return model.Hash{}, fmt.Errorf("commit run: %w", err)
+	}
+	s.log.Info().Str("run", r.id).Int("writes", r.total).Int64("batches", r.staged).Msg("run committed, applying")
+	if s.afterCommitPoint != nil {
+		s.afterCommitPoint()
+	}
+	var fresh *bloom
+	if r.fresh {
+		fresh = newBloom(r.total)
+	}
+	h, _, err := s.rollForward(ctx, r.id, fresh)
+	if errors.Is(err, errLeaseLost) {
+		// Another process took over and finishes the run: it is committed.
+		s.log.Warn().Str("run", r.id).Msg("lease lost after the commit point; another process finishes the run")
+		return s.waitVersion(ctx)
+	}
+	return h, err
+}
+
+// Rollback abandons the run and drops what it staged.
+func (r *runState) Rollback(ctx context.Context) error {
+	if r.done {
+		return nil
+	}
+	ctx = context.WithoutCancel(ctx)
+	if r.staged > 0 && !r.lease.lost.Load() {
+		if _, err := r.s.dropStaged(ctx, r.id); err != nil {
+			r.s.log.Warn().Err(err).Str("run", r.id).Msg("drop staged batches on rollback")
+		}
+	}
+	r.finish(ctx)
+	return nil
+}
+
+// finish releases the lease and the store's run mutex.
+func (r *runState) finish(ctx context.Context) {
+	if r.done {
+		return
+	}
+	r.done = true
+	r.pending = nil
+	r.nodes = nil
+	r.lease.close()
+	r.s.releaseLease(ctx, r.id)
+	r.s.mu.Unlock()
+}
