@@ -244,7 +244,15 @@ func freePort(t *testing.T) string {
 // startServe runs `keiretsu serve` until the test ends.
 func startServe(t *testing.T, args ...string) string {
 	t.Helper()
-	addr := freePort(t)
+	addr, stop := serveUntil(t, args...)
+	t.Cleanup(stop)
+	return addr
+}
+
+// serveUntil runs `keiretsu serve` until stop is called.
+func serveUntil(t *testing.T, args ...string) (addr string, stop func()) {
+	t.Helper()
+	addr = freePort(t)
 	cmd := exec.Command(binary, append([]string{"serve", "--addr", addr}, args...)...)
 	cmd.Env = append(os.Environ(), "KEIRETSU_NEO4J_URI=", "KEIRETSU_DATA=")
 	var stderr bytes.Buffer
@@ -252,19 +260,33 @@ func startServe(t *testing.T, args ...string) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
+	stop = func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
-	})
+	}
 	for i := 0; i < 100; i++ {
 		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
 			resp.Body.Close()
-			return addr
+			return addr, stop
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	stop()
 	t.Fatalf("serve did not come up: %s", stderr.String())
-	return ""
+	return "", nil
+}
+
+// post sends a GraphQL query to a server started with startServe.
+func post(t *testing.T, addr, query string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query})
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return string(raw)
 }
 
 // TestScreenJSONIsTheAPIAnswer compares `screen --json` with the API's answer for
