@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/keiretsu/keiretsu/internal/store/neo4j/neo4jtest"
 )
 
 var binary string
@@ -32,7 +34,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := neo4jtest.Main(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -1,7 +1,10 @@
 package projection
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/keiretsu/keiretsu/internal/model"
 )
@@ -146,11 +149,13 @@ func (b *Builder) Build(version model.Hash) (*Snapshot, error) {
 		pcats: b.pcats, lcats: b.lcats, regimes: b.regimes,
 		regimeRecs: b.regimeRecs,
 	}
-	s.Own = buildEdges(b.own, ne, ne, dd, b.ranges, model.KindOwnership)
-	s.Ctl = buildEdges(b.ctl, ne, ne, dd, nil, model.KindControl)
-	s.Same = buildEdges(b.same, ne, ne, dd, nil, model.KindSameAs)
-	s.Comp = buildEdges(b.comp, np, np, dd, nil, model.KindComponent)
-	s.Srcg = buildEdges(b.srcg, np, ne, dd, nil, model.KindSourcing)
+	entOrder, entRank := idOrder(&s.ents)
+	prodOrder, prodRank := idOrder(&s.prods)
+	s.Own = buildEdges(b.own, ne, ne, entOrder, entRank, dd, b.ranges, model.KindOwnership)
+	s.Ctl = buildEdges(b.ctl, ne, ne, entOrder, entRank, dd, nil, model.KindControl)
+	s.Same = buildEdges(b.same, ne, ne, entOrder, entRank, dd, nil, model.KindSameAs)
+	s.Comp = buildEdges(b.comp, np, np, prodOrder, prodRank, dd, nil, model.KindComponent)
+	s.Srcg = buildEdges(b.srcg, np, ne, prodOrder, entRank, dd, nil, model.KindSourcing)
 	s.pcatMask = make([]uint64, b.pcats.len())
 	for i := range uint32(b.pcats.len()) {
 		c := b.pcats.str(i)
@@ -158,6 +163,17 @@ func (b *Builder) Build(version model.Hash) (*Snapshot, error) {
 			s.pcatMask[i] = 1 << li
 		}
 	}
+	// Listings in (entity id, regime id, from) order, so seeds and listing hops
+	// come in the same order whatever order the records came in.
+	slices.SortFunc(b.lst, func(x, y listRec) int {
+		if x.ent != y.ent {
+			return int(entRank[x.ent]) - int(entRank[y.ent])
+		}
+		if c := strings.Compare(s.regimes.str(uint32(x.regime)), s.regimes.str(uint32(y.regime))); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.from, y.from)
+	})
 	s.Lists = buildListings(b.lst, ne, b.regimes.len(), dd)
 	*b = Builder{}
 	return s, nil

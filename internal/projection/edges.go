@@ -117,9 +117,13 @@ type edgeRec struct {
 	attr     uint32 // ownership: coded share; component: 1 if essential
 }
 
-// buildEdges sorts recs by (src, dst, from) and lays them out as CSR.
-func buildEdges(recs []edgeRec, nsrc, ndst int, dd dateDict, ranges [][2]uint32, kind model.Kind) Edges {
-	sortEdgeRecs(recs, nsrc)
+// buildEdges sorts recs by (src, rank of dst, from) and lays them out as CSR, with
+// each target's reverse list in rank order of the sources. Ranks order nodes by
+// id, so every traversal meets neighbours in id order whatever order the records
+// came in: answers (which of two equally short paths is shown) do not depend on
+// the store or on the order of ingest.
+func buildEdges(recs []edgeRec, nsrc, ndst int, srcOrder []uint32, dstRank []uint32, dd dateDict, ranges [][2]uint32, kind model.Kind) Edges {
+	sortEdgeRecs(recs, nsrc, dstRank)
 	m := len(recs)
 	e := Edges{
 		off:   make([]uint32, nsrc+1),
@@ -157,20 +161,23 @@ func buildEdges(recs []edgeRec, nsrc, ndst int, dd dateDict, ranges [][2]uint32,
 	for y := 1; y <= ndst; y++ {
 		e.inOff[y] += e.inOff[y-1]
 	}
-	// Edges are in source order, so filling targets' lists in edge order leaves each
-	// list sorted by source.
+	// Filling targets' lists source by source, in rank order of the sources,
+	// leaves each list sorted by the sources' ids.
 	next := make([]uint32, ndst)
 	copy(next, e.inOff[:ndst])
-	for i, r := range recs {
-		e.inIdx[next[r.dst]] = uint32(i)
-		next[r.dst]++
+	for _, x := range srcOrder {
+		for i := e.off[x]; i < e.off[x+1]; i++ {
+			y := e.dst[i]
+			e.inIdx[next[y]] = i
+			next[y]++
+		}
 	}
 	return e
 }
 
-// sortEdgeRecs orders by (src, dst, from): a counting sort by src, then a small sort
-// within each source's run.
-func sortEdgeRecs(recs []edgeRec, nsrc int) {
+// sortEdgeRecs orders by (src, rank of dst, from): a counting sort by src, then a
+// small sort within each source's run.
+func sortEdgeRecs(recs []edgeRec, nsrc int, dstRank []uint32) {
 	if len(recs) == 0 {
 		return
 	}
@@ -191,26 +198,26 @@ func sortEdgeRecs(recs []edgeRec, nsrc int) {
 	for x := 0; x < nsrc; x++ {
 		run := out[count[x]:count[x+1]]
 		if len(run) > 1 {
-			insertionSortRun(run)
+			insertionSortRun(run, dstRank)
 		}
 	}
 	copy(recs, out)
 }
 
-func lessEdge(a, b *edgeRec) bool {
+func lessEdge(a, b *edgeRec, rank []uint32) bool {
 	if a.dst != b.dst {
-		return a.dst < b.dst
+		return rank[a.dst] < rank[b.dst]
 	}
 	return a.from < b.from
 }
 
-func insertionSortRun(run []edgeRec) {
+func insertionSortRun(run []edgeRec, rank []uint32) {
 	if len(run) > 32 {
-		sortRunSlow(run)
+		sortRunSlow(run, rank)
 		return
 	}
 	for i := 1; i < len(run); i++ {
-		for j := i; j > 0 && lessEdge(&run[j], &run[j-1]); j-- {
+		for j := i; j > 0 && lessEdge(&run[j], &run[j-1], rank); j-- {
 			run[j], run[j-1] = run[j-1], run[j]
 		}
 	}
