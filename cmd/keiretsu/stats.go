@@ -17,6 +17,7 @@ func runStats(ctx context.Context, args []string) error {
 	c.defaultLevel = "warn"
 	asJSON := c.fs.Bool("json", false, "print one JSON object")
 	rejPath := c.fs.String("rejections", "", "rejections file of keiretsu resolve (same default)")
+	noProposals := c.fs.Bool("no-proposals", false, "skip counting proposals (the slowest part on large stores); proposalsWaiting is then -1")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -53,9 +54,13 @@ func runStats(ctx context.Context, args []string) error {
 	for i := range uint32(snap.Lists.Len()) {
 		perRegime[snap.RegimeID(snap.Lists.Regime[i])]++
 	}
-	w, err := waiting(ctx, st, c.rejectionsPath(*rejPath), resolve.DefaultMinScore, log)
-	if err != nil {
-		return err
+	proposals := -1
+	if !*noProposals {
+		w, err := waiting(ctx, st, c.rejectionsPath(*rejPath), resolve.DefaultMinScore, log)
+		if err != nil {
+			return err
+		}
+		proposals = len(w.list)
 	}
 	out := map[string]any{
 		"store":       st.Describe(),
@@ -73,7 +78,7 @@ func runStats(ctx context.Context, args []string) error {
 		"listings":         perRegime,
 		"regimes":          len(state.Engine.Regimes().All()),
 		"projectionBytes":  ps.Bytes,
-		"proposalsWaiting": len(w.list),
+		"proposalsWaiting": proposals,
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -83,7 +88,9 @@ func runStats(ctx context.Context, args []string) error {
 	fmt.Fprintf(stdout, "store        %s\ndataVersion  %s\nentities     %d\nproducts     %d\n", out["store"], out["dataVersion"], out["entities"], out["products"])
 	fmt.Fprintf(stdout, "edges        ownership %d, control %d, component %d, sourcing %d, listing %d, same_as %d\n",
 		ps.Ownership, ps.Control, ps.Component, ps.Sourcing, ps.Listing, ps.SameAs)
-	fmt.Fprintf(stdout, "proposals    %d waiting (keiretsu resolve)\n", len(w.list))
+	if proposals >= 0 {
+		fmt.Fprintf(stdout, "proposals    %d waiting (keiretsu resolve)\n", proposals)
+	}
 	ids := make([]string, 0, len(perRegime))
 	for id := range perRegime {
 		ids = append(ids, id)
