@@ -75,18 +75,3 @@ func str(s string) *string {
 	}
 	return &s
 }
-
-func identifiers(r *domain.Record) []*domain.Identifier {
-	out := make([]*domain.Identifier, len(r.Identifiers))
-	for i := range r.Identifiers {
-		out[i] = &r.Identifiers[i]
-	}
-	return out
-}
-
-func nonNil(ss []string) []string {
-	if ss == nil {
-		return []string{}
-	}
-	return ss
-}

@@ -24,46 +24,6 @@ func (r *controlResolver) Controlled(ctx context.Context, obj *model.Record) (*m
 	return r.entity(ctx, obj.Dst)
 }
 
-// Basis is the resolver for the basis field.
-func (r *controlResolver) Basis(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Basis), nil
-}
-
-// From is the resolver for the from field.
-func (r *controlResolver) From(ctx context.Context, obj *model.Record) (*model.Date, error) {
-	return date(obj.Valid.From), nil
-}
-
-// To is the resolver for the to field.
-func (r *controlResolver) To(ctx context.Context, obj *model.Record) (*model.Date, error) {
-	return date(obj.Valid.To), nil
-}
-
-// Source is the resolver for the source field.
-func (r *controlResolver) Source(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Source), nil
-}
-
-// Country is the resolver for the country field.
-func (r *entityResolver) Country(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Country), nil
-}
-
-// Aliases is the resolver for the aliases field.
-func (r *entityResolver) Aliases(ctx context.Context, obj *model.Record) ([]string, error) {
-	return nonNil(obj.Aliases), nil
-}
-
-// Identifiers is the resolver for the identifiers field.
-func (r *entityResolver) Identifiers(ctx context.Context, obj *model.Record) ([]*model.Identifier, error) {
-	return identifiers(obj), nil
-}
-
-// Source is the resolver for the source field.
-func (r *entityResolver) Source(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Source), nil
-}
-
 // Defined is the resolver for the defined field.
 func (r *entityResolver) Defined(ctx context.Context, obj *model.Record) (bool, error) {
 	return r.req(ctx).state.Defined(model.KindEntity, obj.ID), nil
@@ -122,31 +82,6 @@ func (r *listingResolver) Entity(ctx context.Context, obj *model.Record) (*model
 	return r.entity(ctx, obj.Src)
 }
 
-// Reference is the resolver for the reference field.
-func (r *listingResolver) Reference(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Reference), nil
-}
-
-// Categories is the resolver for the categories field.
-func (r *listingResolver) Categories(ctx context.Context, obj *model.Record) ([]string, error) {
-	return nonNil(obj.Categories), nil
-}
-
-// From is the resolver for the from field.
-func (r *listingResolver) From(ctx context.Context, obj *model.Record) (*model.Date, error) {
-	return date(obj.Valid.From), nil
-}
-
-// To is the resolver for the to field.
-func (r *listingResolver) To(ctx context.Context, obj *model.Record) (*model.Date, error) {
-	return date(obj.Valid.To), nil
-}
-
-// Source is the resolver for the source field.
-func (r *listingResolver) Source(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Source), nil
-}
-
 // Owner is the resolver for the owner field.
 func (r *ownershipResolver) Owner(ctx context.Context, obj *model.Record) (*model.Record, error) {
 	return r.entity(ctx, obj.Src)
@@ -155,39 +90,6 @@ func (r *ownershipResolver) Owner(ctx context.Context, obj *model.Record) (*mode
 // Owned is the resolver for the owned field.
 func (r *ownershipResolver) Owned(ctx context.Context, obj *model.Record) (*model.Record, error) {
 	return r.entity(ctx, obj.Dst)
-}
-
-// Percent is the resolver for the percent field.
-func (r *ownershipResolver) Percent(ctx context.Context, obj *model.Record) (*float64, error) {
-	if obj.Share.Mode != model.ShareExact {
-		return nil, nil
-	}
-	return percent(obj.Share.Min), nil
-}
-
-// PercentMin is the resolver for the percentMin field.
-func (r *ownershipResolver) PercentMin(ctx context.Context, obj *model.Record) (float64, error) {
-	return model.Percent(uint64(obj.Share.Min)), nil
-}
-
-// PercentMax is the resolver for the percentMax field.
-func (r *ownershipResolver) PercentMax(ctx context.Context, obj *model.Record) (float64, error) {
-	return model.Percent(uint64(obj.Share.Max)), nil
-}
-
-// From is the resolver for the from field.
-func (r *ownershipResolver) From(ctx context.Context, obj *model.Record) (*model.Date, error) {
-	return date(obj.Valid.From), nil
-}
-
-// To is the resolver for the to field.
-func (r *ownershipResolver) To(ctx context.Context, obj *model.Record) (*model.Date, error) {
-	return date(obj.Valid.To), nil
-}
-
-// Source is the resolver for the source field.
-func (r *ownershipResolver) Source(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Source), nil
 }
 
 // Entity is the resolver for the entity field.
@@ -203,26 +105,6 @@ func (r *sameAsResolver) A(ctx context.Context, obj *model.Record) (*model.Recor
 // B is the resolver for the b field.
 func (r *sameAsResolver) B(ctx context.Context, obj *model.Record) (*model.Record, error) {
 	return r.entity(ctx, obj.Dst)
-}
-
-// Reason is the resolver for the reason field.
-func (r *sameAsResolver) Reason(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Reason), nil
-}
-
-// From is the resolver for the from field.
-func (r *sameAsResolver) From(ctx context.Context, obj *model.Record) (*model.Date, error) {
-	return date(obj.Valid.From), nil
-}
-
-// To is the resolver for the to field.
-func (r *sameAsResolver) To(ctx context.Context, obj *model.Record) (*model.Date, error) {
-	return date(obj.Valid.To), nil
-}
-
-// Source is the resolver for the source field.
-func (r *sameAsResolver) Source(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Source), nil
 }
 
 // Control returns generated.ControlResolver implementation.

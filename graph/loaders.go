@@ -11,13 +11,11 @@ import (
 )
 
 // request is the per-request context: one consistent state of the data and the
-// dataloaders that batch lookups of nodes and edge provenance into one store call
-// each.
+// dataloaders that batch lookups of nodes into one store call each.
 type request struct {
 	state    *service.State
 	entities *dataloadgen.Loader[string, *model.Record]
 	products *dataloadgen.Loader[string, *model.Record]
-	edges    *dataloadgen.Loader[model.Key, *model.Record]
 }
 
 type requestKey struct{}
@@ -38,13 +36,6 @@ func WithRequest(ctx context.Context, svc *service.Service) context.Context {
 		state:    st,
 		entities: dataloadgen.NewLoader(nodes(model.KindEntity), dataloadgen.WithWait(0)),
 		products: dataloadgen.NewLoader(nodes(model.KindProduct), dataloadgen.WithWait(0)),
-		edges: dataloadgen.NewLoader(func(ctx context.Context, keys []model.Key) ([]*model.Record, []error) {
-			recs, err := svc.Store().Get(ctx, keys)
-			if err != nil {
-				return nil, fillErr(len(keys), err)
-			}
-			return recs, nil
-		}, dataloadgen.WithWait(0)),
 	}
 	return context.WithValue(ctx, requestKey{}, req)
 }

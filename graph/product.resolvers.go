@@ -23,46 +23,6 @@ func (r *componentResolver) Child(ctx context.Context, obj *model.Record) (*mode
 	return r.product(ctx, obj.Dst)
 }
 
-// Quantity is the resolver for the quantity field.
-func (r *componentResolver) Quantity(ctx context.Context, obj *model.Record) (*float64, error) {
-	return obj.Quantity, nil
-}
-
-// Essential is the resolver for the essential field.
-func (r *componentResolver) Essential(ctx context.Context, obj *model.Record) (bool, error) {
-	return obj.Essential, nil
-}
-
-// From is the resolver for the from field.
-func (r *componentResolver) From(ctx context.Context, obj *model.Record) (*model.Date, error) {
-	return date(obj.Valid.From), nil
-}
-
-// To is the resolver for the to field.
-func (r *componentResolver) To(ctx context.Context, obj *model.Record) (*model.Date, error) {
-	return date(obj.Valid.To), nil
-}
-
-// Source is the resolver for the source field.
-func (r *componentResolver) Source(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Source), nil
-}
-
-// Category is the resolver for the category field.
-func (r *productResolver) Category(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Category), nil
-}
-
-// Identifiers is the resolver for the identifiers field.
-func (r *productResolver) Identifiers(ctx context.Context, obj *model.Record) ([]*model.Identifier, error) {
-	return identifiers(obj), nil
-}
-
-// Source is the resolver for the source field.
-func (r *productResolver) Source(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Source), nil
-}
-
 // Defined is the resolver for the defined field.
 func (r *productResolver) Defined(ctx context.Context, obj *model.Record) (bool, error) {
 	return r.req(ctx).state.Defined(model.KindProduct, obj.ID), nil
@@ -96,26 +56,6 @@ func (r *sourcingResolver) Product(ctx context.Context, obj *model.Record) (*mod
 // Entity is the resolver for the entity field.
 func (r *sourcingResolver) Entity(ctx context.Context, obj *model.Record) (*model.Record, error) {
 	return r.entity(ctx, obj.Dst)
-}
-
-// Role is the resolver for the role field.
-func (r *sourcingResolver) Role(ctx context.Context, obj *model.Record) (string, error) {
-	return obj.Role, nil
-}
-
-// From is the resolver for the from field.
-func (r *sourcingResolver) From(ctx context.Context, obj *model.Record) (*model.Date, error) {
-	return date(obj.Valid.From), nil
-}
-
-// To is the resolver for the to field.
-func (r *sourcingResolver) To(ctx context.Context, obj *model.Record) (*model.Date, error) {
-	return date(obj.Valid.To), nil
-}
-
-// Source is the resolver for the source field.
-func (r *sourcingResolver) Source(ctx context.Context, obj *model.Record) (*string, error) {
-	return str(obj.Source), nil
 }
 
 // Component returns generated.ComponentResolver implementation.

@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 
-	"github.com/keiretsu/keiretsu/graph/generated"
 	"github.com/keiretsu/keiretsu/internal/rules"
 )
 
@@ -16,23 +15,3 @@ import (
 func (r *queryResolver) Regimes(ctx context.Context) ([]*rules.Regime, error) {
 	return r.req(ctx).state.Engine.Regimes().All(), nil
 }
-
-// Authority is the resolver for the authority field.
-func (r *regimeResolver) Authority(ctx context.Context, obj *rules.Regime) (*string, error) {
-	return str(obj.Authority), nil
-}
-
-// URL is the resolver for the url field.
-func (r *regimeResolver) URL(ctx context.Context, obj *rules.Regime) (*string, error) {
-	return str(obj.URL), nil
-}
-
-// Rule is the resolver for the rule field.
-func (r *regimeResolver) Rule(ctx context.Context, obj *rules.Regime) (string, error) {
-	return string(obj.Rule), nil
-}
-
-// Regime returns generated.RegimeResolver implementation.
-func (r *Resolver) Regime() generated.RegimeResolver { return &regimeResolver{r} }
-
-type regimeResolver struct{ *Resolver }

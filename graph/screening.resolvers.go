@@ -13,32 +13,17 @@ import (
 	model1 "github.com/keiretsu/keiretsu/internal/model"
 )
 
-// Entity is the resolver for the entity field.
-func (r *findingResolver) Entity(ctx context.Context, obj *model.Finding) (*model1.Record, error) {
-	return r.entity(ctx, obj.EntityID)
-}
-
-// ListedEntity is the resolver for the listedEntity field.
-func (r *findingResolver) ListedEntity(ctx context.Context, obj *model.Finding) (*model1.Record, error) {
-	return r.entity(ctx, obj.ListedEntityID)
-}
-
-// Source is the resolver for the source field.
-func (r *hopResolver) Source(ctx context.Context, obj *model.Hop) (*string, error) {
-	rec, err := r.req(ctx).edges.Load(ctx, obj.Key)
-	if err != nil || rec == nil {
-		return nil, err
-	}
-	return str(rec.Source), nil
-}
-
 // ScreenProduct is the resolver for the screenProduct field.
 func (r *queryResolver) ScreenProduct(ctx context.Context, id string, asOf *model1.Date, regimes []string) (*model.Screening, error) {
 	s, err := r.req(ctx).state.ScreenProduct(id, asOf, regimes)
 	if err != nil {
 		return nil, err
 	}
-	return screening(s), nil
+	out, err := r.screenings(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
 }
 
 // ScreenEntity is the resolver for the screenEntity field.
@@ -47,7 +32,11 @@ func (r *queryResolver) ScreenEntity(ctx context.Context, id string, asOf *model
 	if err != nil {
 		return nil, err
 	}
-	return screening(s), nil
+	out, err := r.screenings(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
 }
 
 // ScreenProducts is the resolver for the screenProducts field.
@@ -56,24 +45,10 @@ func (r *queryResolver) ScreenProducts(ctx context.Context, ids []string, asOf *
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.Screening, len(ss))
-	for i, s := range ss {
-		out[i] = screening(s)
-	}
-	return out, nil
+	return r.screenings(ctx, ss...)
 }
-
-// Finding returns generated.FindingResolver implementation.
-func (r *Resolver) Finding() generated.FindingResolver { return &findingResolver{r} }
-
-// Hop returns generated.HopResolver implementation.
-func (r *Resolver) Hop() generated.HopResolver { return &hopResolver{r} }
 
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type (
-	findingResolver struct{ *Resolver }
-	hopResolver     struct{ *Resolver }
-	queryResolver   struct{ *Resolver }
-)
+type queryResolver struct{ *Resolver }

@@ -34,13 +34,10 @@ type ResolverRoot interface {
 	Component() ComponentResolver
 	Control() ControlResolver
 	Entity() EntityResolver
-	Finding() FindingResolver
-	Hop() HopResolver
 	Listing() ListingResolver
 	Ownership() OwnershipResolver
 	Product() ProductResolver
 	Query() QueryResolver
-	Regime() RegimeResolver
 	SameAs() SameAsResolver
 	Sourcing() SourcingResolver
 }
@@ -50,40 +47,40 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Component struct {
-		Child     func(childComplexity int) int
-		Essential func(childComplexity int) int
-		From      func(childComplexity int) int
-		Parent    func(childComplexity int) int
-		Quantity  func(childComplexity int) int
-		Source    func(childComplexity int) int
-		To        func(childComplexity int) int
+		Child       func(childComplexity int) int
+		Essential   func(childComplexity int) int
+		FromOrNil   func(childComplexity int) int
+		Parent      func(childComplexity int) int
+		Quantity    func(childComplexity int) int
+		SourceOrNil func(childComplexity int) int
+		ToOrNil     func(childComplexity int) int
 	}
 
 	Control struct {
-		Basis      func(childComplexity int) int
-		Controlled func(childComplexity int) int
-		Controller func(childComplexity int) int
-		From       func(childComplexity int) int
-		Source     func(childComplexity int) int
-		To         func(childComplexity int) int
+		BasisOrNil  func(childComplexity int) int
+		Controlled  func(childComplexity int) int
+		Controller  func(childComplexity int) int
+		FromOrNil   func(childComplexity int) int
+		SourceOrNil func(childComplexity int) int
+		ToOrNil     func(childComplexity int) int
 	}
 
 	Entity struct {
-		Aliases     func(childComplexity int) int
-		Controlled  func(childComplexity int, asOf *model.Date) int
-		Controllers func(childComplexity int, asOf *model.Date) int
-		Country     func(childComplexity int) int
-		Defined     func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Identifiers func(childComplexity int) int
-		Listings    func(childComplexity int, asOf *model.Date) int
-		Name        func(childComplexity int) int
-		Owned       func(childComplexity int, asOf *model.Date) int
-		Owners      func(childComplexity int, asOf *model.Date) int
-		SameAs      func(childComplexity int, asOf *model.Date) int
-		Source      func(childComplexity int) int
-		Supplies    func(childComplexity int, asOf *model.Date) int
-		Type        func(childComplexity int) int
+		AliasList      func(childComplexity int) int
+		Controlled     func(childComplexity int, asOf *model.Date) int
+		Controllers    func(childComplexity int, asOf *model.Date) int
+		CountryOrNil   func(childComplexity int) int
+		Defined        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IdentifierList func(childComplexity int) int
+		Listings       func(childComplexity int, asOf *model.Date) int
+		Name           func(childComplexity int) int
+		Owned          func(childComplexity int, asOf *model.Date) int
+		Owners         func(childComplexity int, asOf *model.Date) int
+		SameAs         func(childComplexity int, asOf *model.Date) int
+		SourceOrNil    func(childComplexity int) int
+		Supplies       func(childComplexity int, asOf *model.Date) int
+		Type           func(childComplexity int) int
 	}
 
 	Finding struct {
@@ -118,36 +115,36 @@ type ComplexityRoot struct {
 	}
 
 	Listing struct {
-		Categories func(childComplexity int) int
-		Entity     func(childComplexity int) int
-		From       func(childComplexity int) int
-		Reference  func(childComplexity int) int
-		Regime     func(childComplexity int) int
-		Source     func(childComplexity int) int
-		To         func(childComplexity int) int
+		CategoryList   func(childComplexity int) int
+		Entity         func(childComplexity int) int
+		FromOrNil      func(childComplexity int) int
+		ReferenceOrNil func(childComplexity int) int
+		Regime         func(childComplexity int) int
+		SourceOrNil    func(childComplexity int) int
+		ToOrNil        func(childComplexity int) int
 	}
 
 	Ownership struct {
-		From       func(childComplexity int) int
-		Owned      func(childComplexity int) int
-		Owner      func(childComplexity int) int
-		Percent    func(childComplexity int) int
-		PercentMax func(childComplexity int) int
-		PercentMin func(childComplexity int) int
-		Source     func(childComplexity int) int
-		To         func(childComplexity int) int
+		FromOrNil    func(childComplexity int) int
+		Owned        func(childComplexity int) int
+		Owner        func(childComplexity int) int
+		PercentMax   func(childComplexity int) int
+		PercentMin   func(childComplexity int) int
+		PercentOrNil func(childComplexity int) int
+		SourceOrNil  func(childComplexity int) int
+		ToOrNil      func(childComplexity int) int
 	}
 
 	Product struct {
-		Category    func(childComplexity int) int
-		Components  func(childComplexity int, asOf *model.Date) int
-		Defined     func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Identifiers func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Source      func(childComplexity int) int
-		Sources     func(childComplexity int, asOf *model.Date) int
-		UsedIn      func(childComplexity int, asOf *model.Date) int
+		CategoryOrNil  func(childComplexity int) int
+		Components     func(childComplexity int, asOf *model.Date) int
+		Defined        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IdentifierList func(childComplexity int) int
+		Name           func(childComplexity int) int
+		SourceOrNil    func(childComplexity int) int
+		Sources        func(childComplexity int, asOf *model.Date) int
+		UsedIn         func(childComplexity int, asOf *model.Date) int
 	}
 
 	Query struct {
@@ -162,12 +159,12 @@ type ComplexityRoot struct {
 	}
 
 	Regime struct {
-		Authority func(childComplexity int) int
-		Builtin   func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Name      func(childComplexity int) int
-		Rule      func(childComplexity int) int
-		URL       func(childComplexity int) int
+		AuthorityOrNil func(childComplexity int) int
+		Builtin        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Name           func(childComplexity int) int
+		RuleName       func(childComplexity int) int
+		URLOrNil       func(childComplexity int) int
 	}
 
 	RegimeResult struct {
@@ -177,12 +174,12 @@ type ComplexityRoot struct {
 	}
 
 	SameAs struct {
-		A      func(childComplexity int) int
-		B      func(childComplexity int) int
-		From   func(childComplexity int) int
-		Reason func(childComplexity int) int
-		Source func(childComplexity int) int
-		To     func(childComplexity int) int
+		A           func(childComplexity int) int
+		B           func(childComplexity int) int
+		FromOrNil   func(childComplexity int) int
+		ReasonOrNil func(childComplexity int) int
+		SourceOrNil func(childComplexity int) int
+		ToOrNil     func(childComplexity int) int
 	}
 
 	Screening struct {
@@ -202,12 +199,12 @@ type ComplexityRoot struct {
 	}
 
 	Sourcing struct {
-		Entity  func(childComplexity int) int
-		From    func(childComplexity int) int
-		Product func(childComplexity int) int
-		Role    func(childComplexity int) int
-		Source  func(childComplexity int) int
-		To      func(childComplexity int) int
+		Entity      func(childComplexity int) int
+		FromOrNil   func(childComplexity int) int
+		Product     func(childComplexity int) int
+		Role        func(childComplexity int) int
+		SourceOrNil func(childComplexity int) int
+		ToOrNil     func(childComplexity int) int
 	}
 }
 
@@ -218,25 +215,12 @@ type ComplexityRoot struct {
 type ComponentResolver interface {
 	Parent(ctx context.Context, obj *model.Record) (*model.Record, error)
 	Child(ctx context.Context, obj *model.Record) (*model.Record, error)
-	Quantity(ctx context.Context, obj *model.Record) (*float64, error)
-	Essential(ctx context.Context, obj *model.Record) (bool, error)
-	From(ctx context.Context, obj *model.Record) (*model.Date, error)
-	To(ctx context.Context, obj *model.Record) (*model.Date, error)
-	Source(ctx context.Context, obj *model.Record) (*string, error)
 }
 type ControlResolver interface {
 	Controller(ctx context.Context, obj *model.Record) (*model.Record, error)
 	Controlled(ctx context.Context, obj *model.Record) (*model.Record, error)
-	Basis(ctx context.Context, obj *model.Record) (*string, error)
-	From(ctx context.Context, obj *model.Record) (*model.Date, error)
-	To(ctx context.Context, obj *model.Record) (*model.Date, error)
-	Source(ctx context.Context, obj *model.Record) (*string, error)
 }
 type EntityResolver interface {
-	Country(ctx context.Context, obj *model.Record) (*string, error)
-	Aliases(ctx context.Context, obj *model.Record) ([]string, error)
-	Identifiers(ctx context.Context, obj *model.Record) ([]*model.Identifier, error)
-	Source(ctx context.Context, obj *model.Record) (*string, error)
 	Defined(ctx context.Context, obj *model.Record) (bool, error)
 	Owners(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
 	Owned(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
@@ -246,36 +230,15 @@ type EntityResolver interface {
 	SameAs(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
 	Supplies(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
 }
-type FindingResolver interface {
-	Entity(ctx context.Context, obj *model1.Finding) (*model.Record, error)
-	ListedEntity(ctx context.Context, obj *model1.Finding) (*model.Record, error)
-}
-type HopResolver interface {
-	Source(ctx context.Context, obj *model1.Hop) (*string, error)
-}
 type ListingResolver interface {
 	Regime(ctx context.Context, obj *model.Record) (*rules.Regime, error)
 	Entity(ctx context.Context, obj *model.Record) (*model.Record, error)
-	Reference(ctx context.Context, obj *model.Record) (*string, error)
-	Categories(ctx context.Context, obj *model.Record) ([]string, error)
-	From(ctx context.Context, obj *model.Record) (*model.Date, error)
-	To(ctx context.Context, obj *model.Record) (*model.Date, error)
-	Source(ctx context.Context, obj *model.Record) (*string, error)
 }
 type OwnershipResolver interface {
 	Owner(ctx context.Context, obj *model.Record) (*model.Record, error)
 	Owned(ctx context.Context, obj *model.Record) (*model.Record, error)
-	Percent(ctx context.Context, obj *model.Record) (*float64, error)
-	PercentMin(ctx context.Context, obj *model.Record) (float64, error)
-	PercentMax(ctx context.Context, obj *model.Record) (float64, error)
-	From(ctx context.Context, obj *model.Record) (*model.Date, error)
-	To(ctx context.Context, obj *model.Record) (*model.Date, error)
-	Source(ctx context.Context, obj *model.Record) (*string, error)
 }
 type ProductResolver interface {
-	Category(ctx context.Context, obj *model.Record) (*string, error)
-	Identifiers(ctx context.Context, obj *model.Record) ([]*model.Identifier, error)
-	Source(ctx context.Context, obj *model.Record) (*string, error)
 	Defined(ctx context.Context, obj *model.Record) (bool, error)
 	Components(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
 	UsedIn(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
@@ -291,26 +254,13 @@ type QueryResolver interface {
 	Search(ctx context.Context, text string, limit *int) ([]*search.Hit, error)
 	DataVersion(ctx context.Context) (string, error)
 }
-type RegimeResolver interface {
-	Authority(ctx context.Context, obj *rules.Regime) (*string, error)
-	URL(ctx context.Context, obj *rules.Regime) (*string, error)
-	Rule(ctx context.Context, obj *rules.Regime) (string, error)
-}
 type SameAsResolver interface {
 	A(ctx context.Context, obj *model.Record) (*model.Record, error)
 	B(ctx context.Context, obj *model.Record) (*model.Record, error)
-	Reason(ctx context.Context, obj *model.Record) (*string, error)
-	From(ctx context.Context, obj *model.Record) (*model.Date, error)
-	To(ctx context.Context, obj *model.Record) (*model.Date, error)
-	Source(ctx context.Context, obj *model.Record) (*string, error)
 }
 type SourcingResolver interface {
 	Product(ctx context.Context, obj *model.Record) (*model.Record, error)
 	Entity(ctx context.Context, obj *model.Record) (*model.Record, error)
-	Role(ctx context.Context, obj *model.Record) (string, error)
-	From(ctx context.Context, obj *model.Record) (*model.Date, error)
-	To(ctx context.Context, obj *model.Record) (*model.Date, error)
-	Source(ctx context.Context, obj *model.Record) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -344,11 +294,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Component.Essential(childComplexity), true
 	case "Component.from":
-		if e.ComplexityRoot.Component.From == nil {
+		if e.ComplexityRoot.Component.FromOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Component.From(childComplexity), true
+		return e.ComplexityRoot.Component.FromOrNil(childComplexity), true
 	case "Component.parent":
 		if e.ComplexityRoot.Component.Parent == nil {
 			break
@@ -362,24 +312,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Component.Quantity(childComplexity), true
 	case "Component.source":
-		if e.ComplexityRoot.Component.Source == nil {
+		if e.ComplexityRoot.Component.SourceOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Component.Source(childComplexity), true
+		return e.ComplexityRoot.Component.SourceOrNil(childComplexity), true
 	case "Component.to":
-		if e.ComplexityRoot.Component.To == nil {
+		if e.ComplexityRoot.Component.ToOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Component.To(childComplexity), true
+		return e.ComplexityRoot.Component.ToOrNil(childComplexity), true
 
 	case "Control.basis":
-		if e.ComplexityRoot.Control.Basis == nil {
+		if e.ComplexityRoot.Control.BasisOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Control.Basis(childComplexity), true
+		return e.ComplexityRoot.Control.BasisOrNil(childComplexity), true
 	case "Control.controlled":
 		if e.ComplexityRoot.Control.Controlled == nil {
 			break
@@ -393,30 +343,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Control.Controller(childComplexity), true
 	case "Control.from":
-		if e.ComplexityRoot.Control.From == nil {
+		if e.ComplexityRoot.Control.FromOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Control.From(childComplexity), true
+		return e.ComplexityRoot.Control.FromOrNil(childComplexity), true
 	case "Control.source":
-		if e.ComplexityRoot.Control.Source == nil {
+		if e.ComplexityRoot.Control.SourceOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Control.Source(childComplexity), true
+		return e.ComplexityRoot.Control.SourceOrNil(childComplexity), true
 	case "Control.to":
-		if e.ComplexityRoot.Control.To == nil {
+		if e.ComplexityRoot.Control.ToOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Control.To(childComplexity), true
+		return e.ComplexityRoot.Control.ToOrNil(childComplexity), true
 
 	case "Entity.aliases":
-		if e.ComplexityRoot.Entity.Aliases == nil {
+		if e.ComplexityRoot.Entity.AliasList == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.Aliases(childComplexity), true
+		return e.ComplexityRoot.Entity.AliasList(childComplexity), true
 	case "Entity.controlled":
 		if e.ComplexityRoot.Entity.Controlled == nil {
 			break
@@ -440,11 +390,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.Controllers(childComplexity, args["asOf"].(*model.Date)), true
 	case "Entity.country":
-		if e.ComplexityRoot.Entity.Country == nil {
+		if e.ComplexityRoot.Entity.CountryOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.Country(childComplexity), true
+		return e.ComplexityRoot.Entity.CountryOrNil(childComplexity), true
 	case "Entity.defined":
 		if e.ComplexityRoot.Entity.Defined == nil {
 			break
@@ -458,11 +408,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.ID(childComplexity), true
 	case "Entity.identifiers":
-		if e.ComplexityRoot.Entity.Identifiers == nil {
+		if e.ComplexityRoot.Entity.IdentifierList == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.Identifiers(childComplexity), true
+		return e.ComplexityRoot.Entity.IdentifierList(childComplexity), true
 	case "Entity.listings":
 		if e.ComplexityRoot.Entity.Listings == nil {
 			break
@@ -514,11 +464,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.SameAs(childComplexity, args["asOf"].(*model.Date)), true
 	case "Entity.source":
-		if e.ComplexityRoot.Entity.Source == nil {
+		if e.ComplexityRoot.Entity.SourceOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.Source(childComplexity), true
+		return e.ComplexityRoot.Entity.SourceOrNil(childComplexity), true
 	case "Entity.supplies":
 		if e.ComplexityRoot.Entity.Supplies == nil {
 			break
@@ -656,11 +606,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.Identifier.Value(childComplexity), true
 
 	case "Listing.categories":
-		if e.ComplexityRoot.Listing.Categories == nil {
+		if e.ComplexityRoot.Listing.CategoryList == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Listing.Categories(childComplexity), true
+		return e.ComplexityRoot.Listing.CategoryList(childComplexity), true
 	case "Listing.entity":
 		if e.ComplexityRoot.Listing.Entity == nil {
 			break
@@ -668,17 +618,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Listing.Entity(childComplexity), true
 	case "Listing.from":
-		if e.ComplexityRoot.Listing.From == nil {
+		if e.ComplexityRoot.Listing.FromOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Listing.From(childComplexity), true
+		return e.ComplexityRoot.Listing.FromOrNil(childComplexity), true
 	case "Listing.reference":
-		if e.ComplexityRoot.Listing.Reference == nil {
+		if e.ComplexityRoot.Listing.ReferenceOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Listing.Reference(childComplexity), true
+		return e.ComplexityRoot.Listing.ReferenceOrNil(childComplexity), true
 	case "Listing.regime":
 		if e.ComplexityRoot.Listing.Regime == nil {
 			break
@@ -686,24 +636,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Listing.Regime(childComplexity), true
 	case "Listing.source":
-		if e.ComplexityRoot.Listing.Source == nil {
+		if e.ComplexityRoot.Listing.SourceOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Listing.Source(childComplexity), true
+		return e.ComplexityRoot.Listing.SourceOrNil(childComplexity), true
 	case "Listing.to":
-		if e.ComplexityRoot.Listing.To == nil {
+		if e.ComplexityRoot.Listing.ToOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Listing.To(childComplexity), true
+		return e.ComplexityRoot.Listing.ToOrNil(childComplexity), true
 
 	case "Ownership.from":
-		if e.ComplexityRoot.Ownership.From == nil {
+		if e.ComplexityRoot.Ownership.FromOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Ownership.From(childComplexity), true
+		return e.ComplexityRoot.Ownership.FromOrNil(childComplexity), true
 	case "Ownership.owned":
 		if e.ComplexityRoot.Ownership.Owned == nil {
 			break
@@ -716,12 +666,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ownership.Owner(childComplexity), true
-	case "Ownership.percent":
-		if e.ComplexityRoot.Ownership.Percent == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Ownership.Percent(childComplexity), true
 	case "Ownership.percentMax":
 		if e.ComplexityRoot.Ownership.PercentMax == nil {
 			break
@@ -734,25 +678,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ownership.PercentMin(childComplexity), true
+	case "Ownership.percent":
+		if e.ComplexityRoot.Ownership.PercentOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ownership.PercentOrNil(childComplexity), true
 	case "Ownership.source":
-		if e.ComplexityRoot.Ownership.Source == nil {
+		if e.ComplexityRoot.Ownership.SourceOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Ownership.Source(childComplexity), true
+		return e.ComplexityRoot.Ownership.SourceOrNil(childComplexity), true
 	case "Ownership.to":
-		if e.ComplexityRoot.Ownership.To == nil {
+		if e.ComplexityRoot.Ownership.ToOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Ownership.To(childComplexity), true
+		return e.ComplexityRoot.Ownership.ToOrNil(childComplexity), true
 
 	case "Product.category":
-		if e.ComplexityRoot.Product.Category == nil {
+		if e.ComplexityRoot.Product.CategoryOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Product.Category(childComplexity), true
+		return e.ComplexityRoot.Product.CategoryOrNil(childComplexity), true
 	case "Product.components":
 		if e.ComplexityRoot.Product.Components == nil {
 			break
@@ -777,11 +727,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Product.ID(childComplexity), true
 	case "Product.identifiers":
-		if e.ComplexityRoot.Product.Identifiers == nil {
+		if e.ComplexityRoot.Product.IdentifierList == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Product.Identifiers(childComplexity), true
+		return e.ComplexityRoot.Product.IdentifierList(childComplexity), true
 	case "Product.name":
 		if e.ComplexityRoot.Product.Name == nil {
 			break
@@ -789,11 +739,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Product.Name(childComplexity), true
 	case "Product.source":
-		if e.ComplexityRoot.Product.Source == nil {
+		if e.ComplexityRoot.Product.SourceOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Product.Source(childComplexity), true
+		return e.ComplexityRoot.Product.SourceOrNil(childComplexity), true
 	case "Product.sources":
 		if e.ComplexityRoot.Product.Sources == nil {
 			break
@@ -898,11 +848,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["limit"].(*int)), true
 
 	case "Regime.authority":
-		if e.ComplexityRoot.Regime.Authority == nil {
+		if e.ComplexityRoot.Regime.AuthorityOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Regime.Authority(childComplexity), true
+		return e.ComplexityRoot.Regime.AuthorityOrNil(childComplexity), true
 	case "Regime.builtin":
 		if e.ComplexityRoot.Regime.Builtin == nil {
 			break
@@ -922,17 +872,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Regime.Name(childComplexity), true
 	case "Regime.rule":
-		if e.ComplexityRoot.Regime.Rule == nil {
+		if e.ComplexityRoot.Regime.RuleName == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Regime.Rule(childComplexity), true
+		return e.ComplexityRoot.Regime.RuleName(childComplexity), true
 	case "Regime.url":
-		if e.ComplexityRoot.Regime.URL == nil {
+		if e.ComplexityRoot.Regime.URLOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Regime.URL(childComplexity), true
+		return e.ComplexityRoot.Regime.URLOrNil(childComplexity), true
 
 	case "RegimeResult.findings":
 		if e.ComplexityRoot.RegimeResult.Findings == nil {
@@ -966,29 +916,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SameAs.B(childComplexity), true
 	case "SameAs.from":
-		if e.ComplexityRoot.SameAs.From == nil {
+		if e.ComplexityRoot.SameAs.FromOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SameAs.From(childComplexity), true
+		return e.ComplexityRoot.SameAs.FromOrNil(childComplexity), true
 	case "SameAs.reason":
-		if e.ComplexityRoot.SameAs.Reason == nil {
+		if e.ComplexityRoot.SameAs.ReasonOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SameAs.Reason(childComplexity), true
+		return e.ComplexityRoot.SameAs.ReasonOrNil(childComplexity), true
 	case "SameAs.source":
-		if e.ComplexityRoot.SameAs.Source == nil {
+		if e.ComplexityRoot.SameAs.SourceOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SameAs.Source(childComplexity), true
+		return e.ComplexityRoot.SameAs.SourceOrNil(childComplexity), true
 	case "SameAs.to":
-		if e.ComplexityRoot.SameAs.To == nil {
+		if e.ComplexityRoot.SameAs.ToOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SameAs.To(childComplexity), true
+		return e.ComplexityRoot.SameAs.ToOrNil(childComplexity), true
 
 	case "Screening.asOf":
 		if e.ComplexityRoot.Screening.AsOf == nil {
@@ -1059,11 +1009,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Sourcing.Entity(childComplexity), true
 	case "Sourcing.from":
-		if e.ComplexityRoot.Sourcing.From == nil {
+		if e.ComplexityRoot.Sourcing.FromOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Sourcing.From(childComplexity), true
+		return e.ComplexityRoot.Sourcing.FromOrNil(childComplexity), true
 	case "Sourcing.product":
 		if e.ComplexityRoot.Sourcing.Product == nil {
 			break
@@ -1077,17 +1027,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Sourcing.Role(childComplexity), true
 	case "Sourcing.source":
-		if e.ComplexityRoot.Sourcing.Source == nil {
+		if e.ComplexityRoot.Sourcing.SourceOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Sourcing.Source(childComplexity), true
+		return e.ComplexityRoot.Sourcing.SourceOrNil(childComplexity), true
 	case "Sourcing.to":
-		if e.ComplexityRoot.Sourcing.To == nil {
+		if e.ComplexityRoot.Sourcing.ToOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Sourcing.To(childComplexity), true
+		return e.ComplexityRoot.Sourcing.ToOrNil(childComplexity), true
 
 	}
 	return 0, false
@@ -2233,7 +2183,7 @@ func (ec *executionContext) _Component_quantity(ctx context.Context, field graph
 			return ec.fieldContext_Component_quantity(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Component().Quantity(ctx, obj)
+			return obj.Quantity, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
@@ -2244,7 +2194,7 @@ func (ec *executionContext) _Component_quantity(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Component_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, true, "Float")
+	return graphql.NewScalarFieldContext("Component", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Component_essential(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -2256,7 +2206,7 @@ func (ec *executionContext) _Component_essential(ctx context.Context, field grap
 			return ec.fieldContext_Component_essential(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Component().Essential(ctx, obj)
+			return obj.Essential, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -2267,7 +2217,7 @@ func (ec *executionContext) _Component_essential(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Component_essential(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("Component", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Component_from(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -2279,7 +2229,7 @@ func (ec *executionContext) _Component_from(ctx context.Context, field graphql.C
 			return ec.fieldContext_Component_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Component().From(ctx, obj)
+			return obj.FromOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
@@ -2290,7 +2240,7 @@ func (ec *executionContext) _Component_from(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Component_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Component", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Component_to(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -2302,7 +2252,7 @@ func (ec *executionContext) _Component_to(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Component_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Component().To(ctx, obj)
+			return obj.ToOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
@@ -2313,7 +2263,7 @@ func (ec *executionContext) _Component_to(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Component_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Component", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Component_source(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -2325,7 +2275,7 @@ func (ec *executionContext) _Component_source(ctx context.Context, field graphql
 			return ec.fieldContext_Component_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Component().Source(ctx, obj)
+			return obj.SourceOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -2336,7 +2286,7 @@ func (ec *executionContext) _Component_source(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Component_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Component", field, true, false, "String")
 }
 
 func (ec *executionContext) _Control_controller(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -2412,7 +2362,7 @@ func (ec *executionContext) _Control_basis(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Control_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Control().Basis(ctx, obj)
+			return obj.BasisOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -2423,7 +2373,7 @@ func (ec *executionContext) _Control_basis(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Control_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Control", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Control", field, true, false, "String")
 }
 
 func (ec *executionContext) _Control_from(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -2435,7 +2385,7 @@ func (ec *executionContext) _Control_from(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Control_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Control().From(ctx, obj)
+			return obj.FromOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
@@ -2446,7 +2396,7 @@ func (ec *executionContext) _Control_from(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Control_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Control", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Control", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Control_to(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -2458,7 +2408,7 @@ func (ec *executionContext) _Control_to(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Control_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Control().To(ctx, obj)
+			return obj.ToOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
@@ -2469,7 +2419,7 @@ func (ec *executionContext) _Control_to(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Control_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Control", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Control", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Control_source(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -2481,7 +2431,7 @@ func (ec *executionContext) _Control_source(ctx context.Context, field graphql.C
 			return ec.fieldContext_Control_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Control().Source(ctx, obj)
+			return obj.SourceOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -2492,7 +2442,7 @@ func (ec *executionContext) _Control_source(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Control_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Control", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Control", field, true, false, "String")
 }
 
 func (ec *executionContext) _Entity_id(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -2573,7 +2523,7 @@ func (ec *executionContext) _Entity_country(ctx context.Context, field graphql.C
 			return ec.fieldContext_Entity_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().Country(ctx, obj)
+			return obj.CountryOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -2584,7 +2534,7 @@ func (ec *executionContext) _Entity_country(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Entity_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "String")
 }
 
 func (ec *executionContext) _Entity_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -2596,7 +2546,7 @@ func (ec *executionContext) _Entity_aliases(ctx context.Context, field graphql.C
 			return ec.fieldContext_Entity_aliases(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().Aliases(ctx, obj)
+			return obj.AliasList(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -2607,7 +2557,7 @@ func (ec *executionContext) _Entity_aliases(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Entity_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "String")
 }
 
 func (ec *executionContext) _Entity_identifiers(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -2619,7 +2569,7 @@ func (ec *executionContext) _Entity_identifiers(ctx context.Context, field graph
 			return ec.fieldContext_Entity_identifiers(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().Identifiers(ctx, obj)
+			return obj.IdentifierList(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Identifier) graphql.Marshaler {
@@ -2634,7 +2584,7 @@ func (ec *executionContext) fieldContext_Entity_identifiers(_ context.Context, f
 		Object:     "Entity",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Identifier(ctx, field)
 		},
@@ -2651,7 +2601,7 @@ func (ec *executionContext) _Entity_source(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Entity_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().Source(ctx, obj)
+			return obj.SourceOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -2662,7 +2612,7 @@ func (ec *executionContext) _Entity_source(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Entity_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "String")
 }
 
 func (ec *executionContext) _Entity_defined(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3028,7 +2978,7 @@ func (ec *executionContext) _Finding_entity(ctx context.Context, field graphql.C
 			return ec.fieldContext_Finding_entity(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Finding().Entity(ctx, obj)
+			return obj.Entity, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
@@ -3042,8 +2992,8 @@ func (ec *executionContext) fieldContext_Finding_entity(_ context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "Finding",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Entity(ctx, field)
 		},
@@ -3060,7 +3010,7 @@ func (ec *executionContext) _Finding_listedEntity(ctx context.Context, field gra
 			return ec.fieldContext_Finding_listedEntity(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Finding().ListedEntity(ctx, obj)
+			return obj.ListedEntity, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
@@ -3074,8 +3024,8 @@ func (ec *executionContext) fieldContext_Finding_listedEntity(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "Finding",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Entity(ctx, field)
 		},
@@ -3400,7 +3350,7 @@ func (ec *executionContext) _Hop_source(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Hop_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Hop().Source(ctx, obj)
+			return obj.Source, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3411,7 +3361,7 @@ func (ec *executionContext) _Hop_source(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Hop_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hop", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Hop", field, false, false, "String")
 }
 
 func (ec *executionContext) _Identifier_scheme(ctx context.Context, field graphql.CollectedField, obj *model.Identifier) (ret graphql.Marshaler) {
@@ -3533,7 +3483,7 @@ func (ec *executionContext) _Listing_reference(ctx context.Context, field graphq
 			return ec.fieldContext_Listing_reference(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Listing().Reference(ctx, obj)
+			return obj.ReferenceOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3544,7 +3494,7 @@ func (ec *executionContext) _Listing_reference(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Listing_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Listing", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Listing", field, true, false, "String")
 }
 
 func (ec *executionContext) _Listing_categories(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3556,7 +3506,7 @@ func (ec *executionContext) _Listing_categories(ctx context.Context, field graph
 			return ec.fieldContext_Listing_categories(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Listing().Categories(ctx, obj)
+			return obj.CategoryList(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -3567,7 +3517,7 @@ func (ec *executionContext) _Listing_categories(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Listing_categories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Listing", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Listing", field, true, false, "String")
 }
 
 func (ec *executionContext) _Listing_from(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3579,7 +3529,7 @@ func (ec *executionContext) _Listing_from(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Listing_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Listing().From(ctx, obj)
+			return obj.FromOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
@@ -3590,7 +3540,7 @@ func (ec *executionContext) _Listing_from(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Listing_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Listing", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Listing", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Listing_to(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3602,7 +3552,7 @@ func (ec *executionContext) _Listing_to(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Listing_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Listing().To(ctx, obj)
+			return obj.ToOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
@@ -3613,7 +3563,7 @@ func (ec *executionContext) _Listing_to(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Listing_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Listing", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Listing", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Listing_source(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3625,7 +3575,7 @@ func (ec *executionContext) _Listing_source(ctx context.Context, field graphql.C
 			return ec.fieldContext_Listing_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Listing().Source(ctx, obj)
+			return obj.SourceOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3636,7 +3586,7 @@ func (ec *executionContext) _Listing_source(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Listing_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Listing", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Listing", field, true, false, "String")
 }
 
 func (ec *executionContext) _Ownership_owner(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3712,7 +3662,7 @@ func (ec *executionContext) _Ownership_percent(ctx context.Context, field graphq
 			return ec.fieldContext_Ownership_percent(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Ownership().Percent(ctx, obj)
+			return obj.PercentOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
@@ -3723,7 +3673,7 @@ func (ec *executionContext) _Ownership_percent(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Ownership_percent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ownership", field, true, true, "Float")
+	return graphql.NewScalarFieldContext("Ownership", field, true, false, "Float")
 }
 
 func (ec *executionContext) _Ownership_percentMin(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3735,7 +3685,7 @@ func (ec *executionContext) _Ownership_percentMin(ctx context.Context, field gra
 			return ec.fieldContext_Ownership_percentMin(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Ownership().PercentMin(ctx, obj)
+			return obj.PercentMin(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
@@ -3746,7 +3696,7 @@ func (ec *executionContext) _Ownership_percentMin(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Ownership_percentMin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ownership", field, true, true, "Float")
+	return graphql.NewScalarFieldContext("Ownership", field, true, false, "Float")
 }
 
 func (ec *executionContext) _Ownership_percentMax(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3758,7 +3708,7 @@ func (ec *executionContext) _Ownership_percentMax(ctx context.Context, field gra
 			return ec.fieldContext_Ownership_percentMax(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Ownership().PercentMax(ctx, obj)
+			return obj.PercentMax(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
@@ -3769,7 +3719,7 @@ func (ec *executionContext) _Ownership_percentMax(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Ownership_percentMax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ownership", field, true, true, "Float")
+	return graphql.NewScalarFieldContext("Ownership", field, true, false, "Float")
 }
 
 func (ec *executionContext) _Ownership_from(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3781,7 +3731,7 @@ func (ec *executionContext) _Ownership_from(ctx context.Context, field graphql.C
 			return ec.fieldContext_Ownership_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Ownership().From(ctx, obj)
+			return obj.FromOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
@@ -3792,7 +3742,7 @@ func (ec *executionContext) _Ownership_from(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Ownership_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ownership", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Ownership", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Ownership_to(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3804,7 +3754,7 @@ func (ec *executionContext) _Ownership_to(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Ownership_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Ownership().To(ctx, obj)
+			return obj.ToOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
@@ -3815,7 +3765,7 @@ func (ec *executionContext) _Ownership_to(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Ownership_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ownership", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Ownership", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Ownership_source(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3827,7 +3777,7 @@ func (ec *executionContext) _Ownership_source(ctx context.Context, field graphql
 			return ec.fieldContext_Ownership_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Ownership().Source(ctx, obj)
+			return obj.SourceOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3838,7 +3788,7 @@ func (ec *executionContext) _Ownership_source(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Ownership_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ownership", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Ownership", field, true, false, "String")
 }
 
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3896,7 +3846,7 @@ func (ec *executionContext) _Product_category(ctx context.Context, field graphql
 			return ec.fieldContext_Product_category(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Product().Category(ctx, obj)
+			return obj.CategoryOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3907,7 +3857,7 @@ func (ec *executionContext) _Product_category(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Product_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Product", field, true, false, "String")
 }
 
 func (ec *executionContext) _Product_identifiers(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3919,7 +3869,7 @@ func (ec *executionContext) _Product_identifiers(ctx context.Context, field grap
 			return ec.fieldContext_Product_identifiers(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Product().Identifiers(ctx, obj)
+			return obj.IdentifierList(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Identifier) graphql.Marshaler {
@@ -3934,7 +3884,7 @@ func (ec *executionContext) fieldContext_Product_identifiers(_ context.Context, 
 		Object:     "Product",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Identifier(ctx, field)
 		},
@@ -3951,7 +3901,7 @@ func (ec *executionContext) _Product_source(ctx context.Context, field graphql.C
 			return ec.fieldContext_Product_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Product().Source(ctx, obj)
+			return obj.SourceOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3962,7 +3912,7 @@ func (ec *executionContext) _Product_source(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Product_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Product", field, true, false, "String")
 }
 
 func (ec *executionContext) _Product_defined(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -4570,7 +4520,7 @@ func (ec *executionContext) _Regime_authority(ctx context.Context, field graphql
 			return ec.fieldContext_Regime_authority(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Regime().Authority(ctx, obj)
+			return obj.AuthorityOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4581,7 +4531,7 @@ func (ec *executionContext) _Regime_authority(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Regime_authority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Regime", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Regime", field, true, false, "String")
 }
 
 func (ec *executionContext) _Regime_url(ctx context.Context, field graphql.CollectedField, obj *rules.Regime) (ret graphql.Marshaler) {
@@ -4593,7 +4543,7 @@ func (ec *executionContext) _Regime_url(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Regime_url(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Regime().URL(ctx, obj)
+			return obj.URLOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4604,7 +4554,7 @@ func (ec *executionContext) _Regime_url(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Regime_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Regime", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Regime", field, true, false, "String")
 }
 
 func (ec *executionContext) _Regime_rule(ctx context.Context, field graphql.CollectedField, obj *rules.Regime) (ret graphql.Marshaler) {
@@ -4616,7 +4566,7 @@ func (ec *executionContext) _Regime_rule(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Regime_rule(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Regime().Rule(ctx, obj)
+			return obj.RuleName(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -4627,7 +4577,7 @@ func (ec *executionContext) _Regime_rule(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Regime_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Regime", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Regime", field, true, false, "String")
 }
 
 func (ec *executionContext) _Regime_builtin(ctx context.Context, field graphql.CollectedField, obj *rules.Regime) (ret graphql.Marshaler) {
@@ -4813,7 +4763,7 @@ func (ec *executionContext) _SameAs_reason(ctx context.Context, field graphql.Co
 			return ec.fieldContext_SameAs_reason(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SameAs().Reason(ctx, obj)
+			return obj.ReasonOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4824,7 +4774,7 @@ func (ec *executionContext) _SameAs_reason(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_SameAs_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SameAs", field, true, true, "String")
+	return graphql.NewScalarFieldContext("SameAs", field, true, false, "String")
 }
 
 func (ec *executionContext) _SameAs_from(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -4836,7 +4786,7 @@ func (ec *executionContext) _SameAs_from(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_SameAs_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SameAs().From(ctx, obj)
+			return obj.FromOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
@@ -4847,7 +4797,7 @@ func (ec *executionContext) _SameAs_from(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_SameAs_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SameAs", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("SameAs", field, true, false, "Date")
 }
 
 func (ec *executionContext) _SameAs_to(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -4859,7 +4809,7 @@ func (ec *executionContext) _SameAs_to(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_SameAs_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SameAs().To(ctx, obj)
+			return obj.ToOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
@@ -4870,7 +4820,7 @@ func (ec *executionContext) _SameAs_to(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_SameAs_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SameAs", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("SameAs", field, true, false, "Date")
 }
 
 func (ec *executionContext) _SameAs_source(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -4882,7 +4832,7 @@ func (ec *executionContext) _SameAs_source(ctx context.Context, field graphql.Co
 			return ec.fieldContext_SameAs_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SameAs().Source(ctx, obj)
+			return obj.SourceOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4893,7 +4843,7 @@ func (ec *executionContext) _SameAs_source(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_SameAs_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SameAs", field, true, true, "String")
+	return graphql.NewScalarFieldContext("SameAs", field, true, false, "String")
 }
 
 func (ec *executionContext) _Screening_subjectId(ctx context.Context, field graphql.CollectedField, obj *model1.Screening) (ret graphql.Marshaler) {
@@ -5217,7 +5167,7 @@ func (ec *executionContext) _Sourcing_role(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Sourcing_role(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Sourcing().Role(ctx, obj)
+			return obj.Role, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5228,7 +5178,7 @@ func (ec *executionContext) _Sourcing_role(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Sourcing_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Sourcing", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Sourcing", field, false, false, "String")
 }
 
 func (ec *executionContext) _Sourcing_from(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -5240,7 +5190,7 @@ func (ec *executionContext) _Sourcing_from(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Sourcing_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Sourcing().From(ctx, obj)
+			return obj.FromOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
@@ -5251,7 +5201,7 @@ func (ec *executionContext) _Sourcing_from(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Sourcing_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Sourcing", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Sourcing", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Sourcing_to(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -5263,7 +5213,7 @@ func (ec *executionContext) _Sourcing_to(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Sourcing_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Sourcing().To(ctx, obj)
+			return obj.ToOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
@@ -5274,7 +5224,7 @@ func (ec *executionContext) _Sourcing_to(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Sourcing_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Sourcing", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Sourcing", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Sourcing_source(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -5286,7 +5236,7 @@ func (ec *executionContext) _Sourcing_source(ctx context.Context, field graphql.
 			return ec.fieldContext_Sourcing_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Sourcing().Source(ctx, obj)
+			return obj.SourceOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5297,7 +5247,7 @@ func (ec *executionContext) _Sourcing_source(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Sourcing_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Sourcing", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Sourcing", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -6405,35 +6355,30 @@ func (ec *executionContext) _Component(ctx context.Context, sel ast.SelectionSet
 					return ec._Component_child(ctx, field, obj)
 				})
 		case "quantity":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Component_quantity(ctx, field, obj)
-				})
+			out.Values[i] = ec._Component_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "essential":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Component_essential(ctx, field, obj)
-				})
+			out.Values[i] = ec._Component_essential(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Component_from(ctx, field, obj)
-				})
+			out.Values[i] = ec._Component_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Component_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._Component_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "source":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Component_source(ctx, field, obj)
-				})
+			out.Values[i] = ec._Component_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6475,29 +6420,25 @@ func (ec *executionContext) _Control(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Control_controlled(ctx, field, obj)
 				})
 		case "basis":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Control_basis(ctx, field, obj)
-				})
+			out.Values[i] = ec._Control_basis(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Control_from(ctx, field, obj)
-				})
+			out.Values[i] = ec._Control_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Control_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._Control_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "source":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Control_source(ctx, field, obj)
-				})
+			out.Values[i] = ec._Control_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6542,29 +6483,25 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "country":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_country(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "aliases":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_aliases(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "identifiers":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_identifiers(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_identifiers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "source":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_source(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "defined":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -6644,34 +6581,32 @@ func (ec *executionContext) _Finding(ctx context.Context, sel ast.SelectionSet, 
 		case "verdict":
 			out.Values[i] = ec._Finding_verdict(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "entity":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Finding_entity(ctx, field, obj)
-				})
+			out.Values[i] = ec._Finding_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "listedEntity":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Finding_listedEntity(ctx, field, obj)
-				})
+			out.Values[i] = ec._Finding_listedEntity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "basis":
 			out.Values[i] = ec._Finding_basis(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "aggregatePercent":
 			out.Values[i] = ec._Finding_aggregatePercent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "path":
 			out.Values[i] = ec._Finding_path(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -6742,49 +6677,48 @@ func (ec *executionContext) _Hop(ctx context.Context, sel ast.SelectionSet, obj 
 		case "kind":
 			out.Values[i] = ec._Hop_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "from":
 			out.Values[i] = ec._Hop_from(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "to":
 			out.Values[i] = ec._Hop_to(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "percent":
 			out.Values[i] = ec._Hop_percent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "percentMin":
 			out.Values[i] = ec._Hop_percentMin(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "percentMax":
 			out.Values[i] = ec._Hop_percentMax(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "validFrom":
 			out.Values[i] = ec._Hop_validFrom(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "validTo":
 			out.Values[i] = ec._Hop_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Hop_source(ctx, field, obj)
-				})
+			out.Values[i] = ec._Hop_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6864,35 +6798,30 @@ func (ec *executionContext) _Listing(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Listing_entity(ctx, field, obj)
 				})
 		case "reference":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Listing_reference(ctx, field, obj)
-				})
+			out.Values[i] = ec._Listing_reference(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "categories":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Listing_categories(ctx, field, obj)
-				})
+			out.Values[i] = ec._Listing_categories(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Listing_from(ctx, field, obj)
-				})
+			out.Values[i] = ec._Listing_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Listing_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._Listing_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "source":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Listing_source(ctx, field, obj)
-				})
+			out.Values[i] = ec._Listing_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6934,41 +6863,35 @@ func (ec *executionContext) _Ownership(ctx context.Context, sel ast.SelectionSet
 					return ec._Ownership_owned(ctx, field, obj)
 				})
 		case "percent":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Ownership_percent(ctx, field, obj)
-				})
+			out.Values[i] = ec._Ownership_percent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "percentMin":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Ownership_percentMin(ctx, field, obj)
-				})
+			out.Values[i] = ec._Ownership_percentMin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "percentMax":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Ownership_percentMax(ctx, field, obj)
-				})
+			out.Values[i] = ec._Ownership_percentMax(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Ownership_from(ctx, field, obj)
-				})
+			out.Values[i] = ec._Ownership_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Ownership_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._Ownership_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "source":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Ownership_source(ctx, field, obj)
-				})
+			out.Values[i] = ec._Ownership_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7008,23 +6931,20 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "category":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_category(ctx, field, obj)
-				})
+			out.Values[i] = ec._Product_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "identifiers":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_identifiers(ctx, field, obj)
-				})
+			out.Values[i] = ec._Product_identifiers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "source":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_source(ctx, field, obj)
-				})
+			out.Values[i] = ec._Product_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "defined":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -7178,35 +7098,32 @@ func (ec *executionContext) _Regime(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Regime_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._Regime_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "authority":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Regime_authority(ctx, field, obj)
-				})
+			out.Values[i] = ec._Regime_authority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "url":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Regime_url(ctx, field, obj)
-				})
+			out.Values[i] = ec._Regime_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "rule":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Regime_rule(ctx, field, obj)
-				})
+			out.Values[i] = ec._Regime_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "builtin":
 			out.Values[i] = ec._Regime_builtin(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7292,29 +7209,25 @@ func (ec *executionContext) _SameAs(ctx context.Context, sel ast.SelectionSet, o
 					return ec._SameAs_b(ctx, field, obj)
 				})
 		case "reason":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SameAs_reason(ctx, field, obj)
-				})
+			out.Values[i] = ec._SameAs_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SameAs_from(ctx, field, obj)
-				})
+			out.Values[i] = ec._SameAs_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SameAs_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._SameAs_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "source":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SameAs_source(ctx, field, obj)
-				})
+			out.Values[i] = ec._SameAs_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7462,29 +7375,25 @@ func (ec *executionContext) _Sourcing(ctx context.Context, sel ast.SelectionSet,
 					return ec._Sourcing_entity(ctx, field, obj)
 				})
 		case "role":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Sourcing_role(ctx, field, obj)
-				})
+			out.Values[i] = ec._Sourcing_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Sourcing_from(ctx, field, obj)
-				})
+			out.Values[i] = ec._Sourcing_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Sourcing_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._Sourcing_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "source":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Sourcing_source(ctx, field, obj)
-				})
+			out.Values[i] = ec._Sourcing_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -25,17 +25,21 @@ type RegimeResult struct {
 	Findings []*Finding
 }
 
-// Finding is one restricted entity met; its entities resolve by id.
+// Finding is one restricted entity met. Entity and ListedEntity are looked up
+// only when a query selects them.
 type Finding struct {
 	Verdict          Verdict
 	EntityID         string
 	ListedEntityID   string
+	Entity           *model.Record
+	ListedEntity     *model.Record
 	Basis            Basis
 	AggregatePercent *float64
 	Path             []*Hop
 }
 
-// Hop is one stored edge of a path; its source resolves by Key.
+// Hop is one stored edge of a path; Source is looked up by Key only when a query
+// selects it.
 type Hop struct {
 	Kind       HopKind
 	From       string
@@ -46,6 +50,7 @@ type Hop struct {
 	ValidFrom  *model.Date
 	ValidTo    *model.Date
 	Key        model.Key
+	Source     *string
 }
 
 // Gap is a product with no known producer.

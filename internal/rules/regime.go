@@ -357,3 +357,22 @@ func (s *Set) Records(source string) []*model.Record {
 	}
 	return out
 }
+
+// AuthorityOrNil is the regime's authority, nil when not given.
+func (r *Regime) AuthorityOrNil() *string {
+	if r.Authority == "" {
+		return nil
+	}
+	return &r.Authority
+}
+
+// URLOrNil is the regime's reference URL, nil when not given.
+func (r *Regime) URLOrNil() *string {
+	if r.URL == "" {
+		return nil
+	}
+	return &r.URL
+}
+
+// RuleName is the regime's rule kind as text.
+func (r *Regime) RuleName() string { return string(r.Rule) }

@@ -1,0 +1,71 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/internal/gen"
+	"github.com/keiretsu/keiretsu/internal/server"
+	"github.com/keiretsu/keiretsu/internal/service"
+	"github.com/keiretsu/keiretsu/internal/store/embedded"
+)
+
+// BenchmarkScreenProductGraphQL measures one screenProduct request through the
+// whole HTTP handler (no network), warm caches.
+func BenchmarkScreenProductGraphQL(b *testing.B) {
+	ctx := context.Background()
+	st, err := embedded.Open(b.TempDir(), embedded.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	run, _ := st.Begin(ctx)
+	if _, err := gen.Records(gen.Config{Entities: 20000, Products: 4000, Seed: 1}, func(op *ingest.Op) error {
+		return run.Put(ctx, &op.Record)
+	}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := run.Commit(ctx); err != nil {
+		b.Fatal(err)
+	}
+	svc, err := service.Open(ctx, st, service.Options{Log: zerolog.Nop()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := server.Handler(svc, zerolog.Nop())
+	const q = `query($id: ID!) { screenProduct(id: $id, asOf: "2024-01-01") { verdict results { regime { id } verdict findings { verdict entity { id } path { kind from to } } } gaps { productId } dataVersion } }`
+	var bodies [][]byte
+	for i := 1; i < 4000; i += 4 {
+		body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"id": "p" + itoa(i)}})
+		bodies = append(bodies, body)
+	}
+	do := func(body []byte) {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Body.String())
+		}
+	}
+	for _, body := range bodies {
+		do(body)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		do(bodies[i%len(bodies)])
+	}
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}
