@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -99,7 +100,13 @@ func ingestAll(b *testing.B, st *neo4j.Store, recs []*model.Record) {
 // read and replaced). One untimed load first warms the server up.
 func BenchmarkIngest(b *testing.B) {
 	recs, rels := benchGraph()
-	st := benchStore(b, neo4j.Config{})
+	cfg := neo4j.Config{}
+	// KEIRETSU_BENCH_SMALLRUN raises the largest single-transaction run, to
+	// measure the apply path without staging.
+	if v, err := strconv.Atoi(os.Getenv("KEIRETSU_BENCH_SMALLRUN")); err == nil {
+		cfg.SmallRun = v
+	}
+	st := benchStore(b, cfg)
 	ctx := context.Background()
 	if err := st.Wipe(ctx); err != nil {
 		b.Fatal(err)

@@ -83,7 +83,7 @@ public final class Launcher {
         return new DatabaseManagementServiceBuilder(home)
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(64))
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMiB()))
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "1 files")
                 .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(16))
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
@@ -95,6 +95,16 @@ public final class Launcher {
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(HttpsConnector.enabled, false)
                 .build();
+    }
+
+    // Page cache in MiB: $KEIRETSU_NEO4J_PAGECACHE_MB, default 64 (tests); give it
+    // the store's size for benchmarks.
+    private static long pageCacheMiB() {
+        String v = System.getenv("KEIRETSU_NEO4J_PAGECACHE_MB");
+        if (v == null || v.isBlank()) {
+            return 64;
+        }
+        return Long.parseLong(v.trim());
     }
 
     private static int freePort() throws IOException {
