@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -29,18 +28,13 @@ func runDemo(ctx context.Context, args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	c.takeStore(false)
-	if len(c.positionals) > 0 {
-		return errors.New("unexpected arguments: " + c.positionals[0])
+	if err := c.onlyStore(); err != nil {
+		return err
 	}
 	if c.store == "" && c.data == "" && c.neo4j == "" {
 		c.data = DemoDataDir
 	}
-	log, err := c.logger()
-	if err != nil {
-		return err
-	}
-	st, err := c.openStore(ctx, log, false)
+	log, st, err := c.open(ctx, false)
 	if err != nil {
 		return err
 	}

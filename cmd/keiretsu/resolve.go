@@ -52,9 +52,8 @@ func runResolve(ctx context.Context, args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	c.takeStore(false)
-	if len(c.positionals) > 0 {
-		return errors.New("unexpected arguments: " + c.positionals[0])
+	if err := c.onlyStore(); err != nil {
+		return err
 	}
 	if *minScore < 0 || *minScore > 1 {
 		return fmt.Errorf("--min-score: %v is outside 0..1", *minScore)

@@ -48,9 +48,8 @@ func runScreen(ctx context.Context, args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	c.takeStore(false)
-	if len(c.positionals) > 0 {
-		return errors.New("unexpected arguments: " + c.positionals[0])
+	if err := c.onlyStore(); err != nil {
+		return err
 	}
 	if (*product == "") == (*entity == "") {
 		return errors.New("give exactly one of --product ID and --entity ID")
@@ -71,11 +70,7 @@ func runScreen(ctx context.Context, args []string) error {
 		query, field = screenEntityQuery, "screenEntity"
 		vars["id"] = *entity
 	}
-	log, err := c.logger()
-	if err != nil {
-		return err
-	}
-	st, err := c.openStore(ctx, log, true)
+	log, st, err := c.open(ctx, true)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -23,15 +22,10 @@ func runServe(ctx context.Context, args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	c.takeStore(false)
-	if len(c.positionals) > 0 {
-		return errors.New("unexpected arguments: " + c.positionals[0])
-	}
-	log, err := c.logger()
-	if err != nil {
+	if err := c.onlyStore(); err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx, log, true)
+	log, st, err := c.open(ctx, true)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -21,15 +20,10 @@ func runStats(ctx context.Context, args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	c.takeStore(false)
-	if len(c.positionals) > 0 {
-		return errors.New("unexpected arguments: " + c.positionals[0])
-	}
-	log, err := c.logger()
-	if err != nil {
+	if err := c.onlyStore(); err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx, log, true)
+	log, st, err := c.open(ctx, true)
 	if err != nil {
 		return err
 	}

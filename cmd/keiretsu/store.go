@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 
 	"github.com/rs/zerolog"
@@ -68,4 +69,23 @@ func openNeo4j(ctx context.Context, uri string, log zerolog.Logger) (store.Store
 		return nil, err
 	}
 	return st, nil
+}
+
+// onlyStore takes the optional positional STORE and rejects any other argument.
+func (c *common) onlyStore() error {
+	c.takeStore(false)
+	if len(c.positionals) > 0 {
+		return errors.New("unexpected arguments: " + c.positionals[0])
+	}
+	return nil
+}
+
+// open builds the logger and opens the command's store.
+func (c *common) open(ctx context.Context, readOnly bool) (zerolog.Logger, store.Store, error) {
+	log, err := c.logger()
+	if err != nil {
+		return log, nil, err
+	}
+	st, err := c.openStore(ctx, log, readOnly)
+	return log, st, err
 }

@@ -12,18 +12,13 @@ func runWipe(ctx context.Context, args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	c.takeStore(false)
-	if len(c.positionals) > 0 {
-		return errors.New("unexpected arguments: " + c.positionals[0])
+	if err := c.onlyStore(); err != nil {
+		return err
 	}
 	if !*yes {
 		return errors.New("refusing to delete every record without --yes")
 	}
-	log, err := c.logger()
-	if err != nil {
-		return err
-	}
-	st, err := c.openStore(ctx, log, false)
+	_, st, err := c.open(ctx, false)
 	if err != nil {
 		return err
 	}
