@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -88,6 +87,5 @@ func neo4jPart(ctx context.Context, c Config, path string, local *service.Servic
 		res.SpeedupVsCypher = round(res.CypherBaselineP50ms / p)
 	}
 	res.CypherSameAnswers = fmt.Sprintf("%d/%d", same, len(products))
-	fmt.Fprintf(os.Stderr, "")
 	return nil
 }

@@ -34,12 +34,11 @@ type Options struct {
 
 // Service answers questions over a store's current projection.
 type Service struct {
-	st   store.Store
-	opt  Options
-	cur  atomic.Pointer[State]
-	mu   sync.Mutex // serialises reloads
-	pos  uint64     // follower position of the current state
-	hasP bool
+	st  store.Store
+	opt Options
+	cur atomic.Pointer[State]
+	mu  sync.Mutex // serialises reloads
+	pos uint64     // follower position of the current state
 }
 
 // State is one consistent view: a snapshot with its engine and search index.
@@ -109,7 +108,7 @@ func (s *Service) Reload(ctx context.Context) error {
 	if err := s.install(snap, sb.Build()); err != nil {
 		return err
 	}
-	s.pos, s.hasP = pos, follower
+	s.pos = pos
 	st := snap.Stats()
 	s.opt.Log.Info().Str("store", s.st.Describe()).Str("data_version", v.String()).
 		Int("entities", st.Entities).Int("products", st.Products).Int("edges", st.Edges()).
