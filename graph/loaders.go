@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"net/http"
+	"sync"
 
 	"github.com/vikstrous/dataloadgen"
 
@@ -11,33 +12,49 @@ import (
 )
 
 // request is the per-request context: one consistent state of the data and the
-// dataloaders that batch lookups of nodes into one store call each.
+// dataloaders that batch lookups of nodes into one store call each, made on
+// first use (most screening requests need none).
 type request struct {
-	state    *service.State
-	entities *dataloadgen.Loader[string, *model.Record]
-	products *dataloadgen.Loader[string, *model.Record]
+	svc   *service.Service
+	state *service.State
+
+	once              sync.Once
+	entityL, productL *dataloadgen.Loader[string, *model.Record]
 }
 
 type requestKey struct{}
 
-// WithRequest returns ctx carrying a fresh per-request state and loaders.
+// WithRequest returns ctx carrying a fresh per-request state.
 func WithRequest(ctx context.Context, svc *service.Service) context.Context {
-	st := svc.State()
-	nodes := func(kind model.Kind) func(context.Context, []string) ([]*model.Record, []error) {
-		return func(ctx context.Context, ids []string) ([]*model.Record, []error) {
-			recs, err := svc.Nodes(ctx, st, kind, ids)
-			if err != nil {
-				return nil, fillErr(len(ids), err)
+	return context.WithValue(ctx, requestKey{}, &request{svc: svc, state: svc.State()})
+}
+
+func (q *request) loaders() {
+	q.once.Do(func() {
+		nodes := func(kind model.Kind) func(context.Context, []string) ([]*model.Record, []error) {
+			return func(ctx context.Context, ids []string) ([]*model.Record, []error) {
+				recs, err := q.svc.Nodes(ctx, q.state, kind, ids)
+				if err != nil {
+					return nil, fillErr(len(ids), err)
+				}
+				return recs, nil
 			}
-			return recs, nil
 		}
-	}
-	req := &request{
-		state:    st,
-		entities: dataloadgen.NewLoader(nodes(model.KindEntity), dataloadgen.WithWait(0)),
-		products: dataloadgen.NewLoader(nodes(model.KindProduct), dataloadgen.WithWait(0)),
-	}
-	return context.WithValue(ctx, requestKey{}, req)
+		q.entityL = dataloadgen.NewLoader(nodes(model.KindEntity), dataloadgen.WithWait(0))
+		q.productL = dataloadgen.NewLoader(nodes(model.KindProduct), dataloadgen.WithWait(0))
+	})
+}
+
+// entities is the request's entity loader.
+func (q *request) entities() *dataloadgen.Loader[string, *model.Record] {
+	q.loaders()
+	return q.entityL
+}
+
+// products is the request's product loader.
+func (q *request) products() *dataloadgen.Loader[string, *model.Record] {
+	q.loaders()
+	return q.productL
 }
 
 // Middleware attaches the per-request context to every HTTP request.

@@ -11,7 +11,7 @@ import (
 // entity loads an entity that an edge or a finding names (never nil: an id that no
 // record defines shows as a placeholder).
 func (r *Resolver) entity(ctx context.Context, id string) (*model.Record, error) {
-	rec, err := r.req(ctx).entities.Load(ctx, id)
+	rec, err := r.req(ctx).entities().Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -23,7 +23,7 @@ func (r *Resolver) entity(ctx context.Context, id string) (*model.Record, error)
 
 // product loads a product that an edge names.
 func (r *Resolver) product(ctx context.Context, id string) (*model.Record, error) {
-	rec, err := r.req(ctx).products.Load(ctx, id)
+	rec, err := r.req(ctx).products().Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -37,9 +37,9 @@ func (r *Resolver) product(ctx context.Context, id string) (*model.Record, error
 func (r *Resolver) node(ctx context.Context, kind model.Kind, id string) (*model.Record, error) {
 	q := r.req(ctx)
 	if kind == model.KindEntity {
-		return q.entities.Load(ctx, id)
+		return q.entities().Load(ctx, id)
 	}
-	return q.products.Load(ctx, id)
+	return q.products().Load(ctx, id)
 }
 
 // edges answers the exploration fields.
