@@ -3,123 +3,35 @@ package bods
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/formats"
-	"github.com/keiretsu/keiretsu/ingest/native"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/internal/model"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// render reads every operation of src and writes it in the canonical native form,
-// with errors inline.
-func render(t *testing.T, src ingest.Source) []byte {
-	t.Helper()
-	var out []byte
-	var op ingest.Op
-	for {
-		err := src.Next(&op)
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		var le *ingest.LineError
-		if errors.As(err, &le) {
-			out = append(out, "ERROR "+le.Error()+"\n"...)
-			continue
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", src.Name(), err)
-		}
-		if err := checkOp(&op); err != nil {
-			t.Errorf("%s:%d: emitted an invalid record: %v", src.Name(), op.Line, err)
-		}
-		out = native.Append(out, &op)
-	}
-}
-
-// checkOp verifies what every format promises: records are normalized and valid.
-func checkOp(op *ingest.Op) error {
-	r := op.Record
-	r.Identifiers = append([]model.Identifier(nil), r.Identifiers...)
-	r.Normalize()
-	if !bytes.Equal(r.Encode(nil), op.Record.Encode(nil)) {
-		return errors.New("not normalized")
-	}
-	if op.Delete {
-		return nil
-	}
-	return op.Record.Validate(nil)
-}
-
-func goldenInputs(t *testing.T) []string {
-	var files []string
-	for _, pat := range []string{"testdata/*.json", "testdata/*.jsonl"} {
-		m, _ := filepath.Glob(pat)
-		files = append(files, m...)
-	}
-	if len(files) == 0 {
-		t.Fatal("no golden inputs")
-	}
-	return files
-}
 
 // TestGolden reads every input under testdata/ and compares what was understood,
 // in the native form, with the .golden file next to it.
 func TestGolden(t *testing.T) {
-	for _, f := range goldenInputs(t) {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			in, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !Detect(f, in[:min(len(in), 4096)]) {
-				t.Errorf("Detect does not recognise %s", f)
-			}
-			out := render(t, NewSource(f, bytes.NewReader(in)))
-			golden := strings.TrimSuffix(f, filepath.Ext(f)) + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, out, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(out)); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", golden, diff)
-			}
-		})
-	}
+	formattest.GoldenSources(t, []string{"testdata/*.json", "testdata/*.jsonl"}, Detect, NewSource)
 }
 
 func TestDetect(t *testing.T) {
-	for _, c := range []struct {
-		head string
-		want bool
-	}{
-		{`[{"statementID":"x","statementType":"entityStatement"}]`, true},
-		{`{"statementId": "x", "statementType": "entityStatement"}`, true},
-		{`[{"statementId":"x","recordId":"r","recordType":"entity","recordDetails":{}}]`, true},
-		{`{"statementID":"x","statementType":"personStatement"}` + "\n", true},
-		{`{"kind":"entity","id":"bods:x","name":"X"}`, false},
-		{`{"data":[{"type":"lei-records"}]}`, false},
-		{`{"id":"x","schema":"Company","properties":{}}`, false},
-		{`statementType,statementID`, false},
-	} {
-		if got := Detect("f", []byte(c.head)); got != c.want {
-			t.Errorf("Detect(%q) = %v, want %v", c.head, got, c.want)
-		}
-	}
+	formattest.CheckDetect(t, Detect, "f", []string{
+		`[{"statementID":"x","statementType":"entityStatement"}]`,
+		`{"statementId": "x", "statementType": "entityStatement"}`,
+		`[{"statementId":"x","recordId":"r","recordType":"entity","recordDetails":{}}]`,
+		`{"statementID":"x","statementType":"personStatement"}` + "\n",
+	}, []string{
+		`{"kind":"entity","id":"bods:x","name":"X"}`,
+		`{"data":[{"type":"lei-records"}]}`,
+		`{"id":"x","schema":"Company","properties":{}}`,
+		`statementType,statementID`,
+	})
 }
 
 func TestRegistered(t *testing.T) {
@@ -156,15 +68,7 @@ func TestShares(t *testing.T) {
 		{"negative", rawShare{Minimum: pct(-1)}, 0, 0, 0, "outside"},
 	} {
 		s, _, err := parseShare(&c.in)
-		if c.err != "" {
-			if err == nil || !strings.Contains(err.Error(), c.err) {
-				t.Errorf("%s: error %v, want %q", c.name, err, c.err)
-			}
-			continue
-		}
-		if err != nil || s.Mode != c.mode || model.Percent(uint64(s.Min)) != c.min || model.Percent(uint64(s.Max)) != c.max {
-			t.Errorf("%s: %+v %v, want %v..%v mode %d", c.name, s, err, c.min, c.max, c.mode)
-		}
+		formattest.CheckShare(t, c.name, s, err, c.min, c.max, c.mode, c.err)
 	}
 }
 
@@ -230,7 +134,7 @@ func TestStats(t *testing.T) {
 			t.Fatal(err)
 		}
 		src := NewSource(c.file, bytes.NewReader(in))
-		render(t, src)
+		formattest.Render(t, src)
 		if diff := cmp.Diff(c.want, src.Stats()); diff != "" {
 			t.Errorf("%s stats (-want +got):\n%s", c.file, diff)
 		}
@@ -242,21 +146,12 @@ func TestErrorsAreBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := NewSource("v04_shares.json", bytes.NewReader(in))
 	var fields []string
-	var op ingest.Op
-	for {
-		err := src.Next(&op)
-		if errors.Is(err, io.EOF) {
-			break
+	for _, le := range formattest.Read(t, NewSource("v04_shares.json", bytes.NewReader(in))).Errs {
+		if !errors.Is(le, model.ErrBadInput) || le.File != "v04_shares.json" {
+			t.Errorf("%v", le)
 		}
-		var le *ingest.LineError
-		if errors.As(err, &le) {
-			if !errors.Is(err, model.ErrBadInput) || le.File != "v04_shares.json" {
-				t.Errorf("%v", err)
-			}
-			fields = append(fields, le.Field)
-		}
+		fields = append(fields, le.Field)
 	}
 	want := []string{"recordDetails.interests[0].share", "recordDetails.interests[0].share", "recordDetails.interests[0].startDate",
 		"recordDetails.interests.share.exact", "recordDetails.subject", "recordType"}

@@ -1,9 +1,6 @@
 package bods
 
 import (
-	"errors"
-	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,73 +9,25 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/internal/model"
 )
-
-// realData returns the shared folder of real data (../shared/data/real beside the
-// repository root). Without it the test is skipped, except under CI=true.
-func realData(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	real := filepath.Join(dir, "..", "shared", "data", "real", sub)
-	if _, err := os.Stat(real); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real data missing under CI: %v", err)
-		}
-		t.Skipf("real data not available: %v", err)
-	}
-	return real
-}
 
 // readAll reads every operation of a real file, failing on any rejection.
 func readAll(t *testing.T, path string) ([]ingest.Op, Stats) {
 	t.Helper()
-	in, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !Detect(path, in[:min(len(in), 4096)]) {
-		t.Errorf("%s: not detected as bods", filepath.Base(path))
-	}
-	src := NewSource(path, strings.NewReader(string(in)))
-	var ops []ingest.Op
-	for {
-		var op ingest.Op
-		err := src.Next(&op)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Errorf("%s: rejected: %v", filepath.Base(path), err)
-			continue
-		}
-		if err := checkOp(&op); err != nil {
-			t.Errorf("%s:%d: %v", filepath.Base(path), op.Line, err)
-		}
+	src, ops := formattest.ReadReal(t, path, Detect, NewSource, formattest.CheckOp)
+	for _, op := range ops {
 		if !strings.HasPrefix(op.Record.Source, filepath.Base(path)+"#") {
 			t.Errorf("%s: source %q", filepath.Base(path), op.Record.Source)
 		}
-		ops = append(ops, op)
 	}
 	return ops, src.Stats()
 }
 
 // TestRealFiles ingests every real BODS example: exact counts, nothing rejected.
 func TestRealFiles(t *testing.T) {
-	dir := realData(t, "bods")
+	dir := formattest.RealDir(t, "bods")
 	want := map[string]Stats{
 		"v0.2/1-single-direct.json":                            {Statements: 3, Entities: 1, Persons: 1, Ownership: 1},
 		"v0.2/2-single-update.json":                            {Statements: 4, Entities: 1, Persons: 1, Ownership: 1, UnspecifiedParty: 1},
@@ -164,7 +113,7 @@ func edgesOf(t *testing.T, path string) (map[string]model.Record, []string) {
 func ftoa(u uint32) string { return strconv.FormatFloat(model.Percent(uint64(u)), 'f', -1, 64) }
 
 func TestRealStateOwned(t *testing.T) {
-	dir := realData(t, "bods")
+	dir := formattest.RealDir(t, "bods")
 	nodes, edges := edgesOf(t, filepath.Join(dir, "v0.4", "bods-package-fi-soe.json"))
 	want := []string{
 		"ownership bods:0199c515a699->bods:19f1c5afe9d7 76.5 2020-01-01..",
@@ -190,7 +139,7 @@ func TestRealStateOwned(t *testing.T) {
 // TestRealIndirectNotDoubleCounted checks that no indirect statement of the
 // examples becomes an edge beside the chain it summarises.
 func TestRealIndirectNotDoubleCounted(t *testing.T) {
-	dir := realData(t, "bods")
+	dir := formattest.RealDir(t, "bods")
 	for _, c := range []struct {
 		file string
 		want []string
@@ -225,7 +174,7 @@ func TestRealIndirectNotDoubleCounted(t *testing.T) {
 }
 
 func TestRealRanges(t *testing.T) {
-	dir := realData(t, "bods")
+	dir := formattest.RealDir(t, "bods")
 	for file, want := range map[string]string{
 		// "more than 25% but not more than 50%", published with exclusive bounds on both sides
 		"v0.4/bods-package-linking-annotations.json":  "ownership bods:0fc263ba4126->bods:a01c1a0863e2 25.000001..49.999999 2018-09-19..",
@@ -243,7 +192,7 @@ func TestRealRanges(t *testing.T) {
 // TestRealUpdates checks the versions of tecido.json (0.4 updates, closed record)
 // and 2-single-update.json (0.2 replacement).
 func TestRealUpdates(t *testing.T) {
-	dir := realData(t, "bods")
+	dir := formattest.RealDir(t, "bods")
 	nodes, edges := edgesOf(t, filepath.Join(dir, "v0.4", "tecido.json"))
 	const maria, shear, tecido = "bods:018AF6B3EB", "bods:033E84672B", "bods:01B68D7633"
 	want := []string{

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/projection"
 	"github.com/keiretsu/keiretsu/internal/rules"
@@ -48,7 +49,7 @@ func verdict(t *testing.T, e *rules.Engine, id, regime, day string) model.Verdic
 // TestScreenRealData screens what the real examples give under the rules: the
 // percentages, ranges, indirect statements and versions mean what they should.
 func TestScreenRealData(t *testing.T) {
-	dir := realData(t, "bods")
+	dir := formattest.RealDir(t, "bods")
 	for _, c := range []struct {
 		name, file     string
 		listed, regime string

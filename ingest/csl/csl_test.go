@@ -1,9 +1,6 @@
 package csl
 
 import (
-	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,15 +9,11 @@ import (
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/formats"
-	"github.com/keiretsu/keiretsu/ingest/native"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/ingest/ofac"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func appendOp(b []byte, op *ingest.Op) []byte { return native.Append(b, op) }
 
 // TestGolden reads the small inputs under testdata and compares what they give,
 // in canonical native form with errors inline, with testdata/*.golden (go test
@@ -32,20 +25,9 @@ func TestGolden(t *testing.T) {
 		{FormatDPL, "testdata/dpl.txt", "testdata/dpl.golden"},
 	} {
 		t.Run(filepath.Base(c.golden), func(t *testing.T) {
-			ops, _, got := render(t, c.format, c.input)
-			checkStream(t, ops)
-			if *update {
-				if err := os.WriteFile(c.golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(c.golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", c.golden, diff)
-			}
+			res := read(t, c.format, c.input)
+			formattest.CheckStream(t, res.Ops, ofac.IsBuiltin)
+			formattest.Golden(t, c.golden, res.Golden)
 		})
 	}
 }
@@ -56,8 +38,7 @@ func TestRegimeSpecs(t *testing.T) {
 	for _, c := range []struct{ format, in string }{
 		{Format, "testdata/csl_current.csv"}, {Format, "testdata/csl_2019.csv"}, {FormatDPL, "testdata/dpl.txt"},
 	} {
-		ops, _ := read(t, c.format, c.in)
-		for _, op := range ops {
+		for _, op := range read(t, c.format, c.in).Ops {
 			if op.Record.Kind != model.KindRegime {
 				continue
 			}
@@ -171,7 +152,7 @@ func count(ops []ingest.Op) (tally, map[string]model.Record, map[string][]model.
 // line 4233), which is rejected: the one rejected record of the samples. So its
 // SDN rows give 1,737 listings where PROVENANCE.md counts 1,738 rows.
 func TestRealCSL(t *testing.T) {
-	dir := realData(t, "us_csl")
+	dir := formattest.RealDir(t, "us_csl")
 	for _, c := range []struct {
 		file   string
 		want   tally
@@ -204,15 +185,16 @@ func TestRealCSL(t *testing.T) {
 		}, nil},
 	} {
 		t.Run(c.file, func(t *testing.T) {
-			ops, errs := read(t, Format, filepath.Join(dir, c.file))
+			res := read(t, Format, filepath.Join(dir, c.file))
+			ops := res.Ops
 			var msgs []string
-			for _, e := range errs {
+			for _, e := range res.Errs {
 				msgs = append(msgs, strings.TrimPrefix(e.Error(), dir+string(filepath.Separator)))
 			}
 			if diff := cmp.Diff(c.errors, msgs); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
-			checkStream(t, ops)
+			formattest.CheckStream(t, ops, ofac.IsBuiltin)
 			got, entities, listings := count(ops)
 			if diff := cmp.Diff(c.want, got); diff != "" {
 				t.Errorf("counts (-want +got):\n%s", diff)
@@ -247,46 +229,10 @@ func TestRealCSL(t *testing.T) {
 	}
 }
 
-// checkStream checks what a source emitted as the pipeline will take it: every
-// record valid (listings against the built-in regimes plus those defined earlier
-// in the stream), and no regime defined twice.
-func checkStream(t *testing.T, ops []ingest.Op) {
-	t.Helper()
-	defined := map[string]bool{}
-	known := func(id string) bool { return ofac.IsBuiltin(id) || defined[id] }
-	for _, op := range ops {
-		r := op.Record
-		if r.Kind == model.KindRegime {
-			if defined[r.ID] || ofac.IsBuiltin(r.ID) {
-				t.Errorf("regime %s defined again", r.ID)
-			}
-			defined[r.ID] = true
-		}
-		if err := r.Validate(known); err != nil {
-			t.Errorf("line %d: %s: %v", op.Line, r.Key(), err)
-		}
-	}
-}
-
 // TestGoldenParsesBack checks that every entity and listing of the golden files
 // reads back as valid native records.
 func TestGoldenParsesBack(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.golden")
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
-			if bytes.HasPrefix(line, []byte("ERROR ")) || bytes.Contains(line, []byte(`"kind":"regime"`)) {
-				continue
-			}
-			var op ingest.Op
-			if err := native.Parse(line, &op, nil); err != nil {
-				t.Errorf("%s: %s: %v", f, line, err)
-			}
-		}
-	}
+	formattest.ParsesBack(t, "testdata/*.golden")
 }
 
 // TestRealDPL reads BIS's Denied Persons List of mid-2019: 546 rows, one per
@@ -294,11 +240,8 @@ func TestGoldenParsesBack(t *testing.T) {
 // back after another), with 433 distinct orders (effective date, expiration,
 // citation) between them.
 func TestRealDPL(t *testing.T) {
-	ops, errs := read(t, FormatDPL, filepath.Join(realData(t, "bis_dpl_2019"), "dpl.txt"))
-	for _, e := range errs {
-		t.Error(e)
-	}
-	checkStream(t, ops)
+	ops := read(t, FormatDPL, filepath.Join(formattest.RealDir(t, "bis_dpl_2019"), "dpl.txt")).Clean(t)
+	formattest.CheckStream(t, ops, ofac.IsBuiltin)
 	got, entities, listings := count(ops)
 	want := tally{
 		Kinds:    map[string]int{"entity": 416, "listing": 433, "regime": 1},

@@ -8,26 +8,21 @@ import (
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/formats"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/internal/model"
 )
 
 func TestDetect(t *testing.T) {
-	for _, c := range []struct {
-		head string
-		want bool
-	}{
-		{`{"bomFormat":"CycloneDX","specVersion":"1.6"}`, true},
-		{"{\n  \"$schema\": \"http://cyclonedx.org/schema/bom-1.4.schema.json\",\n  \"bomFormat\" : \"CycloneDX\",", true},
-		{`{"name":"bomFormat","value":"CycloneDX"}`, false},
-		{`{"bomFormat":"SPDX"}`, false},
-		{`{"spdxVersion":"SPDX-2.3"}`, false},
-		{`<bom xmlns="http://cyclonedx.org/schema/bom/1.4">`, false},
-		{`{"kind":"entity","id":"x","name":"bomFormat CycloneDX"}`, false},
-	} {
-		if got := Detect("f.json", []byte(c.head)); got != c.want {
-			t.Errorf("Detect(%q) = %v, want %v", c.head, got, c.want)
-		}
-	}
+	formattest.CheckDetect(t, Detect, "f.json", []string{
+		`{"bomFormat":"CycloneDX","specVersion":"1.6"}`,
+		"{\n  \"$schema\": \"http://cyclonedx.org/schema/bom-1.4.schema.json\",\n  \"bomFormat\" : \"CycloneDX\",",
+	}, []string{
+		`{"name":"bomFormat","value":"CycloneDX"}`,
+		`{"bomFormat":"SPDX"}`,
+		`{"spdxVersion":"SPDX-2.3"}`,
+		`<bom xmlns="http://cyclonedx.org/schema/bom/1.4">`,
+		`{"kind":"entity","id":"x","name":"bomFormat CycloneDX"}`,
+	})
 }
 
 func TestRegistered(t *testing.T) {
@@ -55,7 +50,8 @@ func TestErrorsNameLineAndField(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	_, ops, errs := readAll(t, NewReader("testdata/invalid-1.4.cdx.json", f))
+	res := formattest.Read(t, NewReader("testdata/invalid-1.4.cdx.json", f))
+	ops, errs := res.Ops, res.Errs
 	type want struct {
 		line          int
 		field, reason string
@@ -101,7 +97,8 @@ func TestFatal(t *testing.T) {
 		{`[1,2]`, "not an object"},
 		{``, "malformed JSON"},
 	} {
-		_, ops, errs := readAll(t, NewReader("x.json", strings.NewReader(c.doc)))
+		res := formattest.Read(t, NewReader("x.json", strings.NewReader(c.doc)))
+		ops, errs := res.Ops, res.Errs
 		if len(ops) != 0 || len(errs) == 0 || !strings.Contains(errs[len(errs)-1].Reason, c.reason) {
 			t.Errorf("%q: %d records, errors %v; want an error containing %q", c.doc, len(ops), errs, c.reason)
 		}

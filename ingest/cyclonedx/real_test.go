@@ -1,7 +1,6 @@
 package cyclonedx
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,119 +9,32 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/keiretsu/keiretsu/ingest"
-	"github.com/keiretsu/keiretsu/ingest/formats"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/internal/model"
 )
 
-// realDir returns the shared real-data directory for a format (../shared/data/real
-// beside the repository root). It skips the test when the data is absent, except
-// in CI (CI=true), where absent data is a failure.
-func realDir(t *testing.T, format string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data", "real", format)
-	if _, err := os.Stat(data); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real data missing in CI: %v", err)
-		}
-		t.Skipf("real data absent (%v)", err)
-	}
-	return data
-}
-
-// counts are the records of a file by kind, and its rejections.
-type counts struct {
-	Products, Components, Sourcing, Entities, Rejected int
-}
-
-func count(ops []ingest.Op, errs []*ingest.LineError) counts {
-	var c counts
-	for _, op := range ops {
-		switch op.Record.Kind {
-		case model.KindProduct:
-			c.Products++
-		case model.KindComponent:
-			c.Components++
-		case model.KindSourcing:
-			c.Sourcing++
-		case model.KindEntity:
-			c.Entities++
-		}
-	}
-	c.Rejected = len(errs)
-	return c
-}
-
-// readReal detects and reads one real file.
-func readReal(t *testing.T, dir, name string) []ingest.Op {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	in, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f := formats.Detect(path, in[:min(len(in), 4096)]); f.Name != Name {
-		t.Errorf("%s detected as %q", name, f.Name)
-	}
-	_, ops, errs := readAll(t, NewReader(path, bytes.NewReader(in)))
-	for _, e := range errs {
-		t.Errorf("rejected: %v", e)
-	}
-	return ops
-}
-
 // TestRealCounts pins what each public sample BOM yields. None may be rejected.
 func TestRealCounts(t *testing.T) {
-	dir := realDir(t, "cyclonedx")
-	cases := []struct {
-		file string
-		want counts
-	}{
+	formattest.CheckBOMCounts(t, Name, formattest.RealDir(t, "cyclonedx"), map[string]formattest.BOMCounts{
 		// 7 devices (the board and its 6 parts), 6 board->part edges, a supplier per part
 		// (Samtec, Molex, 3M, Multicomp twice, TE Connectivity); the board itself is a gap.
-		{"HBOM_PCIe-SATA-adapter-board_bom.json", counts{Products: 7, Components: 6, Sourcing: 6, Entities: 5}},
+		"HBOM_PCIe-SATA-adapter-board_bom.json": {Products: 7, Components: 6, Sourcing: 6, Entities: 5},
 		// 1.2, no dependencies: the root and its 43 npm packages.
-		{"SBOM_cern-lhc-vdm-editor-e564943_bom.json", counts{Products: 44, Components: 43}},
+		"SBOM_cern-lhc-vdm-editor-e564943_bom.json": {Products: 44, Components: 43},
 		// 62 root->component edges plus 113 dependsOn pairs, one of which (root ->
 		// laravel/laravel) repeats a root edge. Authors are not sourcing: all gaps.
-		{"SBOM_laravel-7.12.0_bom.1.4.json", counts{Products: 63, Components: 174}},
+		"SBOM_laravel-7.12.0_bom.1.4.json": {Products: 63, Components: 174},
 		// The application, 6 services (nested 1 + 5); 6 nesting + 3 new dependency
 		// edges; Acme Inc provides 4 services, Postgres and S3 name no provider.
-		{"SaaSBOM_apigateway-microservices-datastores_bom.json", counts{Products: 7, Components: 8, Sourcing: 4, Entities: 1}},
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	if len(files) != len(cases) {
-		t.Errorf("%d sample files, %d pinned: pin the counts of every sample", len(files), len(cases))
-	}
-	for _, c := range cases {
-		t.Run(c.file, func(t *testing.T) {
-			ops := readReal(t, dir, c.file)
-			if diff := cmp.Diff(c.want, count(ops, nil)); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
-	}
+		"SaaSBOM_apigateway-microservices-datastores_bom.json": {Products: 7, Components: 8, Sourcing: 4, Entities: 1},
+	})
 }
 
 // TestRealHBOMSuppliers checks that each device of the HBOM is supplied by the
 // company its BOM names.
 func TestRealHBOMSuppliers(t *testing.T) {
-	dir := realDir(t, "cyclonedx")
-	ops := readReal(t, dir, "HBOM_PCIe-SATA-adapter-board_bom.json")
+	dir := formattest.RealDir(t, "cyclonedx")
+	ops := formattest.ReadBOM(t, Name, filepath.Join(dir, "HBOM_PCIe-SATA-adapter-board_bom.json"))
 	const ns = "cdx:urn:uuid:e8c355aa-2142-4084-a8c7-6d42c8610ba2:"
 	got := map[string]string{}
 	names := map[string]string{}
@@ -158,9 +70,9 @@ func TestRealHBOMSuppliers(t *testing.T) {
 // TestRealLaravelDependencies checks that every (ref, dependsOn) pair of the
 // laravel SBOM's dependency graph is a component edge.
 func TestRealLaravelDependencies(t *testing.T) {
-	dir := realDir(t, "cyclonedx")
+	dir := formattest.RealDir(t, "cyclonedx")
 	const file = "SBOM_laravel-7.12.0_bom.1.4.json"
-	ops := readReal(t, dir, file)
+	ops := formattest.ReadBOM(t, Name, filepath.Join(dir, file))
 	in, err := os.ReadFile(filepath.Join(dir, file))
 	if err != nil {
 		t.Fatal(err)

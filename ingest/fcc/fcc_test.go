@@ -2,10 +2,6 @@ package fcc
 
 import (
 	"bytes"
-	"errors"
-	"flag"
-	"io"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,68 +9,23 @@ import (
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/formats"
-	"github.com/keiretsu/keiretsu/ingest/native"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/ingest/ofac"
 	"github.com/keiretsu/keiretsu/internal/model"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// read reads a file with the built-in regimes loaded; it returns the source, the
-// operations, and the output rendered as golden text (errors inline, in order).
-func read(t *testing.T, path string) (*Source, []ingest.Op, []byte) {
+// read reads a file with the built-in regimes loaded, every record valid
+// against them; it returns the source and what it gave.
+func read(t *testing.T, path string) (*Source, formattest.Result) {
 	t.Helper()
-	in, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := formats.Get(Format)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := f.Open(path, bytes.NewReader(in), formats.Env{RegimeKnown: ofac.IsBuiltin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ops []ingest.Op
-	var out []byte
-	for {
-		var op ingest.Op
-		err := src.Next(&op)
-		if errors.Is(err, io.EOF) {
-			return src.(*Source), ops, out
-		}
-		if err != nil {
-			var le *ingest.LineError
-			if !errors.As(err, &le) {
-				t.Fatalf("fatal error: %v", err)
-			}
-			out = append(out, "ERROR "+err.Error()+"\n"...)
-			continue
-		}
-		if err := op.Record.Validate(ofac.IsBuiltin); err != nil {
-			t.Errorf("invalid record: %v", err)
-		}
-		ops = append(ops, op)
-		out = native.Append(out, &op)
-	}
+	src := formattest.Open(t, Format, path, formats.Env{RegimeKnown: ofac.IsBuiltin})
+	valid := func(op *ingest.Op) error { return op.Record.Validate(ofac.IsBuiltin) }
+	return src.(*Source), formattest.Reader{Check: valid}.Read(t, src)
 }
 
 func TestGolden(t *testing.T) {
-	src, _, got := read(t, "testdata/covered_list.csv")
-	const golden = "testdata/covered_list.golden"
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", golden, diff)
-	}
+	src, res := read(t, "testdata/covered_list.csv")
+	formattest.Golden(t, "testdata/covered_list.golden", res.Golden)
 	if diff := cmp.Diff([]int{8, 9}, src.Skipped()); diff != "" {
 		t.Errorf("skipped rows (-want +got):\n%s", diff)
 	}
@@ -107,44 +58,16 @@ func TestDetect(t *testing.T) {
 	}
 }
 
-// realData returns the directory of a real-data sample (../shared/data/real/NAME
-// from the repository root). It skips the test when the folder is absent, except
-// in CI (CI=true), where that is a failure.
-func realData(t *testing.T, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "real", name)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real data %s is missing (CI=true): %v", p, err)
-		}
-		t.Skipf("real data %s is absent", p)
-	}
-	return p
-}
-
 // TestRealCoveredList reads the FCC Covered List table (16 rows): 12 rows name
 // 13 companies (Pacific Networks and its wholly-owned subsidiary ComNet share
 // one), each listed from its inclusion date; 4 rows cover kinds of equipment
 // (foreign-produced drones, routers, power inverters, robotic devices) and name
 // no entity.
 func TestRealCoveredList(t *testing.T) {
-	src, ops, out := read(t, filepath.Join(realData(t, "fcc_covered_list"), "covered_list_table.csv"))
-	if bytes.Contains(out, []byte("ERROR")) {
-		t.Errorf("errors:\n%s", out)
+	src, res := read(t, filepath.Join(formattest.RealDir(t, "fcc_covered_list"), "covered_list_table.csv"))
+	ops := res.Ops
+	if bytes.Contains(res.Golden, []byte("ERROR")) {
+		t.Errorf("errors:\n%s", res.Golden)
 	}
 	kinds := map[string]int{}
 	from := map[string]string{}

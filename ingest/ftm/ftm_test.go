@@ -3,8 +3,7 @@ package ftm
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"io"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,12 +13,11 @@ import (
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/formats"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/ingest/native"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // builtinKnown knows the built-in regimes, as a run without --regimes does.
 func builtinKnown() func(string) bool {
@@ -34,44 +32,25 @@ func builtinKnown() func(string) bool {
 // with errors inline and each regime's definition after it.
 func render(t *testing.T, src ingest.Source) []byte {
 	t.Helper()
-	var out []byte
-	var op ingest.Op
-	for {
-		err := src.Next(&op)
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		var le *ingest.LineError
-		if errors.As(err, &le) {
-			out = append(out, "ERROR "+le.Error()+"\n"...)
-			continue
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", src.Name(), err)
-		}
-		if err := checkOp(&op); err != nil {
-			t.Errorf("%s:%d: emitted an invalid record: %v", src.Name(), op.Line, err)
-		}
-		out = native.Append(out, &op)
-		if op.Record.Kind == model.KindRegime {
-			out = append(out, "# spec "+string(op.Record.Spec)+"\n"...)
-		}
-	}
+	return formattest.Reader{Check: checkOp, Write: writeOp}.Read(t, src).Golden
 }
 
-// checkOp verifies what every format promises: records are normalized and valid,
-// and a regime's definition is one the rules accept.
+// writeOp writes op in the native form, and a regime's definition after it.
+func writeOp(out []byte, op *ingest.Op) []byte {
+	out = native.Append(out, op)
+	if op.Record.Kind == model.KindRegime {
+		out = append(out, "# spec "+string(op.Record.Spec)+"\n"...)
+	}
+	return out
+}
+
+// checkOp is formattest.CheckOp (records are normalized and valid) and more: a
+// regime's definition is one the rules accept.
 func checkOp(op *ingest.Op) error {
-	r := op.Record
-	r.Identifiers = append([]model.Identifier(nil), r.Identifiers...)
-	r.Normalize()
-	if !bytes.Equal(r.Encode(nil), op.Record.Encode(nil)) {
-		return errors.New("not normalized")
+	if err := formattest.CheckOp(op); err != nil || op.Delete {
+		return err
 	}
-	if op.Delete {
-		return nil
-	}
-	if r.Kind == model.KindRegime {
+	if r := op.Record; r.Kind == model.KindRegime {
 		reg, err := rules.ParseSpec(r.Spec)
 		if err != nil {
 			return err
@@ -80,63 +59,32 @@ func checkOp(op *ingest.Op) error {
 			return errors.New("regime spec does not match its record")
 		}
 	}
-	return op.Record.Validate(nil)
+	return nil
 }
 
 // TestGolden reads every input under testdata/ and compares what was understood,
 // in the native form, with the .golden file next to it.
 func TestGolden(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.json")
-	if len(files) == 0 {
-		t.Fatal("no golden inputs")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			in, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !Detect(f, in[:min(len(in), 4096)]) {
-				t.Errorf("Detect does not recognise %s", f)
-			}
-			out := render(t, NewSource(f, bytes.NewReader(in), builtinKnown()))
-			golden := strings.TrimSuffix(f, ".json") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, out, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(out)); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", golden, diff)
-			}
-		})
-	}
+	formattest.GoldenFiles(t, []string{"testdata/*.json"}, func(t *testing.T, f string, in []byte) []byte {
+		formattest.Detects(t, Detect, f, in)
+		return render(t, NewSource(f, bytes.NewReader(in), builtinKnown()))
+	})
 }
 
 func TestDetect(t *testing.T) {
-	for _, c := range []struct {
-		head string
-		want bool
-	}{
-		{`{"id":"x","schema":"Company","properties":{"name":["X"]}}` + "\n", true},
-		{`{"op":"DEL","entity":{"id":"NK-1"}}` + "\n", true},
-		{`{"op":"DEL","entity":{"id":"NK-1"}}`, true},
-		{`{"op": "ADD", "entity": {"id": "x", "schema": "Person", "properties": {}}}` + "\n", true},
-		{`{"id":"x","schema":"Company","properties":{"name":["` + strings.Repeat("x", 5000), true},
-		{`{"kind":"listing","op":"delete","entity":"x","regime":"US-OFAC-SDN"}` + "\n", false},
-		{`{"kind":"entity","id":"x","name":"X"}` + "\n", false},
-		{`[{"statementID":"x","statementType":"entityStatement"}]`, false},
-		{`{"data":[{"type":"lei-records"}]}`, false},
-		{`id,schema,properties`, false},
-	} {
-		if got := Detect("f", []byte(c.head)); got != c.want {
-			t.Errorf("Detect(%.60q) = %v, want %v", c.head, got, c.want)
-		}
-	}
+	formattest.CheckDetect(t, Detect, "f", []string{
+		`{"id":"x","schema":"Company","properties":{"name":["X"]}}` + "\n",
+		`{"op":"DEL","entity":{"id":"NK-1"}}` + "\n",
+		`{"op":"DEL","entity":{"id":"NK-1"}}`,
+		`{"op": "ADD", "entity": {"id": "x", "schema": "Person", "properties": {}}}` + "\n",
+		`{"id":"x","schema":"Company","properties":{"name":["` + strings.Repeat("x", 5000),
+	}, []string{
+		`{"kind":"listing","op":"delete","entity":"x","regime":"US-OFAC-SDN"}` + "\n",
+		`{"kind":"entity","id":"x","name":"X"}` + "\n",
+		`[{"statementID":"x","statementType":"entityStatement"}]`,
+		`{"data":[{"type":"lei-records"}]}`,
+		`id,schema,properties`,
+	})
 }
 
 func TestRegistered(t *testing.T) {
@@ -179,15 +127,7 @@ func TestPercentages(t *testing.T) {
 		{[]string{"NaN"}, 0, 0, 0, "not a percentage"},
 	} {
 		s, err := parsePercentages(c.in)
-		if c.err != "" {
-			if err == nil || !strings.Contains(err.Error(), c.err) {
-				t.Errorf("%q: error %v, want %q", c.in, err, c.err)
-			}
-			continue
-		}
-		if err != nil || s.Mode != c.mode || model.Percent(uint64(s.Min)) != c.min || model.Percent(uint64(s.Max)) != c.max {
-			t.Errorf("%q: %+v %v, want %v..%v mode %d", c.in, s, err, c.min, c.max, c.mode)
-		}
+		formattest.CheckShare(t, fmt.Sprintf("%q", c.in), s, err, c.min, c.max, c.mode, c.err)
 	}
 }
 

@@ -1,9 +1,7 @@
 package ftm
 
 import (
-	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,64 +9,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/internal/model"
 )
-
-// realData returns the shared folder of real data (../shared/data/real beside the
-// repository root). Without it the test is skipped, except under CI=true.
-func realData(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	real := filepath.Join(dir, "..", "shared", "data", "real", sub)
-	if _, err := os.Stat(real); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real data missing under CI: %v", err)
-		}
-		t.Skipf("real data not available: %v", err)
-	}
-	return real
-}
 
 // readAll reads every operation of a real file, failing on any rejection.
 func readAll(t *testing.T, path string, known func(string) bool) ([]ingest.Op, Stats) {
 	t.Helper()
-	in, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !Detect(path, in[:min(len(in), 4096)]) {
-		t.Errorf("%s: not detected as ftm", filepath.Base(path))
-	}
-	src := NewSource(path, strings.NewReader(string(in)), known)
-	var ops []ingest.Op
-	for {
-		var op ingest.Op
-		err := src.Next(&op)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Errorf("%s: rejected: %v", filepath.Base(path), err)
-			continue
-		}
-		if err := checkOp(&op); err != nil {
-			t.Errorf("%s:%d: %v", filepath.Base(path), op.Line, err)
-		}
-		ops = append(ops, op)
-	}
+	open := func(path string, r io.Reader) *Source { return NewSource(path, r, known) }
+	src, ops := formattest.ReadReal(t, path, Detect, open, checkOp)
 	return ops, src.Stats()
 }
 
@@ -82,7 +31,7 @@ const (
 
 // TestRealFiles ingests every real FtM file on its own: exact counts, nothing rejected.
 func TestRealFiles(t *testing.T) {
-	dir := realData(t, "opensanctions_ftm")
+	dir := formattest.RealDir(t, "opensanctions_ftm")
 	want := map[string]Stats{
 		t1:  {Lines: 7, Entities: 6, Listings: 6, TopicListings: 6, Ignored: 1},
 		wnk: {Lines: 2, Entities: 2, Listings: 7, TopicListings: 7, Regimes: 1},
@@ -108,7 +57,7 @@ func TestRealFiles(t *testing.T) {
 }
 
 func TestRealEntities(t *testing.T) {
-	dir := realData(t, "opensanctions_ftm")
+	dir := formattest.RealDir(t, "opensanctions_ftm")
 	ops, _ := readAll(t, filepath.Join(dir, t1), builtinKnown())
 	nodes := map[string]model.Record{}
 	listings := map[string][]string{}
@@ -143,7 +92,7 @@ func TestRealEntities(t *testing.T) {
 // TestRealDeltas applies the base file and the delta files in order to a map
 // standing in for the store, as successive ingest runs would.
 func TestRealDeltas(t *testing.T) {
-	dir := realData(t, "opensanctions_ftm")
+	dir := formattest.RealDir(t, "opensanctions_ftm")
 	store := map[model.Key]model.Record{}
 	builtin := builtinKnown()
 	known := func(id string) bool {

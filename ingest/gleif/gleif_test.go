@@ -3,10 +3,8 @@ package gleif
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,111 +12,31 @@ import (
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/formats"
-	"github.com/keiretsu/keiretsu/ingest/native"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/internal/model"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// render reads every operation of src and writes it in the canonical native form,
-// with errors inline.
-func render(t *testing.T, src ingest.Source) []byte {
-	t.Helper()
-	var out []byte
-	var op ingest.Op
-	for {
-		err := src.Next(&op)
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		var le *ingest.LineError
-		if errors.As(err, &le) {
-			out = append(out, "ERROR "+le.Error()+"\n"...)
-			continue
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", src.Name(), err)
-		}
-		if err := checkOp(&op); err != nil {
-			t.Errorf("%s:%d: emitted an invalid record: %v", src.Name(), op.Line, err)
-		}
-		out = native.Append(out, &op)
-	}
-}
-
-// checkOp verifies what every format promises: records are normalized and valid.
-func checkOp(op *ingest.Op) error {
-	r := op.Record
-	r.Identifiers = append([]model.Identifier(nil), r.Identifiers...)
-	r.Normalize()
-	if !bytes.Equal(r.Encode(nil), op.Record.Encode(nil)) {
-		return errors.New("not normalized")
-	}
-	if op.Delete {
-		return nil
-	}
-	return op.Record.Validate(nil)
-}
 
 // TestGolden reads every input under testdata/ and compares what was understood,
 // in the native form, with the .golden file next to it.
 func TestGolden(t *testing.T) {
-	var files []string
-	for _, pat := range []string{"testdata/*.json", "testdata/*.csv"} {
-		m, _ := filepath.Glob(pat)
-		files = append(files, m...)
-	}
-	if len(files) == 0 {
-		t.Fatal("no golden inputs")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			in, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !Detect(f, in[:min(len(in), 4096)]) {
-				t.Errorf("Detect does not recognise %s", f)
-			}
-			out := render(t, NewSource(f, bytes.NewReader(in)))
-			golden := strings.TrimSuffix(f, filepath.Ext(f)) + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, out, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(out)); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", golden, diff)
-			}
-		})
-	}
+	formattest.GoldenSources(t, []string{"testdata/*.json", "testdata/*.csv"}, Detect, NewSource)
 }
 
 func TestDetect(t *testing.T) {
-	for _, c := range []struct {
-		head string
-		want bool
-	}{
-		{`{"meta":{},"data":[{"type":"lei-records","id":"X"}]}`, true},
-		{`{"data": {"type": "relationship-records"}}`, true},
-		{`{"data":{"type":"reporting-exceptions"}}`, true},
-		{"\xef\xbb\xbf" + `"LEI","Entity.LegalName","Entity.LegalName.xmllang"` + "\n", true},
-		{`Relationship.StartNode.NodeID,Relationship.StartNode.NodeIDType,Relationship.EndNode.NodeID` + "\r\n", true},
-		{`"LEI","Exception.Category","Exception.Reason.1"`, true},
-		{`{"kind":"entity","id":"lei:X","name":"X"}`, false},
-		{`{"data":{"type":"isins"},"links":"https://api.gleif.org/api/v1/lei-records"}`, false},
-		{`[{"statementID":"x","statementType":"entityStatement"}]`, false},
-		{`{"id":"x","schema":"Company","properties":{}}`, false},
-		{`LEI,Name`, false},
-	} {
-		if got := Detect("f", []byte(c.head)); got != c.want {
-			t.Errorf("Detect(%q) = %v, want %v", c.head, got, c.want)
-		}
-	}
+	formattest.CheckDetect(t, Detect, "f", []string{
+		`{"meta":{},"data":[{"type":"lei-records","id":"X"}]}`,
+		`{"data": {"type": "relationship-records"}}`,
+		`{"data":{"type":"reporting-exceptions"}}`,
+		"\xef\xbb\xbf" + `"LEI","Entity.LegalName","Entity.LegalName.xmllang"` + "\n",
+		`Relationship.StartNode.NodeID,Relationship.StartNode.NodeIDType,Relationship.EndNode.NodeID` + "\r\n",
+		`"LEI","Exception.Category","Exception.Reason.1"`,
+	}, []string{
+		`{"kind":"entity","id":"lei:X","name":"X"}`,
+		`{"data":{"type":"isins"},"links":"https://api.gleif.org/api/v1/lei-records"}`,
+		`[{"statementID":"x","statementType":"entityStatement"}]`,
+		`{"id":"x","schema":"Company","properties":{}}`,
+		`LEI,Name`,
+	})
 }
 
 func TestRegistered(t *testing.T) {
@@ -166,7 +84,7 @@ func TestStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := NewSource("relationships.json", bytes.NewReader(in))
-	render(t, src)
+	formattest.Render(t, src)
 	want := Stats{Relationships: 13, Control: 6, SameAs: 1, Deleted: 1, SkippedFund: 1, SkippedAnnulled: 1, Rejected: 3}
 	if diff := cmp.Diff(want, src.Stats()); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
@@ -178,21 +96,12 @@ func TestErrorsNameRecordAndField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := NewSource("relationships.json", bytes.NewReader(in))
 	var got []string
-	var op ingest.Op
-	for {
-		err := src.Next(&op)
-		if errors.Is(err, io.EOF) {
-			break
+	for _, le := range formattest.Read(t, NewSource("relationships.json", bytes.NewReader(in))).Errs {
+		if !errors.Is(le, model.ErrBadInput) {
+			t.Errorf("%v is not ErrBadInput", le)
 		}
-		var le *ingest.LineError
-		if errors.As(err, &le) {
-			if !errors.Is(err, model.ErrBadInput) {
-				t.Errorf("%v is not ErrBadInput", err)
-			}
-			got = append(got, le.Field)
-		}
+		got = append(got, le.Field)
 	}
 	want := []string{"to", "relationship.startNode.type", "relationship.periods"}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -1,9 +1,6 @@
 package gleif
 
 import (
-	"errors"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,76 +8,20 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/internal/model"
 )
-
-// realData returns the shared folder of real data (../shared/data/real beside the
-// repository root). Without it the test is skipped, except under CI=true.
-func realData(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	real := filepath.Join(dir, "..", "shared", "data", "real", sub)
-	if _, err := os.Stat(real); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real data missing under CI: %v", err)
-		}
-		t.Skipf("real data not available: %v", err)
-	}
-	return real
-}
 
 // readAll reads every operation of a file, failing on any rejection.
 func readAll(t *testing.T, path string) ([]ingest.Op, Stats) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	head := make([]byte, 4096)
-	n, _ := io.ReadFull(f, head)
-	if !Detect(path, head[:n]) {
-		t.Errorf("%s: not detected as gleif", filepath.Base(path))
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		t.Fatal(err)
-	}
-	src := NewSource(path, f)
-	var ops []ingest.Op
-	for {
-		var op ingest.Op
-		err := src.Next(&op)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Errorf("%s: rejected: %v", filepath.Base(path), err)
-			continue
-		}
-		if err := checkOp(&op); err != nil {
-			t.Errorf("%s:%d: %v", filepath.Base(path), op.Line, err)
-		}
-		ops = append(ops, op)
-	}
+	src, ops := formattest.ReadReal(t, path, Detect, NewSource, formattest.CheckOp)
 	return ops, src.Stats()
 }
 
 // TestRealFiles ingests every real GLEIF file: exact counts, nothing rejected.
 func TestRealFiles(t *testing.T) {
-	dir := realData(t, "gleif_api_json")
+	dir := formattest.RealDir(t, "gleif_api_json")
 	want := map[string]Stats{
 		"lei_records/multi_lei_records.json":                                   {LEIRecords: 12},
 		"relationships/direct-child-relationships_21380068P1DRHMJ8KU70.json":   {Relationships: 15, Control: 15},
@@ -121,7 +62,7 @@ func TestRealFiles(t *testing.T) {
 }
 
 func TestRealShellChildren(t *testing.T) {
-	dir := realData(t, "gleif_api_json")
+	dir := formattest.RealDir(t, "gleif_api_json")
 	ops, _ := readAll(t, filepath.Join(dir, "relationships", "direct-child-relationships_21380068P1DRHMJ8KU70.json"))
 	from := map[string]string{}
 	for _, op := range ops {
@@ -152,7 +93,7 @@ func TestRealShellChildren(t *testing.T) {
 
 // TestRealPeriods checks the day conversion on real UTC instants from a CET registrant.
 func TestRealPeriods(t *testing.T) {
-	dir := realData(t, "gleif_api_json")
+	dir := formattest.RealDir(t, "gleif_api_json")
 	ops, _ := readAll(t, filepath.Join(dir, "relationships", "direct-child-relationships_529900GRZ2BQY5ZM9N49.json"))
 	for _, op := range ops {
 		// RELATIONSHIP_PERIOD startDate "2017-07-16T22:00:00Z" is midnight of 17 July in Germany.
@@ -167,7 +108,7 @@ func TestRealPeriods(t *testing.T) {
 }
 
 func TestRealEntities(t *testing.T) {
-	dir := realData(t, "gleif_api_json")
+	dir := formattest.RealDir(t, "gleif_api_json")
 	ops, _ := readAll(t, filepath.Join(dir, "lei_records", "multi_lei_records.json"))
 	byID := map[string]model.Record{}
 	for _, op := range ops {

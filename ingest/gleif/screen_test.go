@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/projection"
 	"github.com/keiretsu/keiretsu/internal/rules"
@@ -12,7 +13,7 @@ import (
 // TestScreenRealData screens Shell plc's consolidated children as the rules see
 // GLEIF's Level 2: control, never ownership.
 func TestScreenRealData(t *testing.T) {
-	dir := realData(t, "gleif_api_json")
+	dir := formattest.RealDir(t, "gleif_api_json")
 	set, err := rules.NewSet(rules.Builtin())
 	if err != nil {
 		t.Fatal(err)

@@ -1,67 +1,28 @@
-package native
+package native_test
 
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
+	"github.com/keiretsu/keiretsu/ingest/native"
 	"github.com/keiretsu/keiretsu/internal/model"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func known(id string) bool { return id == "US-OFAC-SDN" || id == "US-NDAA-889" }
 
 // TestGolden reads testdata/*.jsonl and compares what was understood, written back
 // in the canonical native form with errors inline, with testdata/*.golden.
 func TestGolden(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.jsonl")
-	if len(files) == 0 {
-		t.Fatal("no golden inputs")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			in, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rd := NewReader(filepath.Base(f), bytes.NewReader(in), known)
-			var out []byte
-			var op ingest.Op
-			for {
-				err := rd.Next(&op)
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					out = append(out, "ERROR "+err.Error()+"\n"...)
-					continue
-				}
-				out = Append(out, &op)
-			}
-			golden := strings.TrimSuffix(f, ".jsonl") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, out, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(out)); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", golden, diff)
-			}
-		})
-	}
+	formattest.GoldenFiles(t, []string{"testdata/*.jsonl"}, func(t *testing.T, f string, in []byte) []byte {
+		return formattest.Read(t, native.NewReader(filepath.Base(f), bytes.NewReader(in), known)).Golden
+	})
 }
 
 // TestRoundTrip checks that Append writes what Parse reads back unchanged.
@@ -70,7 +31,7 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rd := NewReader("valid.jsonl", bytes.NewReader(in), known)
+	rd := native.NewReader("valid.jsonl", bytes.NewReader(in), known)
 	var op ingest.Op
 	n := 0
 	for {
@@ -81,9 +42,9 @@ func TestRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		line := Append(nil, &op)
+		line := native.Append(nil, &op)
 		var back ingest.Op
-		if err := Parse(bytes.TrimSpace(line), &back, known); err != nil {
+		if err := native.Parse(bytes.TrimSpace(line), &back, known); err != nil {
 			t.Fatalf("%s: %v", line, err)
 		}
 		back.Line = op.Line
@@ -122,7 +83,7 @@ func TestErrorsNameLineAndField(t *testing.T) {
 		{`{"kind":"entity","id":"x","name":"X","aliases":"X Co"}`, "aliases", "array of strings"},
 		{`{"kind":"same_as","a":"x","b":"x"}`, "b", "itself"},
 	} {
-		rd := NewReader("f.jsonl", strings.NewReader("{\"kind\":\"entity\",\"id\":\"ok\",\"name\":\"Ok\"}\n\n"+c.line+"\n"), known)
+		rd := native.NewReader("f.jsonl", strings.NewReader("{\"kind\":\"entity\",\"id\":\"ok\",\"name\":\"Ok\"}\n\n"+c.line+"\n"), known)
 		var op ingest.Op
 		if err := rd.Next(&op); err != nil {
 			t.Fatalf("first line: %v", err)
@@ -144,7 +105,7 @@ func TestErrorsNameLineAndField(t *testing.T) {
 
 func TestMalformedJSON(t *testing.T) {
 	for _, line := range []string{`{"kind":"entity", "id": `, `[1,2]`, `{"kind":"entity","id":"x","name":"X"} trailing`, `{"kind":"entity","id":"x","name":"X",}`, `{"kind":"entity","id":"\x01"}`} {
-		rd := NewReader("m.jsonl", strings.NewReader(line+"\n"), known)
+		rd := native.NewReader("m.jsonl", strings.NewReader(line+"\n"), known)
 		var op ingest.Op
 		err := rd.Next(&op)
 		var le *ingest.LineError
@@ -158,7 +119,7 @@ func TestMalformedJSON(t *testing.T) {
 func TestLongLines(t *testing.T) {
 	long := strings.Repeat("x", 200_000)
 	in := `{"kind":"entity","id":"big","name":"` + long + `"}` + "\r\n" + `{"kind":"entity","id":"next","name":"N"}`
-	rd := NewReader("l.jsonl", strings.NewReader(in), nil)
+	rd := native.NewReader("l.jsonl", strings.NewReader(in), nil)
 	var op ingest.Op
 	if err := rd.Next(&op); err != nil || op.Record.Name != long {
 		t.Fatalf("long line: %v", err)

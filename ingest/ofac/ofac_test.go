@@ -2,9 +2,6 @@ package ofac
 
 import (
 	"bytes"
-	"errors"
-	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,42 +9,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/formats"
-	"github.com/keiretsu/keiretsu/ingest/native"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// golden renders what a source produced, in order: each operation in canonical
-// native form (native.Append), each error as an ERROR line.
-func golden(t *testing.T, format, path string) []byte {
-	t.Helper()
-	f, _ := formats.Get(format)
-	in, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := f.Open(path, bytes.NewReader(in), formats.Env{RegimeKnown: IsBuiltin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []byte
-	for {
-		var op ingest.Op
-		err := src.Next(&op)
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			out = append(out, "ERROR "+err.Error()+"\n"...)
-			continue
-		}
-		out = native.Append(out, &op)
-	}
-}
 
 // TestGolden reads the small inputs under testdata and compares what they give
 // with testdata/*.golden (go test -update rewrites them). A source reports bad
@@ -62,19 +28,7 @@ func TestGolden(t *testing.T) {
 		{FormatCons, "testdata/cons.xml", "testdata/cons_xml.golden"},
 	} {
 		t.Run(filepath.Base(c.golden), func(t *testing.T) {
-			got := golden(t, c.format, c.input)
-			if *update {
-				if err := os.WriteFile(c.golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(c.golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", c.golden, diff)
-			}
+			formattest.Golden(t, c.golden, readFile(t, c.format, c.input).Golden)
 		})
 	}
 }
@@ -82,22 +36,7 @@ func TestGolden(t *testing.T) {
 // TestGoldenParsesBack checks that every entity and listing of the golden files
 // reads back as valid native records (regime definitions are not native lines).
 func TestGoldenParsesBack(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.golden")
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
-			if bytes.HasPrefix(line, []byte("ERROR ")) || bytes.Contains(line, []byte(`"kind":"regime"`)) {
-				continue
-			}
-			var op ingest.Op
-			if err := native.Parse(line, &op, nil); err != nil {
-				t.Errorf("%s: %s: %v", f, line, err)
-			}
-		}
-	}
+	formattest.ParsesBack(t, "testdata/*.golden")
 }
 
 // TestRegimeSpecs checks that every regime definition the OFAC formats may emit
@@ -128,9 +67,8 @@ func TestRegimeSpecs(t *testing.T) {
 		}
 	}
 	// The definitions emitted while reading are the same.
-	ops, _ := readFile(t, FormatCons, "testdata/cons/cons_prim.csv")
 	n := 0
-	for _, op := range ops {
+	for _, op := range readFile(t, FormatCons, "testdata/cons/cons_prim.csv").Ops {
 		if op.Record.Kind == model.KindRegime {
 			n++
 			if !bytes.Equal(op.Record.Spec, OFACRegime(op.Record.ID).Spec()) {
@@ -147,19 +85,10 @@ func TestRegimeSpecs(t *testing.T) {
 // with --regimes) is not redefined, and that each other one is defined once,
 // before its first listing.
 func TestRegimesEmittedOnce(t *testing.T) {
-	f, _ := formats.Get(FormatCons)
-	in, err := os.ReadFile("testdata/cons/cons_prim.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
 	loaded := func(id string) bool { return IsBuiltin(id) || id == RegimeSSI }
-	src, err := f.Open("testdata/cons/cons_prim.csv", bytes.NewReader(in), formats.Env{RegimeKnown: loaded})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, _ := drain(t, src)
+	src := formattest.Open(t, FormatCons, "testdata/cons/cons_prim.csv", formats.Env{RegimeKnown: loaded})
 	defined := map[string]int{}
-	for _, op := range ops {
+	for _, op := range formattest.Read(t, src).Ops {
 		switch op.Record.Kind {
 		case model.KindRegime:
 			defined[op.Record.ID]++
@@ -217,9 +146,9 @@ func TestWithoutSiblings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ops, errs := drain(t, src)
+		res := formattest.Read(t, src)
 		entities := 0
-		for _, op := range ops {
+		for _, op := range res.Ops {
 			if op.Record.Kind == model.KindEntity {
 				entities++
 				if len(op.Record.Aliases) > 0 || op.Record.Country != "" {
@@ -227,8 +156,8 @@ func TestWithoutSiblings(t *testing.T) {
 				}
 			}
 		}
-		if entities != 8 || len(errs) != 4 {
-			t.Errorf("%s: %d entities, %d errors; want 8 and 4", path, entities, len(errs))
+		if entities != 8 || len(res.Errs) != 4 {
+			t.Errorf("%s: %d entities, %d errors; want 8 and 4", path, entities, len(res.Errs))
 		}
 	}
 }

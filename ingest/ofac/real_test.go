@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/internal/model"
 )
 
@@ -21,7 +22,7 @@ type tally struct {
 	Errors      int
 }
 
-func count(ops []ingest.Op, errs []error) (tally, map[string]model.Record, map[string][]model.Record) {
+func count(ops []ingest.Op, errs []*ingest.LineError) (tally, map[string]model.Record, map[string][]model.Record) {
 	t := tally{Kinds: map[string]int{}, Listings: map[string]int{}, Types: map[string]int{}, Identifiers: map[string]int{}, Errors: len(errs)}
 	entities := map[string]model.Record{}
 	listings := map[string][]model.Record{}
@@ -57,13 +58,11 @@ func count(ops []ingest.Op, errs []error) (tally, map[string]model.Record, map[s
 // rows, of which 2 repeat another alias of the same entry (8407, 16448) and 5
 // repeat the entry's own name (10594, 12609, 12610, 13369, 20125): 9,675 aliases.
 func TestRealSDN2019(t *testing.T) {
-	dir := realData(t, "ofac_sdn_2019")
-	ops, errs := readFile(t, FormatSDN, filepath.Join(dir, "sdn.csv"))
-	for _, err := range errs {
-		t.Error(err)
-	}
-	checkStream(t, ops)
-	got, entities, listings := count(ops, errs)
+	dir := formattest.RealDir(t, "ofac_sdn_2019")
+	res := readFile(t, FormatSDN, filepath.Join(dir, "sdn.csv"))
+	ops := res.Clean(t)
+	formattest.CheckStream(t, ops, IsBuiltin)
+	got, entities, listings := count(ops, res.Errs)
 	want := tally{
 		Kinds:       map[string]int{"entity": 7379, "listing": 7379},
 		Listings:    map[string]int{RegimeSDN: 7379},
@@ -116,12 +115,10 @@ func TestRealConsolidated(t *testing.T) {
 		}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
-			ops, errs := readFile(t, FormatCons, filepath.Join(realData(t, c.dir), c.file))
-			for _, err := range errs {
-				t.Error(err)
-			}
-			checkStream(t, ops)
-			got, entities, listings := count(ops, errs)
+			res := readFile(t, FormatCons, filepath.Join(formattest.RealDir(t, c.dir), c.file))
+			ops := res.Clean(t)
+			formattest.CheckStream(t, ops, IsBuiltin)
+			got, entities, listings := count(ops, res.Errs)
 			if diff := cmp.Diff(c.want, got); diff != "" {
 				t.Errorf("counts (-want +got):\n%s", diff)
 			}

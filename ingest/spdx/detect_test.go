@@ -8,25 +8,20 @@ import (
 
 	"github.com/keiretsu/keiretsu/ingest/formats"
 	"github.com/keiretsu/keiretsu/ingest/internal/bomgraph"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 )
 
 func TestDetect(t *testing.T) {
-	for _, c := range []struct {
-		head string
-		want bool
-	}{
-		{`{"SPDXID":"SPDXRef-DOCUMENT","spdxVersion":"SPDX-2.3"}`, true},
-		{`{ "spdxVersion" : "SPDX-2.2", "dataLicense": "CC0-1.0"`, true},
-		{`{"@context":"https://spdx.org/rdf/3.0.1/spdx-context.jsonld","@graph":[`, true},
-		{`{"@context":["https://spdx.org/rdf/3.0.0/spdx-context.jsonld"]`, true},
-		{`{"@context":"https://schema.org","@graph":[]}`, false},
-		{`{"bomFormat":"CycloneDX","specVersion":"1.5"}`, false},
-		{"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0", false},
-	} {
-		if got := Detect("f.json", []byte(c.head)); got != c.want {
-			t.Errorf("Detect(%q) = %v, want %v", c.head, got, c.want)
-		}
-	}
+	formattest.CheckDetect(t, Detect, "f.json", []string{
+		`{"SPDXID":"SPDXRef-DOCUMENT","spdxVersion":"SPDX-2.3"}`,
+		`{ "spdxVersion" : "SPDX-2.2", "dataLicense": "CC0-1.0"`,
+		`{"@context":"https://spdx.org/rdf/3.0.1/spdx-context.jsonld","@graph":[`,
+		`{"@context":["https://spdx.org/rdf/3.0.0/spdx-context.jsonld"]`,
+	}, []string{
+		`{"@context":"https://schema.org","@graph":[]}`,
+		`{"bomFormat":"CycloneDX","specVersion":"1.5"}`,
+		"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0",
+	})
 }
 
 func TestRegistered(t *testing.T) {

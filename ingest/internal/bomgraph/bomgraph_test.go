@@ -1,14 +1,13 @@
 package bomgraph
 
 import (
-	"errors"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/ingest/internal/formattest"
 	"github.com/keiretsu/keiretsu/internal/model"
 )
 
@@ -98,18 +97,8 @@ func TestDoc(t *testing.T) {
 		d.Sourcing("p", Party{Name: "NOASSERTION"}, RoleSupplier, "p", "")
 		return nil
 	}
-	r := NewReader("dir/f.json", strings.NewReader("{}"), fill)
-	var got []string
-	var op ingest.Op
-	for {
-		err := r.Next(&op)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			got = append(got, "ERROR "+err.Error())
-			continue
-		}
+	// Each operation as a line of its own, errors inline.
+	describe := func(out []byte, op *ingest.Op) []byte {
 		rec := op.Record
 		s := rec.Key().String() + " source=" + rec.Source
 		switch rec.Kind {
@@ -122,8 +111,10 @@ func TestDoc(t *testing.T) {
 		case model.KindSourcing:
 			s += " role=" + rec.Role
 		}
-		got = append(got, s)
+		return append(out, s+"\n"...)
 	}
+	out := formattest.Reader{Write: describe}.Read(t, NewReader("dir/f.json", strings.NewReader("{}"), fill)).Golden
+	got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
 	want := []string{
 		"ERROR dir/f.json:1: field components[2].name: required",
 		"ERROR dir/f.json:1: field dependencies[0]: q is a component of itself (edge dropped)",
