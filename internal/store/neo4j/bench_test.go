@@ -71,6 +71,7 @@ func benchGraph() (recs []*model.Record, rels int) {
 func benchStore(b *testing.B, cfg neo4j.Config) *neo4j.Store {
 	neo4jtest.Lock(b)
 	if os.Getenv("KEIRETSU_BENCH_LOG") != "" {
+		zerolog.TimeFieldFormat = zerolog.TimeFormatUnixMs
 		cfg.Log = zerolog.New(zerolog.ConsoleWriter{Out: os.Stderr, TimeFormat: "15:04:05.000"}).With().Timestamp().Logger().Level(zerolog.DebugLevel)
 	}
 	st := neo4jtest.Open(b, cfg)
@@ -105,6 +106,14 @@ func BenchmarkIngest(b *testing.B) {
 	// measure the apply path without staging.
 	if v, err := strconv.Atoi(os.Getenv("KEIRETSU_BENCH_SMALLRUN")); err == nil {
 		cfg.SmallRun = v
+	}
+	// KEIRETSU_BENCH_WORKERS and KEIRETSU_BENCH_BATCH set Config.Workers and
+	// Config.Batch.
+	if v, err := strconv.Atoi(os.Getenv("KEIRETSU_BENCH_WORKERS")); err == nil {
+		cfg.Workers = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("KEIRETSU_BENCH_BATCH")); err == nil {
+		cfg.Batch = v
 	}
 	st := benchStore(b, cfg)
 	ctx := context.Background()

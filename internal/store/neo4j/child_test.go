@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -24,6 +26,7 @@ const envChild = "KEIRETSU_NEO4J_TEST_CHILD"
 const (
 	childStaging = "staging" // stop after three staged batches
 	childCommit  = "commit"  // stop right after the commit point
+	childApply   = "apply"   // stop after ten batches applied (by two workers)
 )
 
 // childConfig is the store configuration of the child: small batches and a
@@ -76,6 +79,14 @@ func runChild(mode string) error {
 	}, func() {
 		if mode == childCommit {
 			stop("committed")
+		}
+	})
+	var applied atomic.Int64
+	var once sync.Once
+	neo4j.SetApplyHook(st, func(int64) {
+		if mode == childApply && applied.Add(1) >= 10 {
+			once.Do(func() { fmt.Println("applying") })
+			select {} // every worker stops here
 		}
 	})
 	run, err := st.Begin(ctx)

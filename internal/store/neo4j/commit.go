@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -15,10 +17,12 @@ import (
 // the commit waits for them and tries again.
 var errBusy = errors.New("scans running")
 
-// Kinds of commit marker.
+// Kinds of commit marker: a staged run (applyParts; applyRun is a run staged
+// by an older keiretsu, whose batches are applied in one stream) or a wipe.
 const (
-	applyRun  = "run"
-	applyWipe = "wipe"
+	applyRun   = "run"
+	applyParts = "parts"
+	applyWipe  = "wipe"
 )
 
 // wipeChunk is how many relationships or nodes one wipe transaction deletes.
@@ -53,17 +57,16 @@ func (s *Store) logFromAfter(m meta, pos int64, logged bool) int64 {
 }
 
 // commitSmall applies a whole run in one transaction.
-// When fresh, the run started on an empty store, so no relationship it puts
-// exists yet.
+// When fresh, the run started on a store without record nodes.
 func (s *Store) commitSmall(ctx context.Context, owner string, ops []op, fresh bool) (model.Hash, error) {
-	ops, err := dedupe(ops)
+	p, err := planOps(ops)
 	if err != nil {
 		return model.Hash{}, fmt.Errorf("commit run: %w", err)
 	}
-	logged := len(ops) <= s.cfg.LogMax
+	logged := len(p.ops) <= s.cfg.LogMax
 	var blob []byte
 	if logged {
-		blob = encodeOps(ops)
+		blob = encodeOps(p.ops)
 	}
 	h, err := untilIdle(ctx, s, func(tx neo4j.ManagedTransaction) (model.Hash, error) {
 		m, err := lockMeta(ctx, tx, owner)
@@ -76,21 +79,17 @@ func (s *Store) commitSmall(ctx context.Context, owner string, ops []op, fresh b
 		if m.busy {
 			return model.Hash{}, errBusy
 		}
-		var fb *bloom
-		if fresh {
-			fb = newBloom(0)
-		}
-		delta, err := applyOps(ctx, tx, ops, fb)
+		res, err := applyOps(ctx, tx, p, batchEnv{cache: newRunCache(fresh, 1, 0)})
 		if err != nil {
 			return model.Hash{}, err
 		}
 		pos := m.position + 1
 		if logged {
-			if err := run(ctx, tx, cypherLogPut, map[string]any{"pos": pos, "seq": int64(0), "ops": blob, "n": int64(len(ops))}); err != nil {
+			if err := run(ctx, tx, cypherLogPut, map[string]any{"pos": pos, "seq": int64(0), "ops": blob, "n": int64(len(p.ops))}); err != nil {
 				return model.Hash{}, fmt.Errorf("write change log: %w", err)
 			}
 		}
-		h := m.hash.Add(delta)
+		h := m.hash.Add(res.delta)
 		return h, run(ctx, tx, cypherFinish, map[string]any{"hash": h.Bytes(), "pos": pos, "logFrom": s.logFromAfter(m, pos, logged)})
 	})
 	if err != nil {
@@ -135,18 +134,18 @@ func (s *Store) markCommit(ctx context.Context, owner, runID, kind string, batch
 	return nil
 }
 
-// rollForward applies the marked commit, if any, to the end: one transaction
-// per staged batch (or wipe chunk), each also advancing the marker's progress
-// and working hash, then one that publishes the result. It returns the
-// committed hash and position. fresh is the run's filter of relationship keys
-// (see applyOps) when the run started on an empty store; nil otherwise.
-func (s *Store) rollForward(ctx context.Context, owner string, fresh *bloom) (model.Hash, int64, error) {
+// rollForward applies the marked commit, if any, to the end, and returns the
+// committed hash and position. A wipe deletes in chunks, one transaction each
+// under the meta lock; a run is applied by applyRun. cache is the run's (see
+// runCache) when the process that staged it applies it; nil otherwise.
+func (s *Store) rollForward(ctx context.Context, owner string, cache *runCache) (model.Hash, int64, error) {
 	started := false
 	for {
 		type step struct {
 			done bool
 			hash model.Hash
 			pos  int64
+			run  *meta
 		}
 		st, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (step, error) {
 			m, err := lockMeta(ctx, tx, owner)
@@ -161,13 +160,13 @@ func (s *Store) rollForward(ctx context.Context, owner string, fresh *bloom) (mo
 			}
 			if !started {
 				s.log.Info().Str("run", m.applying).Str("kind", m.applyKind).Int64("batches", m.applyBatches).
-					Int64("next", m.applyNext).Msg("applying committed run")
+					Msg("applying committed run")
 			}
 			switch m.applyKind {
 			case applyWipe:
 				return step{}, s.wipeStep(ctx, tx, m)
-			case applyRun:
-				return step{}, s.applyStep(ctx, tx, m, fresh)
+			case applyRun, applyParts:
+				return step{run: &m}, nil
 			}
 			return step{}, fmt.Errorf("unknown commit marker kind %q", m.applyKind)
 		})
@@ -178,51 +177,328 @@ func (s *Store) rollForward(ctx context.Context, owner string, fresh *bloom) (mo
 			return st.hash, st.pos, nil
 		}
 		started = true
+		if st.run != nil {
+			h, pos, err := s.applyRun(ctx, owner, *st.run, cache)
+			if err != nil {
+				return model.Hash{}, 0, fmt.Errorf("apply committed run %s: %w", st.run.applying, err)
+			}
+			return h, pos, nil
+		}
 	}
 }
 
-// applyStep applies the next staged batch, or publishes the run after the last.
-func (s *Store) applyStep(ctx context.Context, tx neo4j.ManagedTransaction, m meta, fresh *bloom) error {
-	if m.applyNext >= m.applyBatches {
-		return run(ctx, tx, cypherFinish, map[string]any{
-			"hash": m.applyHash.Bytes(), "pos": m.applyPos, "logFrom": s.logFromAfter(m, m.applyPos, m.applyLog),
-		})
+// applyRun applies a committed staged run: the batches of each phase (node
+// records, then relationships), the partitions of a phase concurrently and the
+// batches of one partition in order; then it removes the placeholders that the
+// run's deletes left without relationships, and publishes the run.
+//
+// Apply transactions do not lock the meta node. Each applies its batch exactly
+// once: it starts by locking the batch's staging node and reading whether it
+// was applied, and marks it applied (with its change of the content hash) as it
+// ends. It then reads the writer lease, so that a process that lost the lease
+// stops; one that loses it during that transaction can still apply that one
+// batch while the new holder applies others, which is harmless: batches are
+// applied once and partitions have disjoint keys, and the new holder reaches
+// the next phase only when every batch of this one is applied and committed.
+func (s *Store) applyRun(ctx context.Context, owner string, m meta, cache *runCache) (model.Hash, int64, error) {
+	if cache == nil {
+		cache = newRunCache(false, 1, 0)
 	}
-	key := map[string]any{"run": m.applying, "seq": m.applyNext}
-	res, err := tx.Run(ctx, cypherStageGet, key)
+	res, err := s.query(ctx, cypherStageList, map[string]any{"run": m.applying}, false)
 	if err != nil {
-		return err
+		return model.Hash{}, 0, fmt.Errorf("list staged batches: %w", err)
 	}
-	rec, err := res.Single(ctx)
-	if err != nil {
-		return fmt.Errorf("read staged batch %d: %w", m.applyNext, err)
+	streams := map[int64]map[int64][]int64{} // phase -> partition -> seqs, in order
+	for _, rec := range res.Records {
+		var e errs
+		seq := get[int64](rec, "seq", &e)
+		phase := get[int64](rec, "phase", &e)
+		part := get[int64](rec, "part", &e)
+		if e.err != nil {
+			return model.Hash{}, 0, fmt.Errorf("list staged batches: %w", e.err)
+		}
+		if streams[phase] == nil {
+			streams[phase] = map[int64][]int64{}
+		}
+		streams[phase][part] = append(streams[phase][part], seq)
 	}
-	blob, _, err := neo4j.GetRecordValue[[]byte](rec, "ops")
+	for _, phase := range slices.Sorted(maps.Keys(streams)) {
+		start := time.Now()
+		if err := s.applyPhase(ctx, owner, m, streams[phase], cache); err != nil {
+			return model.Hash{}, 0, err
+		}
+		s.log.Debug().Str("run", m.applying).Int64("phase", phase).Int("partitions", len(streams[phase])).
+			Dur("took", time.Since(start)).Msg("applied phase")
+	}
+	start := time.Now()
+	if err := s.cleanupRun(ctx, owner, m); err != nil {
+		return model.Hash{}, 0, err
+	}
+	h, pos, err := s.finishRun(ctx, owner, m)
+	s.log.Debug().Str("run", m.applying).Dur("took", time.Since(start)).Msg("cleaned up and published")
+	return h, pos, err
+}
+
+// applyPhase applies the streams of one phase concurrently, one per partition.
+func (s *Store) applyPhase(ctx context.Context, owner string, m meta, parts map[int64][]int64, cache *runCache) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, len(parts))
+	for part, seqs := range parts {
+		go func() {
+			err := s.applyStream(ctx, owner, m, int(part), seqs, cache)
+			if err != nil {
+				cancel()
+			}
+			errc <- err
+		}()
+	}
+	var first error
+	for range parts {
+		if err := <-errc; err != nil && (first == nil || errors.Is(first, context.Canceled)) {
+			first = err
+		}
+	}
+	return first
+}
+
+// applyStream applies the batches of one partition in order. It reads and
+// plans the next batch while the server applies the current one.
+func (s *Store) applyStream(ctx context.Context, owner string, m meta, part int, seqs []int64, cache *runCache) error {
+	type prepared struct {
+		seq  int64
+		plan *batchPlan
+		err  error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan prepared, 1)
+	go func() {
+		defer close(next)
+		for _, seq := range seqs {
+			plan, err := s.prepareBatch(ctx, m.applying, seq)
+			select {
+			case next <- prepared{seq, plan, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	for p := range next {
+		if p.err != nil {
+			return p.err
+		}
+		if p.plan == nil {
+			continue // applied, or the run was finished by another process
+		}
+		if err := s.applyBatch(ctx, owner, m, p.seq, part, p.plan, cache); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// prepareBatch reads and plans a staged batch; nil when it is already applied
+// or gone.
+func (s *Store) prepareBatch(ctx context.Context, runID string, seq int64) (*batchPlan, error) {
+	res, err := s.query(ctx, cypherStageOps, map[string]any{"run": runID, "seq": seq}, false)
 	if err != nil {
-		return fmt.Errorf("read staged batch %d: %w", m.applyNext, err)
+		return nil, fmt.Errorf("read staged batch %d: %w", seq, err)
+	}
+	if len(res.Records) == 0 {
+		return nil, nil
+	}
+	var e errs
+	blob := get[[]byte](res.Records[0], "ops", &e)
+	applied := get[bool](res.Records[0], "applied", &e)
+	if e.err != nil {
+		return nil, fmt.Errorf("read staged batch %d: %w", seq, e.err)
+	}
+	if applied {
+		return nil, nil
 	}
 	ops, err := decodeOps(blob)
-	if err == nil {
-		ops, err = dedupe(ops)
-	}
 	if err != nil {
-		return fmt.Errorf("staged batch %d: %w", m.applyNext, err)
+		return nil, fmt.Errorf("staged batch %d: %w", seq, err)
 	}
-	delta, err := applyOps(ctx, tx, ops, fresh)
+	p, err := planOps(ops)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("staged batch %d: %w", seq, err)
 	}
+	return p, nil
+}
+
+// applyBatch applies one staged batch in one transaction, exactly once (see
+// applyRun).
+func (s *Store) applyBatch(ctx context.Context, owner string, m meta, seq int64, part int, plan *batchPlan, cache *runCache) error {
+	claim := map[string]any{"run": m.applying, "seq": seq, "owner": owner}
+	done := cypherStageAppliedDrop
 	if m.applyLog {
-		key["pos"] = m.applyPos
-		err = run(ctx, tx, cypherStageToLog, key)
-	} else {
-		err = run(ctx, tx, cypherStageDelete, key)
+		done = cypherStageApplied
 	}
+	start := time.Now()
+	for attempt := 0; ; attempt++ {
+		res, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (*applyResult, error) {
+			rs, err := tx.Run(ctx, cypherStageClaim, claim)
+			if err != nil {
+				return nil, err
+			}
+			recs, err := rs.Collect(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if len(recs) == 0 {
+				return nil, nil // the run was finished by another process
+			}
+			var e errs
+			applied := get[bool](recs[0], "applied", &e)
+			fenced := get[bool](recs[0], "fenced", &e)
+			switch {
+			case e.err != nil:
+				return nil, e.err
+			case !fenced:
+				return nil, errLeaseLost
+			case applied:
+				return nil, nil
+			}
+			r, err := applyOps(ctx, tx, plan, batchEnv{cache: cache, part: part, deferCleanup: true})
+			if err != nil {
+				return nil, err
+			}
+			var freed any
+			if l := freedList(r.freed); len(l) > 0 {
+				freed = l
+			}
+			return r, run(ctx, tx, done, map[string]any{"run": m.applying, "seq": seq, "delta": r.delta.Bytes(), "freed": freed})
+		})
+		if errors.Is(err, errStaleNode) && attempt == 0 {
+			s.log.Warn().Str("run", m.applying).Int64("batch", seq).Msg("a cached end node was deleted by someone else; applying the batch again without the cache")
+			cache.drop()
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("apply staged batch %d: %w", seq, err)
+		}
+		cache.learn(res)
+		s.log.Debug().Str("run", m.applying).Int64("batch", seq).Int("part", part).Dur("took", time.Since(start)).Msg("applied staged batch")
+		if s.afterApply != nil {
+			s.afterApply(seq)
+		}
+		return nil
+	}
+}
+
+// checkApplying checks, under the meta lock, that owner still holds the lease
+// and the marker is still runID's.
+func checkApplying(m meta, runID string) error {
+	if !m.fenced {
+		return errLeaseLost
+	}
+	if m.applying != runID {
+		return fmt.Errorf("commit marker changed from %s to %q", runID, m.applying)
+	}
+	return nil
+}
+
+// cleanupRun removes the placeholders that the run's deleted relationships
+// left without relationships. Applied batches record these candidates; this
+// runs once every batch is applied, as then no batch creates relationships to
+// them any more. It may run again after a crash: it only deletes nodes with no
+// record and no relationship.
+func (s *Store) cleanupRun(ctx context.Context, owner string, m meta) error {
+	res, err := s.query(ctx, cypherStageFreed, map[string]any{"run": m.applying}, false)
 	if err != nil {
-		return fmt.Errorf("retire staged batch %d: %w", m.applyNext, err)
+		return fmt.Errorf("read placeholder candidates: %w", err)
 	}
-	s.log.Debug().Str("run", m.applying).Int64("batch", m.applyNext).Int("ops", len(ops)).Msg("applied staged batch")
-	return run(ctx, tx, cypherApplyProgress, map[string]any{"hash": m.applyHash.Add(delta).Bytes(), "next": m.applyNext + 1})
+	freed := map[string]map[string]bool{}
+	for _, rec := range res.Records {
+		var e errs
+		list := get[[]any](rec, "freed", &e)
+		if e.err != nil {
+			return fmt.Errorf("read placeholder candidates: %w", e.err)
+		}
+		if err := addFreed(freed, list); err != nil {
+			return err
+		}
+	}
+	for _, l := range nodeLabels {
+		ids := setList(freed[l])
+		for i := 0; i < len(ids); i += stmtRows {
+			chunk := ids[i:min(i+stmtRows, len(ids))]
+			_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+				mm, err := lockMeta(ctx, tx, owner)
+				if err != nil {
+					return struct{}{}, err
+				}
+				if err := checkApplying(mm, m.applying); err != nil {
+					return struct{}{}, err
+				}
+				return struct{}{}, run(ctx, tx, nodeQ[l].cleanup, map[string]any{"ids": chunk})
+			})
+			if err != nil {
+				return fmt.Errorf("clean up %s placeholders: %w", l, err)
+			}
+		}
+	}
+	return nil
+}
+
+// finishRun is the last transaction of a staged run: it adds up the changes of
+// its batches, turns them into its change log (or drops them), publishes the
+// new hash and position and clears the marker.
+func (s *Store) finishRun(ctx context.Context, owner string, m meta) (model.Hash, int64, error) {
+	type result struct {
+		hash model.Hash
+		pos  int64
+	}
+	out, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
+		mm, err := lockMeta(ctx, tx, owner)
+		if err != nil {
+			return result{}, err
+		}
+		if err := checkApplying(mm, m.applying); err != nil {
+			return result{}, err
+		}
+		rs, err := tx.Run(ctx, cypherStageDeltas, map[string]any{"run": mm.applying})
+		if err != nil {
+			return result{}, err
+		}
+		h := mm.applyHash
+		for rs.Next(ctx) {
+			var e errs
+			seq := get[int64](rs.Record(), "seq", &e)
+			applied := get[bool](rs.Record(), "applied", &e)
+			delta := get[[]byte](rs.Record(), "delta", &e)
+			if e.err != nil {
+				return result{}, e.err
+			}
+			if !applied {
+				return result{}, fmt.Errorf("staged batch %d was not applied", seq)
+			}
+			h = h.Add(model.HashFromBytes(delta))
+		}
+		if err := rs.Err(); err != nil {
+			return result{}, err
+		}
+		if mm.applyLog {
+			err = run(ctx, tx, cypherStageToLog, map[string]any{"run": mm.applying, "pos": mm.applyPos})
+		} else {
+			err = run(ctx, tx, cypherStageDelete, map[string]any{"run": mm.applying})
+		}
+		if err != nil {
+			return result{}, fmt.Errorf("retire staged batches: %w", err)
+		}
+		return result{h, mm.applyPos}, run(ctx, tx, cypherFinish, map[string]any{
+			"hash": h.Bytes(), "pos": mm.applyPos, "logFrom": s.logFromAfter(mm, mm.applyPos, mm.applyLog),
+		})
+	})
+	if err != nil {
+		return model.Hash{}, 0, fmt.Errorf("publish run: %w", err)
+	}
+	return out.hash, out.pos, nil
 }
 
 // recover, holding the writer lease, finishes a marked commit and drops staged

@@ -1,7 +1,10 @@
 package neo4j
 
 import (
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/keiretsu/keiretsu/internal/model"
 )
@@ -45,20 +48,42 @@ var nodeLabels = []string{labelEntity, labelProduct, labelRegime}
 // property that the same statement writes, so the planner needs no Eager.
 const (
 	// tmplNodeRead returns the existing nodes among ids, placeholders included.
+	// Reads return one row, a list of [id, element id, encoding] (the server
+	// sends one list faster than a row per node).
 	tmplNodeRead = `UNWIND $ids AS id
 MATCH (n:LABEL {id: id})
-RETURN id, elementId(n) AS eid, n._rec AS old`
+RETURN collect([id, elementId(n), n._rec]) AS found`
 
 	// tmplNodeFind returns the element ids of the existing nodes among ids (the
 	// ends of relationships, whose encodings the batch does not need).
 	tmplNodeFind = `UNWIND $ids AS id
 MATCH (n:LABEL {id: id})
-RETURN id, elementId(n) AS eid, null AS old`
+RETURN collect([id, elementId(n), null]) AS found`
 
+	// tmplNodeCreate creates record nodes from rows of property values (see
+	// nodeColumns and nodeValues), PROPS being the map of the row's values. The
+	// flattened identifiers vary: rows are grouped by their schemes, and PROPS
+	// names them (schemes are plain lower-case names, quoted). It returns one
+	// row, a list of [id, element id].
 	tmplNodeCreate = `UNWIND $rows AS row
-CREATE (n:LABEL)
-SET n = row.props
-RETURN row.props.id AS id, elementId(n) AS eid`
+CREATE (n:LABEL PROPS)
+RETURN collect([row[0], elementId(n)]) AS found`
+
+	// tmplNodeUpdate replaces the properties of existing nodes, found by element
+	// id (row[0]).
+	tmplNodeUpdate = `UNWIND $rows AS row
+MATCH (n)
+WHERE elementId(n) = row[0]
+SET n = PROPS`
+
+	// tmplNodeMerge creates placeholders for relationship ends that no node
+	// record defines. Batches of one run may be applied concurrently and share
+	// such ends: MERGE on the uniquely constrained id makes one of them create
+	// the node and the other find it. The ids come sorted, so concurrent
+	// batches take the index locks in the same order.
+	tmplNodeMerge = `UNWIND $ids AS id
+MERGE (n:LABEL {id: id})
+RETURN collect([id, elementId(n)]) AS found`
 
 	// tmplNodeDelete removes node records. A node that still has relationships
 	// (other records) stays as a placeholder holding only its id.
@@ -89,27 +114,34 @@ WHERE n IS NULL OR n._rec IS NULL
 RETURN id`
 )
 
-// cypherNodeUpdate replaces the properties of existing nodes (any label).
-const cypherNodeUpdate = `UNWIND $rows AS row
-MATCH (n)
-WHERE elementId(n) = row.eid
-SET n = row.props`
-
 // Relationship queries (template: :SRC, :DST, :TYPE). A relationship's key
 // within its two ends is _k, the `from` day of the record key (open = MinDate).
 // Writes find the end nodes by the element ids the batch read or created.
 const (
+	// tmplRelRead reads relationships by [index, start element id, end element
+	// id, _k].
 	tmplRelRead = `UNWIND $rows AS row
-MATCH (a) WHERE elementId(a) = row.a
-MATCH (b) WHERE elementId(b) = row.b
-MATCH (a)-[r:TYPE {_k: row.k}]->(b)
-RETURN row.i AS i, elementId(r) AS eid, r._rec AS old`
+MATCH (a) WHERE elementId(a) = row[1]
+MATCH (b) WHERE elementId(b) = row[2]
+MATCH (a)-[r:TYPE {_k: row[3]}]->(b)
+RETURN collect([row[0], elementId(r), r._rec]) AS found`
 
+	// tmplRelCreate returns how many it created: fewer than the rows means an
+	// end node it was given no longer exists.
+	// The rows are the element ids of the two ends, then the property values
+	// (see relColumns), PROPS being their map.
 	tmplRelCreate = `UNWIND $rows AS row
-MATCH (a) WHERE elementId(a) = row.a
-MATCH (b) WHERE elementId(b) = row.b
-CREATE (a)-[r:TYPE]->(b)
-SET r = row.props`
+MATCH (a) WHERE elementId(a) = row[0]
+MATCH (b) WHERE elementId(b) = row[1]
+CREATE (a)-[r:TYPE PROPS]->(b)
+RETURN count(*) AS n`
+
+	// tmplRelUpdate replaces the properties of existing relationships, found by
+	// element id (row[0]).
+	tmplRelUpdate = `UNWIND $rows AS row
+MATCH ()-[r]->()
+WHERE elementId(r) = row[0]
+SET r = PROPS`
 
 	tmplRelGet = `UNWIND $rows AS row
 MATCH (:SRC {id: row.src})-[r:TYPE {_k: row.k}]->(:DST {id: row.dst})
@@ -117,26 +149,47 @@ WHERE r._rec IS NOT NULL
 RETURN row.i AS i, r._rec AS rec`
 )
 
-// Relationship updates and deletes by element id (any type).
-const (
-	cypherRelUpdate = `UNWIND $rows AS row
-MATCH ()-[r]->()
-WHERE elementId(r) = row.eid
-SET r = row.props`
-
-	cypherRelDelete = `UNWIND $eids AS eid
+// cypherRelDelete deletes relationships by element id (any type).
+const cypherRelDelete = `UNWIND $eids AS eid
 MATCH ()-[r]->()
 WHERE elementId(r) = eid
 DELETE r`
-)
+
+// nodeWriteQueries caches the create and update queries of a label and a set of
+// flattened identifier schemes.
+var nodeWriteQueries sync.Map // "create|update \x00 label \x00 schemes" -> string
+
+// nodeWriteQuery returns the create (update false) or update query of label
+// for rows whose flattened identifiers are schemes (a comma-separated list of
+// plain lower-case names, see appendIdentifiers).
+func nodeWriteQuery(update bool, label, schemes string) string {
+	key := fmt.Sprint(update, "\x00", label, "\x00", schemes)
+	if q, ok := nodeWriteQueries.Load(key); ok {
+		return q.(string)
+	}
+	cols := slices.Clone(nodeColumns[label])
+	if schemes != "" {
+		for _, sc := range strings.Split(schemes, ",") {
+			cols = append(cols, "`"+sc+"`")
+		}
+	}
+	var q string
+	if update {
+		q = strings.NewReplacer("PROPS", propMap(cols, 1)).Replace(tmplNodeUpdate)
+	} else {
+		q = strings.NewReplacer(":LABEL", ":"+label, "PROPS", propMap(cols, 0)).Replace(tmplNodeCreate)
+	}
+	nodeWriteQueries.Store(key, q)
+	return q
+}
 
 // nodeCypher and relCypher are the expanded queries of one kind.
 type nodeCypher struct {
-	read, find, create, del, cleanup, get, missing string
+	read, find, merge, del, cleanup, get, missing string
 }
 
 type relCypher struct {
-	read, create, get string
+	read, create, update, get string
 }
 
 var (
@@ -151,7 +204,7 @@ func init() {
 	for _, l := range nodeLabels {
 		r := strings.NewReplacer(":LABEL", ":"+l)
 		nodeQ[l] = nodeCypher{
-			read: r.Replace(tmplNodeRead), find: r.Replace(tmplNodeFind), create: r.Replace(tmplNodeCreate), del: r.Replace(tmplNodeDelete),
+			read: r.Replace(tmplNodeRead), find: r.Replace(tmplNodeFind), merge: r.Replace(tmplNodeMerge), del: r.Replace(tmplNodeDelete),
 			cleanup: r.Replace(tmplNodeCleanup), get: r.Replace(tmplNodeGet), missing: r.Replace(tmplNodeMissing),
 		}
 	}
@@ -165,7 +218,12 @@ func init() {
 			continue
 		}
 		r := strings.NewReplacer(":SRC", ":"+g.src, ":DST", ":"+g.dst, ":TYPE", ":"+g.relType)
-		relQ[k] = relCypher{read: r.Replace(tmplRelRead), create: r.Replace(tmplRelCreate), get: r.Replace(tmplRelGet)}
+		cols := relColumns(k)
+		relQ[k] = relCypher{
+			read: r.Replace(tmplRelRead), get: r.Replace(tmplRelGet),
+			create: strings.NewReplacer("PROPS", propMap(cols, 2)).Replace(r.Replace(tmplRelCreate)),
+			update: strings.NewReplacer("PROPS", propMap(cols, 1)).Replace(tmplRelUpdate),
+		}
 		scan = append(scan, "MATCH ()-[r:"+g.relType+"]->() WHERE r._rec IS NOT NULL RETURN r._rec AS rec")
 	}
 	scanQuery = strings.Join(scan, "\nUNION ALL\n")
@@ -191,6 +249,9 @@ RETURN m.hash AS hash, m.position AS position, m.logFrom AS logFrom,
   coalesce(l.owner = $owner, false) AS fenced,
   EXISTS { MATCH (r:KeiretsuReader) WHERE r.expires > timestamp() } AS busy`
 
+	// cypherAnyNode tells whether any record node or placeholder exists.
+	cypherAnyNode = `RETURN EXISTS { MATCH (:Entity) } OR EXISTS { MATCH (:Product) } OR EXISTS { MATCH (:Regime) } AS any`
+
 	cypherReadMeta = `MATCH (m:KeiretsuMeta {id: 'meta'})
 RETURN m.hash AS hash, m.position AS position, m.logFrom AS logFrom, m.applying AS applying`
 
@@ -202,11 +263,6 @@ RETURN m.format AS format`
 SET m.applying = $run, m.applyKind = $kind, m.applyPos = $pos, m.applyHash = $hash,
   m.applyNext = 0, m.applyBatches = $batches, m.applyLog = $log`
 
-	cypherApplyProgress = `MATCH (m:KeiretsuMeta {id: 'meta'})
-SET m.applyHash = $hash, m.applyNext = $next`
-
-	// cypherFinish is the last transaction of a run: it publishes the new hash and
-	// position, clears any commit marker and trims the change log.
 	cypherFinish = `MATCH (m:KeiretsuMeta {id: 'meta'})
 SET m.hash = $hash, m.position = $pos, m.logFrom = $logFrom,
   m.applying = null, m.applyKind = null, m.applyPos = null, m.applyHash = null,
@@ -216,16 +272,59 @@ OPTIONAL MATCH (l:KeiretsuLog) WHERE l.pos <= $logFrom
 DETACH DELETE l`
 
 	cypherStagePut = `MERGE (s:KeiretsuStage {run: $run, seq: $seq})
-SET s.ops = $ops, s.n = $n`
+SET s.ops = $ops, s.n = $n, s.phase = $phase, s.part = $part`
 
-	cypherStageGet = `MATCH (s:KeiretsuStage {run: $run, seq: $seq})
-RETURN s.ops AS ops`
+	// cypherStageList lists the staged batches of a committed run not applied
+	// yet. Batches staged by an older keiretsu have no phase and part: they are
+	// one stream, applied in order.
+	cypherStageList = `MATCH (s:KeiretsuStage {run: $run})
+WHERE s.applied IS NULL
+RETURN s.seq AS seq, coalesce(s.phase, 0) AS phase, coalesce(s.part, 0) AS part
+ORDER BY seq`
 
-	cypherStageToLog = `MATCH (s:KeiretsuStage {run: $run, seq: $seq})
-REMOVE s:KeiretsuStage
-SET s:KeiretsuLog, s.pos = $pos, s.run = null`
+	// cypherStageOps reads a staged batch ahead of the transaction that applies
+	// it (staged batches do not change after the commit point).
+	cypherStageOps = `MATCH (s:KeiretsuStage {run: $run, seq: $seq})
+RETURN s.ops AS ops, s.applied IS NOT NULL AS applied`
 
-	cypherStageDelete = `MATCH (s:KeiretsuStage {run: $run, seq: $seq})
+	// cypherStageClaim starts the transaction that applies a staged batch. The
+	// SET takes the staging node's write lock, so a second process applying
+	// the same batch waits here until the first commits, then reads it applied.
+	// The writer lease is read after the lock.
+	cypherStageClaim = `MATCH (s:KeiretsuStage {run: $run, seq: $seq})
+SET s.claims = coalesce(s.claims, 0) + 1
+WITH s
+OPTIONAL MATCH (l:KeiretsuLock {id: 'writer'})
+RETURN s.applied IS NOT NULL AS applied, coalesce(l.owner = $owner, false) AS fenced`
+
+	// cypherStageApplied ends the transaction that applied a staged batch: it
+	// records the batch's change of the content hash and the ends of the
+	// relationships it deleted (placeholders to clean up), and drops the ops
+	// unless the run goes to the change log.
+	cypherStageApplied = `MATCH (s:KeiretsuStage {run: $run, seq: $seq})
+SET s.applied = true, s.delta = $delta, s.freed = $freed`
+
+	cypherStageAppliedDrop = `MATCH (s:KeiretsuStage {run: $run, seq: $seq})
+SET s.applied = true, s.delta = $delta, s.freed = $freed
+REMOVE s.ops`
+
+	// cypherStageFreed returns the placeholder candidates of a run's applied
+	// batches.
+	cypherStageFreed = `MATCH (s:KeiretsuStage {run: $run})
+WHERE s.freed IS NOT NULL
+RETURN s.freed AS freed`
+
+	// cypherStageDeltas returns every batch of the run, for the last
+	// transaction to check that all were applied and sum their changes.
+	cypherStageDeltas = `MATCH (s:KeiretsuStage {run: $run})
+RETURN s.seq AS seq, s.applied IS NOT NULL AS applied, s.delta AS delta`
+
+	// cypherStageToLog turns the applied batches of a run into its change log.
+	cypherStageToLog = `MATCH (s:KeiretsuStage {run: $run})
+REMOVE s:KeiretsuStage, s.run, s.applied, s.delta, s.freed, s.claims, s.phase, s.part
+SET s:KeiretsuLog, s.pos = $pos`
+
+	cypherStageDelete = `MATCH (s:KeiretsuStage {run: $run})
 DELETE s`
 
 	// cypherStageDrop deletes staged batches of other runs (garbage of killed or

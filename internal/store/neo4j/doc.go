@@ -31,9 +31,10 @@
 // KeiretsuMeta {id: 'meta'} holds the content hash (`hash`, 16 bytes), the
 // position (`position`, the number of committed runs and wipes), the start of
 // the change log (`logFrom`) and, while a commit is being applied, the commit
-// marker (`applying` and its progress). KeiretsuLock {id: 'writer'} is the
-// writer lease; KeiretsuReader nodes are running scans; KeiretsuStage nodes are
-// staged batches; KeiretsuLog nodes are the change log.
+// marker (`applying` and what the run starts from). KeiretsuLock {id:
+// 'writer'} is the writer lease; KeiretsuReader nodes are running scans;
+// KeiretsuStage nodes are staged batches (marked `applied`, with their `delta`
+// of the content hash, once applied); KeiretsuLog nodes are the change log.
 //
 // # Runs
 //
@@ -48,31 +49,55 @@
 //
 //   - small run (at most SmallRun writes): one transaction applies every write,
 //     appends the run to the change log and publishes the new hash and position.
-//   - large run: once it outgrows SmallRun, the run stages its writes in batches
-//     of Batch writes, each one :KeiretsuStage {run, seq, ops} node holding the
-//     packed encodings (one small idempotent transaction per batch; nobody reads
-//     them). Commit stages the rest, then sets the commit marker on the meta node
-//     in one small transaction: that is the commit point. It then applies the
-//     batches in order, one transaction each, which also adds the batch's change
-//     to the working hash on the marker, advances the marker's progress, and
-//     turns the staging node into a change-log node. A last transaction
-//     publishes the hash and position and clears the marker.
+//   - large run: once it outgrows SmallRun, the run splits its writes into two
+//     phases (node records, then relationships) and, within each, into Workers
+//     partitions by a hash of the record key, and stages each phase and
+//     partition in batches of Batch writes: :KeiretsuStage {run, seq, phase,
+//     part, ops} nodes holding the packed encodings (one small idempotent
+//     transaction per batch; nobody reads them). Commit stages the rest, then
+//     sets the commit marker on the meta node in one small transaction: that
+//     is the commit point. It then applies the node phase, then the
+//     relationship phase: the partitions of a phase concurrently, one
+//     transaction per batch, the batches of a partition in order. Keys of
+//     different partitions are disjoint and each key's writes stay in order,
+//     so the last write of a key wins as in a serial apply. A cleanup then
+//     removes the placeholders that the run's deleted relationships left
+//     without relationships, and a last transaction adds up the batches'
+//     changes of the content hash, turns the batches into the run's change
+//     log, publishes the hash and position and clears the marker.
 //
 // Applying a batch reads what exists first: the nodes the batch names (element
 // id and encoding) and the relationships between existing nodes; then it creates
 // or updates nodes, creates relationships between the element ids or updates
-// them, and deletes. No statement uses MERGE or reads a property it writes, so
-// the plans need no Eager step. The replaced and deleted encodings give the
-// change of the content hash. A run that starts on an empty store (hash zero)
-// keeps a Bloom filter of the relationship keys it has applied, and does not
-// read relationships that cannot exist yet; a process that rolls such a run
-// forward after a crash reads them all.
+// them, and deletes. Values travel as lists of property values in a fixed order
+// per label or type. Only placeholders are created with MERGE (on the uniquely
+// constrained id, in id order): batches of both partitions may need the same
+// one. Nothing else uses MERGE or reads a property it writes, so the plans need
+// no Eager step. The replaced and deleted encodings give the change of the
+// content hash. The applying process caches the element ids of the nodes it has
+// written or read, so relationship batches do not read them again (a create
+// that misses a cached node, deleted by someone else, is applied again without
+// the cache). A run that starts on a store without record nodes keeps Bloom
+// filters of the keys it has applied, and does not read nodes and
+// relationships that cannot exist yet; a process that rolls such a run forward
+// after a crash reads them all.
 //
-// Every transaction that changes the graph or the commit state starts by
-// writing the meta node (taking its write lock, then reading it) and checks that
-// its process still holds the writer lease, so a writer that lost its lease
-// (paused past its expiry) cannot write, and each batch is applied exactly once
-// even when two processes race to finish a commit.
+// Every transaction that changes the commit state (a small run, the commit
+// point, placeholder cleanup, the last transaction, a wipe step) starts by
+// writing the meta node (taking its write lock, then reading it) and checks
+// that its process still holds the writer lease, so a writer that lost its
+// lease (paused past its expiry) cannot commit. A batch's apply transaction
+// does not lock the meta node, so batches run concurrently; it is exactly
+// once instead: it starts by writing its staging node (taking its lock) and
+// reading whether it was applied, and ends by marking it applied with its
+// change of the hash (and the placeholder candidates it leaves). A process
+// racing to finish the same commit waits on that lock and then skips the
+// batch. The writer lease is read after that lock: a process that lost it
+// stops at its next batch. One that loses it during a batch's transaction may
+// still apply that batch while the new holder applies others, which is
+// harmless: each batch is applied once, and the new holder moves to the
+// next phase only when it has seen every batch of the phase applied (waiting on
+// their locks).
 //
 // A run killed before its commit point leaves only staging nodes: they are
 // dropped by the next Begin, Wipe or Open that gets the lease. A run killed
@@ -98,7 +123,8 @@
 // # Change log
 //
 // Each committed run leaves its writes in KeiretsuLog {pos, seq, ops} nodes (the
-// staged batches themselves for a large run). The log keeps the last KeepRuns
+// staged batches themselves for a large run, so node records come before
+// relationships there). The log keeps the last KeepRuns
 // runs; a run of more than LogMax writes is not logged. Changes(since) returns
 // store.ErrResync when the log does not reach back to since (trimmed, an
 // unlogged run, or a wipe), and the caller reloads with Scan.

@@ -6,3 +6,10 @@ package neo4j
 func SetHooks(s *Store, afterStage func(staged int), afterCommitPoint func()) {
 	s.afterStage, s.afterCommitPoint = afterStage, afterCommitPoint
 }
+
+// SetApplyHook installs a test hook that runs after each staged batch is
+// applied (committed), with its sequence number. Batches of different
+// partitions are applied concurrently: the hook must be safe for that.
+func SetApplyHook(s *Store, afterApply func(seq int64)) {
+	s.afterApply = afterApply
+}

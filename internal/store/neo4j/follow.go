@@ -20,9 +20,10 @@ func (s *Store) Position(ctx context.Context) (uint64, error) {
 }
 
 // Changes returns the writes committed after position since, one per key (the
-// last), in commit order, and the position they lead to. It returns store.ErrResync when the change log no
-// longer reaches back to since: the log keeps KeepRuns runs, leaves out runs
-// larger than LogMax, and a wipe restarts it.
+// last), runs in commit order (within a staged run, node records come before
+// relationships), and the position they lead to. It returns store.ErrResync
+// when the change log no longer reaches back to since: the log keeps KeepRuns
+// runs, leaves out runs larger than LogMax, and a wipe restarts it.
 func (s *Store) Changes(ctx context.Context, since uint64) ([]store.Change, uint64, error) {
 	ch, pos, _, err := s.ChangesVersion(ctx, since)
 	return ch, pos, err

@@ -13,6 +13,28 @@ import (
 type op struct {
 	del  bool
 	data []byte
+	// Where a staged run puts the op: phase 0 (node records) or 1
+	// (relationships), and the partition of its key. Not encoded.
+	phase, part uint8
+}
+
+// place returns the phase and partition of a write of key k among parts
+// partitions. buf is scratch space, returned for reuse.
+func place(k model.Key, parts int, buf []byte) (phase, part uint8, _ []byte) {
+	buf = k.AppendBytes(buf[:0])
+	if !k.Kind.IsNode() {
+		phase = 1
+	}
+	// FNV-1a, then mixed (murmur3's finalizer): FNV's low bits alone are poor.
+	h := uint64(14695981039346656037)
+	for _, c := range buf {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return phase, uint8(h % uint64(parts)), buf
 }
 
 var errCorruptBatch = errors.New("corrupt staged batch")
@@ -49,39 +71,6 @@ func decodeOps(b []byte) ([]op, error) {
 		start := 1 + k
 		out = append(out, op{del: flag == 1, data: b[start : start+int(n)]})
 		b = b[start+int(n):]
-	}
-	return out, nil
-}
-
-// opKey returns the key of an op as KeyBytes.
-func opKey(o op) ([]byte, error) {
-	if o.del {
-		return o.data, nil
-	}
-	var r model.Record
-	if err := r.Decode(o.data); err != nil {
-		return nil, err
-	}
-	return r.Key().KeyBytes(), nil
-}
-
-// dedupe keeps the last op of every key, in first-seen order: within one
-// transaction the statements run by kind, not in op order, so a batch must not
-// name a key twice.
-func dedupe(ops []op) ([]op, error) {
-	seen := make(map[string]int, len(ops))
-	out := make([]op, 0, len(ops))
-	for _, o := range ops {
-		k, err := opKey(o)
-		if err != nil {
-			return nil, err
-		}
-		if i, ok := seen[string(k)]; ok {
-			out[i] = o
-			continue
-		}
-		seen[string(k)] = len(out)
-		out = append(out, o)
 	}
 	return out, nil
 }

@@ -27,30 +27,49 @@ func (s *Store) Begin(ctx context.Context) (store.Run, error) {
 		return nil, fmt.Errorf("begin run: %w", err)
 	}
 	// Holding the lease, nobody else writes until the run ends: when the store
-	// is empty now, a relationship can only exist if this run put it.
+	// has no record node now, a node or relationship can only exist if this
+	// run put it.
 	m, err := s.readMeta(ctx)
 	if err != nil {
 		r.finish(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("begin run: %w", err)
 	}
-	r.fresh = m.hash == (model.Hash{})
+	if m.hash == (model.Hash{}) {
+		// No record; a placeholder could still be kept by an analyst's
+		// relationship.
+		res, err := s.query(ctx, cypherAnyNode, nil, true)
+		if err != nil {
+			r.finish(context.WithoutCancel(ctx))
+			return nil, fmt.Errorf("begin run: %w", err)
+		}
+		exists, _, err := getBool(res)
+		if err != nil {
+			r.finish(context.WithoutCancel(ctx))
+			return nil, fmt.Errorf("begin run: %w", err)
+		}
+		r.fresh = !exists
+	}
 	s.log.Debug().Str("run", r.id).Msg("run started")
 	return r, nil
 }
 
 // runState is one run. Writes collect in pending; once the run outgrows
-// SmallRun they are staged in batches of Batch writes.
+// SmallRun they go to one buffer per phase and partition, each staged in
+// batches of Batch writes.
 type runState struct {
 	s       *Store
 	id      string
 	lease   *renewer
-	pending []op
-	total   int   // writes so far
-	staged  int64 // batches staged so far
+	pending []op   // the writes of a run not staged (yet)
+	big     bool   // the run outgrew SmallRun: it is staged
+	bufs    [][]op // staged run: writes per phase and partition, not staged yet
+	kb      []byte // scratch space for keys
+	total   int    // writes so far
+	staged  int64  // batches staged so far
 	// nodes records the node ids this run put (true) or deleted (false), per kind,
 	// for Missing.
 	nodes map[model.Kind]map[string]bool
-	fresh bool // the store was empty at Begin
+	fresh bool // the store had no record node at Begin
 	done  bool
 }
 
@@ -75,7 +94,9 @@ func (r *runState) Put(ctx context.Context, rec *model.Record) error {
 	if rec.Kind.IsNode() {
 		r.note(rec.Kind, rec.ID, true)
 	}
-	return r.add(ctx, op{data: rec.Encode(nil)})
+	o := op{data: rec.Encode(nil)}
+	o.phase, o.part, r.kb = place(rec.Key(), r.s.cfg.Workers, r.kb)
+	return r.add(ctx, o)
 }
 
 // Delete removes the record with key k, if any.
@@ -89,7 +110,9 @@ func (r *runState) Delete(ctx context.Context, k model.Key) error {
 	if k.Kind.IsNode() {
 		r.note(k.Kind, k.Src, false)
 	}
-	return r.add(ctx, op{del: true, data: k.KeyBytes()})
+	o := op{del: true, data: k.KeyBytes()}
+	o.phase, o.part, r.kb = place(k, r.s.cfg.Workers, r.kb)
+	return r.add(ctx, o)
 }
 
 func (r *runState) note(kind model.Kind, id string, put bool) {
@@ -102,27 +125,46 @@ func (r *runState) note(kind model.Kind, id string, put bool) {
 }
 
 func (r *runState) add(ctx context.Context, o op) error {
-	r.pending = append(r.pending, o)
 	r.total++
-	if r.staged == 0 && r.total <= r.s.cfg.SmallRun {
+	if !r.big {
+		r.pending = append(r.pending, o)
+		if r.total <= r.s.cfg.SmallRun {
+			return nil
+		}
+		r.big = true
+		r.bufs = make([][]op, 2*r.s.cfg.Workers)
+		pending := r.pending
+		r.pending = nil
+		for _, o := range pending {
+			if err := r.buffer(ctx, o); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
-	for len(r.pending) >= r.s.cfg.Batch {
-		if err := r.stage(ctx, r.pending[:r.s.cfg.Batch]); err != nil {
-			return err
-		}
-		r.pending = append(r.pending[:0], r.pending[r.s.cfg.Batch:]...)
+	return r.buffer(ctx, o)
+}
+
+// buffer adds a write of a staged run to its phase and partition, and stages
+// a full batch.
+func (r *runState) buffer(ctx context.Context, o op) error {
+	i := int(o.phase)*r.s.cfg.Workers + int(o.part)
+	r.bufs[i] = append(r.bufs[i], o)
+	if len(r.bufs[i]) < r.s.cfg.Batch {
+		return nil
 	}
-	return nil
+	err := r.stage(ctx, int64(o.phase), int64(o.part), r.bufs[i])
+	r.bufs[i] = r.bufs[i][:0]
+	return err
 }
 
 // stage writes one batch to a staging node (idempotent: keyed by run and seq).
-func (r *runState) stage(ctx context.Context, ops []op) error {
+func (r *runState) stage(ctx context.Context, phase, part int64, ops []op) error {
 	if err := r.check(); err != nil {
 		return err
 	}
 	_, err := r.s.query(ctx, cypherStagePut, map[string]any{
-		"run": r.id, "seq": r.staged, "ops": encodeOps(ops), "n": int64(len(ops)),
+		"run": r.id, "seq": r.staged, "ops": encodeOps(ops), "n": int64(len(ops)), "phase": phase, "part": part,
 	}, false)
 	if err != nil {
 		return fmt.Errorf("stage batch %d: %w", r.staged, err)
@@ -130,6 +172,7 @@ func (r *runState) stage(ctx context.Context, ops []op) error {
 	if r.staged == 0 {
 		r.s.log.Info().Str("run", r.id).Msg("large run: staging batches")
 	}
+	r.s.log.Debug().Str("run", r.id).Int64("batch", r.staged).Int("ops", len(ops)).Msg("staged batch")
 	r.staged++
 	if r.s.afterStage != nil {
 		r.s.afterStage(int(r.staged))
@@ -186,27 +229,27 @@ func (r *runState) Commit(ctx context.Context) (model.Hash, error) {
 	if r.total == 0 {
 		return s.Version(ctx)
 	}
-	if r.staged == 0 {
+	if !r.big {
 		return s.commitSmall(ctx, r.id, r.pending, r.fresh)
 	}
-	if len(r.pending) > 0 {
-		if err := r.stage(ctx, r.pending); err != nil {
+	for i, ops := range r.bufs {
+		if len(ops) == 0 {
+			continue
+		}
+		if err := r.stage(ctx, int64(i/s.cfg.Workers), int64(i%s.cfg.Workers), ops); err != nil {
 			return model.Hash{}, fmt.Errorf("commit run: %w", err)
 		}
-		r.pending = nil
+		r.bufs[i] = nil
 	}
-	if err := s.markCommit(ctx, r.id, r.id, applyRun, r.staged, r.total <= s.cfg.LogMax); err != nil {
+	if err := s.markCommit(ctx, r.id, r.id, applyParts, r.staged, r.total <= s.cfg.LogMax); err != nil {
 		return model.Hash{}, fmt.Errorf("commit run: %w", err)
 	}
 	s.log.Info().Str("run", r.id).Int("writes", r.total).Int64("batches", r.staged).Msg("run committed, applying")
 	if s.afterCommitPoint != nil {
 		s.afterCommitPoint()
 	}
-	var fresh *bloom
-	if r.fresh {
-		fresh = newBloom(r.total)
-	}
-	h, _, err := s.rollForward(ctx, r.id, fresh)
+	cache := newRunCache(r.fresh, s.cfg.Workers, r.total)
+	h, _, err := s.rollForward(ctx, r.id, cache)
 	if errors.Is(err, errLeaseLost) {
 		// Another process took over and finishes the run: it is committed.
 		s.log.Warn().Str("run", r.id).Msg("lease lost after the commit point; another process finishes the run")
@@ -237,6 +280,7 @@ func (r *runState) finish(ctx context.Context) {
 	}
 	r.done = true
 	r.pending = nil
+	r.bufs = nil
 	r.nodes = nil
 	r.lease.close()
 	r.s.releaseLease(ctx, r.id)

@@ -39,6 +39,10 @@ type Config struct {
 	// Batch is the number of writes per staged batch and per apply transaction
 	// (default 10,000).
 	Batch int
+	// Workers is how many partitions a staged run is split into (by a hash of
+	// the record key) and how many of its apply transactions run at once
+	// (default 2; 1 applies one batch at a time).
+	Workers int
 	// LeaseTTL is how long the writer lease and a scan's reader lease last
 	// without renewal; a killed writer blocks others at most this long (default
 	// 30 s).
@@ -63,6 +67,10 @@ func (c *Config) defaults() {
 	if c.Batch <= 0 {
 		c.Batch = 10_000
 	}
+	if c.Workers <= 0 {
+		c.Workers = 2
+	}
+	c.Workers = min(c.Workers, 64)
 	if c.LeaseTTL <= 0 {
 		c.LeaseTTL = 30 * time.Second
 	}
@@ -88,6 +96,7 @@ type Store struct {
 	// hooks for tests (see export_test.go).
 	afterCommitPoint func()
 	afterStage       func(seq int)
+	afterApply       func(seq int64)
 }
 
 var (
