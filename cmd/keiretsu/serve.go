@@ -35,6 +35,7 @@ func runServe(ctx context.Context, args []string) error {
 
 // serve loads the store and serves it until ctx ends.
 func serve(ctx context.Context, st store.Store, addr, regimesFile string, follow time.Duration, log zerolog.Logger, ready func(string)) error {
+	tuneGC()
 	svc, err := openService(ctx, st, regimesFile, log)
 	if err != nil {
 		return err
