@@ -53,7 +53,6 @@ func runBench(ctx context.Context, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	tuneGC() // as serve does: the bench measures a server
 	res, err := bench.Run(ctx, cfg)
 	if err != nil {
 		return err

@@ -35,11 +35,11 @@ func runServe(ctx context.Context, args []string) error {
 
 // serve loads the store and serves it until ctx ends.
 func serve(ctx context.Context, st store.Store, addr, regimesFile string, follow time.Duration, log zerolog.Logger, ready func(string)) error {
-	tuneGC()
 	svc, err := openService(ctx, st, regimesFile, log)
 	if err != nil {
 		return err
 	}
+	server.TuneGC()
 	go svc.Follow(ctx, follow)
 	return server.Serve(ctx, svc, addr, log, func(bound string) {
 		log.Info().Str("addr", bound).Str("store", st.Describe()).Str("data_version", svc.State().Version()).

@@ -28,6 +28,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
+	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store"
 	"github.com/keiretsu/keiretsu/internal/store/embedded"
@@ -202,6 +203,7 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	res.ProjectionBytesPerNode = round(float64(ps.NodeBytes) / float64(ps.Entities+ps.Products))
 	log.Info().Float64("seconds", res.ProjectionBuildS).Float64("bytes_per_edge", res.ProjectionBytesPerEdge).Msg("projection built")
 
+	server.TuneGC() // from here on the process is a server, as `keiretsu serve` is
 	if err := screening(ctx, c, svc, res); err != nil {
 		return nil, err
 	}

@@ -7,17 +7,22 @@ import (
 	"github.com/keiretsu/keiretsu/internal/projection"
 )
 
-// maxCachedEvals bounds the evaluation cache of one engine.
-const maxCachedEvals = 256
+// maxCachedEvals bounds the evaluation cache of one engine; evalCacheBytes bounds
+// the memory of the cached evaluations (each holds up to two bytes per entity).
+const (
+	maxCachedEvals = 256
+	evalCacheBytes = 512 << 20
+)
 
 // Engine evaluates regimes over one snapshot.
 type Engine struct {
 	snap *projection.Snapshot
 	set  *Set
 
-	mu    sync.Mutex
-	cache map[evalKey]*evalEntry
-	order []evalKey // insertion order, for eviction
+	mu       sync.Mutex
+	cache    map[evalKey]*evalEntry
+	order    []evalKey // insertion order, for eviction
+	maxEvals int
 
 	classMu sync.Mutex
 	classes map[projection.DateCode]*classes
@@ -27,7 +32,11 @@ type Engine struct {
 
 // NewEngine binds the regimes to a snapshot.
 func NewEngine(snap *projection.Snapshot, set *Set) *Engine {
-	return &Engine{snap: snap, set: set, cache: map[evalKey]*evalEntry{}, classes: map[projection.DateCode]*classes{}}
+	limit := maxCachedEvals
+	if per := 2 * snap.NumEntities(); per > 0 {
+		limit = max(16, min(maxCachedEvals, evalCacheBytes/per))
+	}
+	return &Engine{snap: snap, set: set, cache: map[evalKey]*evalEntry{}, classes: map[projection.DateCode]*classes{}, maxEvals: limit}
 }
 
 // Snapshot returns the engine's snapshot.
@@ -98,7 +107,7 @@ func (e *Engine) Eval(r *Regime, d model.Date, mask uint64) *Eval {
 		ent = &evalEntry{}
 		e.cache[k] = ent
 		e.order = append(e.order, k)
-		if len(e.order) > maxCachedEvals {
+		if len(e.order) > e.maxEvals {
 			delete(e.cache, e.order[0])
 			e.order = e.order[1:]
 		}
