@@ -7798,7 +7798,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNComponent2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Record) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComponent2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, sel, v[i])
@@ -7822,7 +7822,7 @@ func (ec *executionContext) marshalNComponent2ᚖgithubᚗcomᚋkeiretsuᚋkeire
 }
 
 func (ec *executionContext) marshalNControl2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Record) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNControl2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, sel, v[i])
@@ -7868,7 +7868,7 @@ func (ec *executionContext) marshalNEntity2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsu
 }
 
 func (ec *executionContext) marshalNFinding2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.Finding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFinding2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐFinding(ctx, sel, v[i])
@@ -7906,7 +7906,7 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) marshalNGap2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.Gap) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGap2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐGap(ctx, sel, v[i])
@@ -7930,7 +7930,7 @@ func (ec *executionContext) marshalNGap2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋ
 }
 
 func (ec *executionContext) marshalNHop2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐHopᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.Hop) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHop2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐHop(ctx, sel, v[i])
@@ -8007,7 +8007,7 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 }
 
 func (ec *executionContext) marshalNIdentifier2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐIdentifierᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Identifier) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIdentifier2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐIdentifier(ctx, sel, v[i])
@@ -8031,7 +8031,7 @@ func (ec *executionContext) marshalNIdentifier2ᚖgithubᚗcomᚋkeiretsuᚋkeir
 }
 
 func (ec *executionContext) marshalNListing2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Record) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNListing2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, sel, v[i])
@@ -8055,7 +8055,7 @@ func (ec *executionContext) marshalNListing2ᚖgithubᚗcomᚋkeiretsuᚋkeirets
 }
 
 func (ec *executionContext) marshalNOwnership2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Record) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOwnership2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, sel, v[i])
@@ -8087,7 +8087,7 @@ func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeirets
 }
 
 func (ec *executionContext) marshalNRegime2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋrulesᚐRegimeᚄ(ctx context.Context, sel ast.SelectionSet, v []*rules.Regime) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRegime2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋrulesᚐRegime(ctx, sel, v[i])
@@ -8111,7 +8111,7 @@ func (ec *executionContext) marshalNRegime2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsu
 }
 
 func (ec *executionContext) marshalNRegimeResult2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐRegimeResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.RegimeResult) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRegimeResult2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐRegimeResult(ctx, sel, v[i])
@@ -8135,7 +8135,7 @@ func (ec *executionContext) marshalNRegimeResult2ᚖgithubᚗcomᚋkeiretsuᚋke
 }
 
 func (ec *executionContext) marshalNSameAs2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Record) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSameAs2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, sel, v[i])
@@ -8159,7 +8159,7 @@ func (ec *executionContext) marshalNSameAs2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsu
 }
 
 func (ec *executionContext) marshalNScreening2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐScreeningᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.Screening) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐScreening(ctx, sel, v[i])
@@ -8183,7 +8183,7 @@ func (ec *executionContext) marshalNScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeire
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋsearchᚐHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*search.Hit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋsearchᚐHit(ctx, sel, v[i])
@@ -8207,7 +8207,7 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋkeiretsuᚋkeire
 }
 
 func (ec *executionContext) marshalNSourcing2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Record) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSourcing2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, sel, v[i])
@@ -8288,7 +8288,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -8332,7 +8332,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -8360,7 +8360,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -8388,7 +8388,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -8579,7 +8579,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -8598,7 +8598,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -8617,7 +8617,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -8636,7 +8636,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 1, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
