@@ -72,7 +72,7 @@ func (e *Engine) ScreenEntity(id string, d model.Date, regimes []*Regime) (*Scre
 		res := Result{Regime: r, Findings: []Finding{}}
 		ev := e.Eval(r, d, allListings)
 		if v := ev.Level(x); v > model.Clear {
-			if f, ok := ev.finding(x, v, nil); ok {
+			if f, ok := ev.finding(x, v, 0, nil); ok {
 				res.Findings = append(res.Findings, f)
 				res.Verdict = v
 			}
@@ -83,9 +83,10 @@ func (e *Engine) ScreenEntity(id string, d model.Date, regimes []*Regime) (*Scre
 	return out, nil
 }
 
-// finding builds the finding for raw entity x at verdict v, prefixed by the hops
-// that lead from the subject to x.
-func (ev *Eval) finding(x uint32, v model.Verdict, prefix []Hop) (Finding, bool) {
+// finding builds the finding for raw entity x at verdict v. Its path starts with
+// the prefix hops (from the subject to x): n of them, written by prefix into the
+// start of the path.
+func (ev *Eval) finding(x uint32, v model.Verdict, n int, prefix func([]Hop)) (Finding, bool) {
 	ev.memoMu.Lock()
 	ex, ok := ev.memo[x]
 	ev.memoMu.Unlock()
@@ -104,8 +105,11 @@ func (ev *Eval) finding(x uint32, v model.Verdict, prefix []Hop) (Finding, bool)
 		p := *ex.aggregate
 		f.AggregatePercent = &p
 	}
-	path := make([]Hop, 0, len(prefix)+len(ex.hops))
-	f.Path = append(append(path, prefix...), ex.hops...)
+	f.Path = make([]Hop, n+len(ex.hops))
+	if prefix != nil {
+		prefix(f.Path[:n])
+	}
+	copy(f.Path[n:], ex.hops)
 	return f, true
 }
 
@@ -145,9 +149,8 @@ type productScratch struct {
 	change []uint32
 
 	// Per call, shared by every regime screened.
-	occs  []occ            // valid sourcing edges of the closure
-	paths map[uint32][]Hop // component path (and sourcing hop) by sourcing edge
-	best  map[uint32]occurrence
+	occs []occ // valid sourcing edges of the closure
+	best map[uint32]occurrence
 }
 
 // occ is one valid sourcing edge of a product in the closure.
@@ -163,7 +166,7 @@ func (e *Engine) getScratch() *productScratch {
 	}
 	n := e.snap.NumProducts()
 	return &productScratch{stamp: make([]uint32, n), depth: make([]uint32, n), via: make([]uint32, n), parent: make([]uint32, n), anc: make([]uint64, n),
-		paths: map[uint32][]Hop{}, best: map[uint32]occurrence{}}
+		best: map[uint32]occurrence{}}
 }
 
 // occurrence is a restricted entity met through one product of the closure.
@@ -189,7 +192,6 @@ func (e *Engine) ScreenProduct(id string, d model.Date, regimes []*Regime) (*Scr
 
 	out := &Screening{Subject: id, AsOf: d, Version: s.Version(), Gaps: []Gap{}}
 	sc.occs = sc.occs[:0]
-	clear(sc.paths)
 	for _, p := range sc.order {
 		lo, hi := s.Srcg.Out(p)
 		sourced := false
@@ -344,12 +346,9 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 		}
 	}
 	for x, o := range best {
-		prefix, ok := sc.paths[o.edge]
-		if !ok {
-			prefix = e.componentPath(sc, o.product, o.edge)
-			sc.paths[o.edge] = prefix
-		}
-		f, ok := o.ev.finding(x, o.verdict, prefix)
+		f, ok := o.ev.finding(x, o.verdict, int(sc.depth[o.product])+1, func(hops []Hop) {
+			e.componentPath(sc, o.product, o.edge, hops)
+		})
 		if !ok {
 			continue
 		}
@@ -360,19 +359,18 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 	return res
 }
 
-// componentPath returns the hops from the screened product down to product p (the
-// breadth-first tree, so a shortest chain) and the sourcing hop from p.
-func (e *Engine) componentPath(sc *productScratch, p, sourcing uint32) []Hop {
+// componentPath writes into hops (depth of p + 1 of them) the hops from the
+// screened product down to product p (the breadth-first tree, so a shortest
+// chain) and the sourcing hop from p.
+func (e *Engine) componentPath(sc *productScratch, p, sourcing uint32, hops []Hop) {
 	s := e.snap
 	depth := int(sc.depth[p])
-	hops := make([]Hop, depth+1)
 	hops[depth] = edgeHop(s, model.KindSourcing, &s.Srcg, sourcing, s.ProductID(p), s.EntityID(s.Srcg.Dst(sourcing)))
 	for cur, i := p, depth-1; i >= 0; i-- {
 		parent := sc.parent[cur]
 		hops[i] = edgeHop(s, model.KindComponent, &s.Comp, sc.via[cur], s.ProductID(parent), s.ProductID(cur))
 		cur = parent
 	}
-	return hops
 }
 
 // sortFindings orders findings worst first, then by path length, then entity id, so
