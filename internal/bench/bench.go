@@ -85,11 +85,14 @@ type Result struct {
 
 	Neo4jIngestRelsPerS    float64 `json:"neo4j_ingest_rels_per_s,omitempty"`
 	Neo4jIngestRecordsPerS float64 `json:"neo4j_ingest_records_per_s,omitempty"`
-	Neo4jProjectionLoadS   float64 `json:"neo4j_projection_load_s,omitempty"`
-	CypherBaselineP50ms    float64 `json:"cypher_baseline_p50_ms,omitempty"`
-	CypherBaselineP99ms    float64 `json:"cypher_baseline_p99_ms,omitempty"`
-	SpeedupVsCypher        float64 `json:"speedup_vs_cypher,omitempty"`
-	CypherSameAnswers      string  `json:"cypher_same_answers,omitempty"`
+	// Neo4jRelationshipPhaseRelsPerS is the rate of the run's relationship phase
+	// alone (after staging and the node phase).
+	Neo4jRelationshipPhaseRelsPerS float64 `json:"neo4j_relationship_phase_rels_per_s,omitempty"`
+	Neo4jProjectionLoadS           float64 `json:"neo4j_projection_load_s,omitempty"`
+	CypherBaselineP50ms            float64 `json:"cypher_baseline_p50_ms,omitempty"`
+	CypherBaselineP99ms            float64 `json:"cypher_baseline_p99_ms,omitempty"`
+	SpeedupVsCypher                float64 `json:"speedup_vs_cypher,omitempty"`
+	CypherSameAnswers              string  `json:"cypher_same_answers,omitempty"`
 
 	Machine   string `json:"machine"`
 	GoVersion string `json:"go"`

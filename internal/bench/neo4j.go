@@ -39,6 +39,13 @@ func neo4jIngest(ctx context.Context, c Config, path string, res *Result) error 
 	}
 	res.Neo4jIngestRelsPerS = round(float64(res.Edges) / sum.Seconds)
 	res.Neo4jIngestRecordsPerS = round(float64(sum.Read) / sum.Seconds)
+	if p, ok := st.(interface {
+		LastApplyPhases() (nodes, relationships time.Duration)
+	}); ok {
+		if _, rels := p.LastApplyPhases(); rels > 0 {
+			res.Neo4jRelationshipPhaseRelsPerS = round(float64(res.Edges) / rels.Seconds())
+		}
+	}
 	c.Log.Info().Float64("rels_per_s", res.Neo4jIngestRelsPerS).Msg("ingested (neo4j)")
 	return nil
 }

@@ -227,8 +227,10 @@ func (s *Store) applyRun(ctx context.Context, owner string, m meta, cache *runCa
 		if err := s.applyPhase(ctx, owner, m, streams[phase], cache); err != nil {
 			return model.Hash{}, 0, err
 		}
+		took := time.Since(start)
+		s.notePhase(phase, took)
 		s.log.Debug().Str("run", m.applying).Int64("phase", phase).Int("partitions", len(streams[phase])).
-			Dur("took", time.Since(start)).Msg("applied phase")
+			Dur("took", took).Msg("applied phase")
 	}
 	start := time.Now()
 	if err := s.cleanupRun(ctx, owner, m); err != nil {

@@ -97,6 +97,7 @@ type Store struct {
 	afterCommitPoint func()
 	afterStage       func(seq int)
 	afterApply       func(seq int64)
+	phases           phaseTimes
 }
 
 var (
