@@ -10,31 +10,16 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/internal/gen"
 	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
-	"github.com/keiretsu/keiretsu/internal/store/embedded"
 )
 
 // BenchmarkScreenProductGraphQL measures one screenProduct request through the
 // whole HTTP handler (no network), warm caches.
 func BenchmarkScreenProductGraphQL(b *testing.B) {
 	ctx := context.Background()
-	st, err := embedded.Open(b.TempDir(), embedded.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	run, _ := st.Begin(ctx)
-	if _, err := gen.Records(gen.Config{Entities: 20000, Products: 4000, Seed: 1}, func(op *ingest.Op) error {
-		return run.Put(ctx, &op.Record)
-	}); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := run.Commit(ctx); err != nil {
-		b.Fatal(err)
-	}
+	st := generatedStore(b, gen.Config{Entities: 20000, Products: 4000, Seed: 1})
 	svc, err := service.Open(ctx, st, service.Options{Log: zerolog.Nop()})
 	if err != nil {
 		b.Fatal(err)

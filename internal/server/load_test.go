@@ -25,23 +25,7 @@ import (
 // answers for each question alone.
 func TestAnswersUnderLoadEqualPlainAnswers(t *testing.T) {
 	ctx := context.Background()
-	st, err := embedded.Open(t.TempDir(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	run, err := st.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := gen.Records(gen.Config{Entities: 6000, Products: 1200, Seed: 5}, func(op *ingest.Op) error {
-		return run.Put(ctx, &op.Record)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := run.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := generatedStore(t, gen.Config{Entities: 6000, Products: 1200, Seed: 5})
 	open := func() *httptest.Server {
 		svc, err := service.Open(ctx, st, service.Options{Log: zerolog.Nop()})
 		if err != nil {
@@ -129,4 +113,26 @@ func TestAnswersUnderLoadEqualPlainAnswers(t *testing.T) {
 			t.Fatalf("batch answer %d differs from the single answer", k)
 		}
 	}
+}
+
+// generatedStore is an embedded store holding a generated world.
+func generatedStore(tb testing.TB, cfg gen.Config) *embedded.Store {
+	tb.Helper()
+	ctx := context.Background()
+	st, err := embedded.Open(tb.TempDir(), embedded.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	run, err := st.Begin(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := gen.Records(cfg, func(op *ingest.Op) error { return run.Put(ctx, &op.Record) }); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := run.Commit(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return st
 }
