@@ -17,6 +17,11 @@
 // so the projection answers for any day, before, inside or after the data's range.
 // A store may hold at most 65,534 distinct dates.
 //
+// Order. Every adjacency list and the listing table are in id order of the nodes
+// at their other end (not in the order records arrived), so traversals meet
+// neighbours in the same order whatever the store or the order of ingest, and
+// answers, down to which of two equally short paths is shown, are identical.
+//
 // Invariants. A Snapshot never changes after Build; readers need no locks. Nodes
 // that edges reference but no record defines exist as undefined nodes (Defined
 // reports false): rules treat them like any other node. Apply produces a new

@@ -5,8 +5,15 @@
 // page switched by one fsync at commit, so a process killed at any moment leaves
 // the last committed state intact, and one write transaction is exactly one atomic
 // ingest run. Its single-writer model matches ingest runs; readers never block.
-// (Pebble would ingest faster but an atomic run larger than memory needs extra
-// machinery there; bbolt's write transaction gives it for free.)
+// (Pebble's LSM would take unsorted writes faster, but its atomic unit, a batch,
+// is also held in memory until it commits, and it brings compaction tuning and
+// many more files; bbolt's one file and one transaction are simpler to trust.)
+//
+// Runs. A run buffers its writes, encoded, in 4 MiB chunks (so memory holds the
+// run's records once), and at Commit sorts them by key, keeps the last write of
+// each key and applies them in key order in one write transaction: bbolt splits
+// pages only at commit, so inserts in random order into one large transaction
+// cost quadratic time, in key order they append.
 //
 // Layout. Bucket "records" maps model.Key.KeyBytes to the record's canonical
 // encoding (model.Record.Encode). Bucket "meta" holds "hash", the 16-byte content
