@@ -44,7 +44,7 @@ func screening(s *rules.Screening) *model.Screening {
 
 func hop(h rules.Hop) *model.Hop {
 	out := &model.Hop{Kind: hopKinds[h.Kind], From: h.From, To: h.To, Key: h.Key,
-		ValidFrom: date(h.Valid.From), ValidTo: date(h.Valid.To)}
+		ValidFrom: domain.OptionalDate(h.Valid.From), ValidTo: domain.OptionalDate(h.Valid.To)}
 	if h.Kind == domain.KindOwnership {
 		if h.Share.Mode == domain.ShareExact {
 			out.Percent = percent(h.Share.Min)
@@ -58,20 +58,4 @@ func hop(h rules.Hop) *model.Hop {
 func percent(u uint32) *float64 {
 	p := domain.Percent(uint64(u))
 	return &p
-}
-
-// date returns nil for an open bound.
-func date(d domain.Date) *domain.Date {
-	if d.IsOpen() {
-		return nil
-	}
-	return &d
-}
-
-// str returns nil for "".
-func str(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

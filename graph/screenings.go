@@ -82,7 +82,7 @@ func (r *Resolver) screenings(ctx context.Context, ss ...*rules.Screening) ([]*g
 		}
 		for i, rec := range recs {
 			if rec != nil {
-				sources[keys[i]] = str(rec.Source)
+				sources[keys[i]] = model.Optional(rec.Source)
 			}
 		}
 	}

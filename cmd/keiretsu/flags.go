@@ -17,13 +17,12 @@ var errHelp = errors.New("help shown")
 
 // common are the flags every command takes.
 type common struct {
-	data, neo4j          string
-	logFormat, logLevel  string
-	store                string // the positional STORE, if any
-	fs                   *flag.FlagSet
-	positionals          []string
-	defaultLevel         string
-	storeFromPositionals bool
+	data, neo4j         string
+	logFormat, logLevel string
+	store               string // the positional STORE, if any
+	fs                  *flag.FlagSet
+	positionals         []string
+	defaultLevel        string
 }
 
 func newFlags(name, usageLine, about string) *common {

@@ -63,9 +63,6 @@ func Names() []string {
 	return out
 }
 
-// All returns the formats.
-func All() []Format { return registry }
-
 // Detect picks the format of a file from its name and first bytes: the one format
 // that claims it, else native.
 func Detect(path string, head []byte) Format {

@@ -4,14 +4,16 @@ package model
 // optional values of the native format as nil when absent, lists as empty rather
 // than nil. They compute nothing else.
 
-func optional(s string) *string {
+// Optional returns nil for "", else a pointer to s.
+func Optional(s string) *string {
 	if s == "" {
 		return nil
 	}
 	return &s
 }
 
-func optionalDate(d Date) *Date {
+// OptionalDate returns nil for an open bound, else a pointer to d.
+func OptionalDate(d Date) *Date {
 	if d.IsOpen() {
 		return nil
 	}
@@ -19,22 +21,22 @@ func optionalDate(d Date) *Date {
 }
 
 // CountryOrNil is the entity's country, nil when unknown.
-func (r *Record) CountryOrNil() *string { return optional(r.Country) }
+func (r *Record) CountryOrNil() *string { return Optional(r.Country) }
 
 // CategoryOrNil is the product's category, nil when it has none.
-func (r *Record) CategoryOrNil() *string { return optional(r.Category) }
+func (r *Record) CategoryOrNil() *string { return Optional(r.Category) }
 
 // SourceOrNil is the record's provenance, nil when it has none.
-func (r *Record) SourceOrNil() *string { return optional(r.Source) }
+func (r *Record) SourceOrNil() *string { return Optional(r.Source) }
 
 // BasisOrNil is a control edge's basis, nil when not given.
-func (r *Record) BasisOrNil() *string { return optional(r.Basis) }
+func (r *Record) BasisOrNil() *string { return Optional(r.Basis) }
 
 // ReferenceOrNil is a listing's reference, nil when not given.
-func (r *Record) ReferenceOrNil() *string { return optional(r.Reference) }
+func (r *Record) ReferenceOrNil() *string { return Optional(r.Reference) }
 
 // ReasonOrNil is a same_as link's reason, nil when not given.
-func (r *Record) ReasonOrNil() *string { return optional(r.Reason) }
+func (r *Record) ReasonOrNil() *string { return Optional(r.Reason) }
 
 // AliasList is the entity's aliases, never nil.
 func (r *Record) AliasList() []string {
@@ -62,10 +64,10 @@ func (r *Record) IdentifierList() []*Identifier {
 }
 
 // FromOrNil is the fact's first day, nil when open.
-func (r *Record) FromOrNil() *Date { return optionalDate(r.Valid.From) }
+func (r *Record) FromOrNil() *Date { return OptionalDate(r.Valid.From) }
 
 // ToOrNil is the day the fact ends (exclusive), nil when open.
-func (r *Record) ToOrNil() *Date { return optionalDate(r.Valid.To) }
+func (r *Record) ToOrNil() *Date { return OptionalDate(r.Valid.To) }
 
 // PercentOrNil is an ownership edge's exact percent, nil for a range or unknown.
 func (r *Record) PercentOrNil() *float64 {

@@ -105,11 +105,6 @@ func (e *Edges) Share(i uint32) model.Share {
 // Essential reports whether component edge i is essential.
 func (e *Edges) Essential(i uint32) bool { return e.essential[i>>6]&(1<<(i&63)) != 0 }
 
-func (e *Edges) bytes() int {
-	return 4*(len(e.off)+len(e.dst)+len(e.inOff)+len(e.inIdx)+len(e.share)) +
-		2*(len(e.from)+len(e.to)) + 8*(len(e.ranges)+len(e.essential))
-}
-
 // edgeRec is an edge while a snapshot is being built.
 type edgeRec struct {
 	src, dst uint32

@@ -85,9 +85,6 @@ func (c *classes) each(x uint32, fn func(m uint32)) {
 	fn(x)
 }
 
-// trivial reports whether no same_as link holds.
-func (c *classes) trivial() bool { return c.rep == nil }
-
 func sortU32(a []uint32) {
 	for i := 1; i < len(a); i++ {
 		for j := i; j > 0 && a[j] < a[j-1]; j-- {

@@ -31,6 +31,7 @@
 // step, so every hop is a stored edge that contributed to the verdict.
 //
 // Invariants. An Engine is bound to one immutable snapshot and is safe for
-// concurrent use; evaluations are cached per (regime, coded day, threshold, rule in
-// force, category mask) and discarded with the engine when the data changes.
+// concurrent use; evaluations are cached per (regime, whether it applies, coded
+// day, threshold, rule in force, category mask), at most as many as fit in
+// 512 MiB, and discarded with the engine when the data changes.
 package rules

@@ -73,6 +73,12 @@ type step struct {
 // Explain returns a shortest explanation path from raw entity x (caught under the
 // evaluation) to the LISTING of a listed entity, and that entity.
 func (ev *Eval) Explain(x uint32) ([]Hop, uint32, bool) {
+	ex := ev.explain(x)
+	return ex.hops, ex.listed, ex.ok
+}
+
+// explain returns x's explanation, searched once per evaluation.
+func (ev *Eval) explain(x uint32) explanation {
 	ev.memoMu.Lock()
 	ex, ok := ev.memo[x]
 	ev.memoMu.Unlock()
@@ -85,7 +91,7 @@ func (ev *Eval) Explain(x uint32) ([]Hop, uint32, bool) {
 		ev.memo[x] = ex
 		ev.memoMu.Unlock()
 	}
-	return ex.hops, ex.listed, ex.ok
+	return ex
 }
 
 // search is a 0-1 breadth-first search backwards from x along the edges that

@@ -87,15 +87,7 @@ func (e *Engine) ScreenEntity(id string, d model.Date, regimes []*Regime) (*Scre
 // the prefix hops (from the subject to x): n of them, written by prefix into the
 // start of the path.
 func (ev *Eval) finding(x uint32, v model.Verdict, n int, prefix func([]Hop)) (Finding, bool) {
-	ev.memoMu.Lock()
-	ex, ok := ev.memo[x]
-	ev.memoMu.Unlock()
-	if !ok {
-		ev.Explain(x)
-		ev.memoMu.Lock()
-		ex = ev.memo[x]
-		ev.memoMu.Unlock()
-	}
+	ex := ev.explain(x)
 	if !ex.ok {
 		return Finding{}, false
 	}

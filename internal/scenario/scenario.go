@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"sort"
 	"strings"
@@ -45,9 +44,6 @@ func Embedded() ([]Scenario, error) {
 	}
 	return load(sub)
 }
-
-// Dir loads the scenarios of a folder.
-func Dir(dir string) ([]Scenario, error) { return load(os.DirFS(dir)) }
 
 func load(fsys fs.FS) ([]Scenario, error) {
 	names, err := fs.Glob(fsys, "*.jsonl")
