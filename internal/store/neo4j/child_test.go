@@ -27,6 +27,7 @@ const (
 	childStaging = "staging" // stop after three staged batches
 	childCommit  = "commit"  // stop right after the commit point
 	childApply   = "apply"   // stop after ten batches applied (by two workers)
+	childLoad    = "load"    // into an empty store: stop after three batches loaded
 )
 
 // childConfig is the store configuration of the child: small batches and a
@@ -87,6 +88,13 @@ func runChild(mode string) error {
 		if mode == childApply && applied.Add(1) >= 10 {
 			once.Do(func() { fmt.Println("applying") })
 			select {} // every worker stops here
+		}
+	})
+	var loaded sync.Once
+	neo4j.SetLoadHook(st, func(n int) {
+		if mode == childLoad && n >= 3 {
+			loaded.Do(func() { fmt.Println("loading") })
+			select {}
 		}
 	})
 	run, err := st.Begin(ctx)

@@ -158,11 +158,15 @@ func (s *Store) rollForward(ctx context.Context, owner string, cache *runCache) 
 			if m.applying == "" {
 				return step{done: true, hash: m.hash, pos: m.position}, nil
 			}
-			if !started {
+			if !started && m.applyKind == applyLoad {
+				s.log.Info().Str("run", m.applying).Msg("undoing a load that did not publish")
+			} else if !started {
 				s.log.Info().Str("run", m.applying).Str("kind", m.applyKind).Int64("batches", m.applyBatches).
 					Msg("applying committed run")
 			}
 			switch m.applyKind {
+			case applyLoad:
+				return step{}, s.undoLoadStep(ctx, tx, m)
 			case applyWipe:
 				return step{}, s.wipeStep(ctx, tx, m)
 			case applyRun, applyParts:
@@ -426,6 +430,13 @@ func (s *Store) cleanupRun(ctx context.Context, owner string, m meta) error {
 			return err
 		}
 	}
+	return s.cleanupFreed(ctx, owner, m.applying, freed)
+}
+
+// cleanupFreed removes the placeholders among freed that have no record and no
+// relationship, in chunks, each under the meta lock while runID's marker is
+// set.
+func (s *Store) cleanupFreed(ctx context.Context, owner, runID string, freed map[string]map[string]bool) error {
 	for _, l := range nodeLabels {
 		ids := setList(freed[l])
 		for i := 0; i < len(ids); i += stmtRows {
@@ -435,7 +446,7 @@ func (s *Store) cleanupRun(ctx context.Context, owner string, m meta) error {
 				if err != nil {
 					return struct{}{}, err
 				}
-				if err := checkApplying(mm, m.applying); err != nil {
+				if err := checkApplying(mm, runID); err != nil {
 					return struct{}{}, err
 				}
 				return struct{}{}, run(ctx, tx, nodeQ[l].cleanup, map[string]any{"ids": chunk})

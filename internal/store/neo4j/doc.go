@@ -82,6 +82,28 @@
 // relationships that cannot exist yet; a process that rolls such a run forward
 // after a crash reads them all.
 //
+// # Loads
+//
+// A large run into a store with no record node (no Entity, Product or Regime
+// node at Begin; Config.NoLoad turns this off) is a load: it is written
+// directly instead of staged, as there is nothing a reader could lose. When it
+// outgrows SmallRun it sets a marker of kind load (waiting for running scans,
+// like a commit point) and one fence node per partition, then writes node
+// records in batches while the run is still being read, the partitions
+// concurrently; relationships are kept in memory and written at Commit, once
+// every node exists. The last transaction publishes the hash and position and
+// clears the marker: that is the load's commit point. The marker keeps readers
+// of other processes waiting as for a staged run's apply (they see the empty
+// store's version meanwhile); the loading process's own Scan and Get return the
+// empty committed state. A load that fails, is rolled back or whose process
+// dies is undone instead of rolled forward: by the run itself, or by the next
+// process that gets the lease, which deletes every record node and
+// relationship (the store had none) in chunks and clears the marker. Each
+// write transaction of a load locks its partition's fence and then reads the
+// writer lease, and each undo step locks every fence first, so a writer that
+// lost its lease cannot commit a batch once the undo has begun. A load is not
+// kept in the change log: followers reload.
+//
 // Every transaction that changes the commit state (a small run, the commit
 // point, placeholder cleanup, the last transaction, a wipe step) starts by
 // writing the meta node (taking its write lock, then reading it) and checks

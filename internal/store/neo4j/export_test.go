@@ -13,3 +13,10 @@ func SetHooks(s *Store, afterStage func(staged int), afterCommitPoint func()) {
 func SetApplyHook(s *Store, afterApply func(seq int64)) {
 	s.afterApply = afterApply
 }
+
+// SetLoadHook installs a test hook that runs after each batch of a load is
+// written (committed), with the number written so far. Partitions are written
+// concurrently: the hook must be safe for that.
+func SetLoadHook(s *Store, afterLoadBatch func(n int)) {
+	s.afterLoadBatch = afterLoadBatch
+}

@@ -46,5 +46,13 @@ func TestConformance(t *testing.T) {
 // staged in batches of three.
 func TestConformanceStaged(t *testing.T) {
 	neo4jtest.Lock(t)
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t, neo4j.Config{SmallRun: 2, Batch: 3, NoLoad: true}) })
+}
+
+// TestConformanceLoad runs the suite with every run larger than two writes
+// into an empty store loaded directly in batches of three (later runs are
+// staged).
+func TestConformanceLoad(t *testing.T) {
+	neo4jtest.Lock(t)
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t, neo4j.Config{SmallRun: 2, Batch: 3}) })
 }

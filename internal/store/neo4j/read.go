@@ -30,6 +30,9 @@ func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) error {
 // sees part of a run. Records are decoded from their canonical encodings as the
 // result streams in; fn's record is reused after fn returns.
 func (s *Store) ScanVersion(ctx context.Context, fn func(*model.Record) error) (model.Hash, uint64, error) {
+	if c := s.loading.Load(); c != nil {
+		return c.hash, uint64(c.position), nil // no record: the load started from none
+	}
 	rd, err := s.registerReader(ctx)
 	if err != nil {
 		return model.Hash{}, 0, fmt.Errorf("scan: %w", err)
@@ -81,6 +84,9 @@ func (s *Store) scan(ctx context.Context, fn func(*model.Record) error) error {
 // the meantime, and waits while one is being applied.
 func (s *Store) Get(ctx context.Context, keys []model.Key) ([]*model.Record, error) {
 	out := make([]*model.Record, len(keys))
+	if s.loading.Load() != nil {
+		return out, nil // no record: the load started from none
+	}
 	nodes := map[string][]any{}
 	rels := map[model.Kind][]any{}
 	for i, k := range keys {

@@ -69,7 +69,8 @@ type runState struct {
 	// nodes records the node ids this run put (true) or deleted (false), per kind,
 	// for Missing.
 	nodes map[model.Kind]map[string]bool
-	fresh bool // the store had no record node at Begin
+	fresh bool    // the store had no record node at Begin
+	load  *loader // a large run into an empty store: written directly
 	done  bool
 }
 
@@ -135,6 +136,13 @@ func (r *runState) add(ctx context.Context, o op) error {
 		r.bufs = make([][]op, 2*r.s.cfg.Workers)
 		pending := r.pending
 		r.pending = nil
+		if r.fresh && !r.s.cfg.NoLoad {
+			l, err := r.s.startLoad(ctx, r.id)
+			if err != nil {
+				return fmt.Errorf("run %s: %w", r.id, err)
+			}
+			r.load = l
+		}
 		for _, o := range pending {
 			if err := r.buffer(ctx, o); err != nil {
 				return err
@@ -148,6 +156,9 @@ func (r *runState) add(ctx context.Context, o op) error {
 // buffer adds a write of a staged run to its phase and partition, and stages
 // a full batch.
 func (r *runState) buffer(ctx context.Context, o op) error {
+	if r.load != nil {
+		return r.load.put(ctx, o)
+	}
 	i := int(o.phase)*r.s.cfg.Workers + int(o.part)
 	r.bufs[i] = append(r.bufs[i], o)
 	if len(r.bufs[i]) < r.s.cfg.Batch {
@@ -232,6 +243,13 @@ func (r *runState) Commit(ctx context.Context) (model.Hash, error) {
 	if !r.big {
 		return s.commitSmall(ctx, r.id, r.pending, r.fresh)
 	}
+	if r.load != nil {
+		h, err := r.load.commit(ctx)
+		if err != nil {
+			return model.Hash{}, fmt.Errorf("commit run: %w", err)
+		}
+		return h, nil
+	}
 	for i, ops := range r.bufs {
 		if len(ops) == 0 {
 			continue
@@ -264,6 +282,9 @@ func (r *runState) Rollback(ctx context.Context) error {
 		return nil
 	}
 	ctx = context.WithoutCancel(ctx)
+	if r.load != nil {
+		r.load.abort(ctx) // undoes it unless the lease was lost (then the next writer does)
+	}
 	if r.staged > 0 && !r.lease.lost.Load() {
 		if _, err := r.s.dropStaged(ctx, r.id); err != nil {
 			r.s.log.Warn().Err(err).Str("run", r.id).Msg("drop staged batches on rollback")
@@ -279,6 +300,7 @@ func (r *runState) finish(ctx context.Context) {
 		return
 	}
 	r.done = true
+	r.s.loading.Store(nil)
 	r.pending = nil
 	r.bufs = nil
 	r.nodes = nil

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -55,6 +56,9 @@ type Config struct {
 	// LogMax is the largest run (in writes) kept in the change log; followers
 	// behind a larger run reload everything (default 1,000,000).
 	LogMax int
+	// NoLoad stages every large run, also one into a store with no record
+	// node, which is otherwise written directly (see doc.go, "Loads").
+	NoLoad bool
 }
 
 func (c *Config) defaults() {
@@ -97,7 +101,13 @@ type Store struct {
 	afterCommitPoint func()
 	afterStage       func(seq int)
 	afterApply       func(seq int64)
+	afterLoadBatch   func(n int)
 	phases           phaseTimes
+
+	// loading is the committed state while this process loads into the empty
+	// store (nil otherwise): its own reads return that empty state instead of
+	// waiting for the load's marker.
+	loading atomic.Pointer[committed]
 }
 
 var (
@@ -199,6 +209,12 @@ func newID() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// committed is a published content hash and position.
+type committed struct {
+	hash     model.Hash
+	position int64
 }
 
 // meta is the state of the meta node.
