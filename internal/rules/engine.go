@@ -2,6 +2,7 @@ package rules
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/projection"
@@ -23,6 +24,9 @@ type Engine struct {
 	cache    map[evalKey]*evalEntry
 	order    []evalKey // insertion order, for eviction
 	maxEvals int
+	// fast maps the arguments of Eval to its evaluation, read without a lock:
+	// copied on write (evaluations are few), dropped when one is evicted.
+	fast atomic.Pointer[map[fastKey]*Eval]
 
 	classMu sync.Mutex
 	classes map[projection.DateCode]*classes
@@ -87,20 +91,56 @@ type Eval struct {
 	aff   []uint8 // affiliate rule: up/down membership bits per level
 	root  map[uint32]uint32
 
-	memoMu sync.Mutex
-	memo   map[uint32]explanation
+	memo   sync.Map          // raw entity (uint32) -> *explanation: searched once, read lock-free
+	memoMu sync.Mutex        // guards groups
 	groups map[uint32]*group // per-person rule: groups by designated person, memoized
 }
 
 // Eval returns the (cached) evaluation of regime r on day d counting the listings
 // that match the category mask (allListings for entity screening).
 func (e *Engine) Eval(r *Regime, d model.Date, mask uint64) *Eval {
+	fk := fastKey{r, d, mask}
+	if m := e.fast.Load(); m != nil {
+		if ev, ok := (*m)[fk]; ok {
+			return ev
+		}
+	}
+	ev, evicted := e.eval(r, d, mask)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var next map[fastKey]*Eval
+	if old := e.fast.Load(); old != nil && !evicted && len(*old) < maxFast {
+		next = make(map[fastKey]*Eval, len(*old)+1)
+		for k, v := range *old {
+			next[k] = v
+		}
+	} else {
+		next = map[fastKey]*Eval{}
+	}
+	next[fk] = ev
+	e.fast.Store(&next)
+	return ev
+}
+
+// fastKey is what Eval is called with; maxFast bounds how many are kept.
+type fastKey struct {
+	r    *Regime
+	d    model.Date
+	mask uint64
+}
+
+const maxFast = 1024
+
+// eval returns the cached evaluation for the arguments of Eval, and whether
+// caching it evicted another.
+func (e *Engine) eval(r *Regime, d model.Date, mask uint64) (*Eval, bool) {
 	// Days with the same coded date see the same facts, but the regime's own dates
 	// (when it applies, its rule windows, its thresholds) are part of the key too.
 	k := evalKey{regime: r, applies: r.AppliesOn(d), q: e.snap.Query(d), inForce: r.RuleInForce(d), thr: r.ThresholdOn(d), mask: mask}
 	if !k.inForce {
 		k.thr = Threshold{}
 	}
+	evicted := false
 	e.mu.Lock()
 	ent, ok := e.cache[k]
 	if !ok {
@@ -110,11 +150,12 @@ func (e *Engine) Eval(r *Regime, d model.Date, mask uint64) *Eval {
 		if len(e.order) > e.maxEvals {
 			delete(e.cache, e.order[0])
 			e.order = e.order[1:]
+			evicted = true
 		}
 	}
 	e.mu.Unlock()
 	ent.once.Do(func() { ent.ev = e.evaluate(r, d, k) })
-	return ent.ev
+	return ent.ev, evicted
 }
 
 func (e *Engine) classesOn(q projection.DateCode) *classes {
@@ -134,7 +175,7 @@ func (e *Engine) classesOn(q projection.DateCode) *classes {
 func (e *Engine) evaluate(r *Regime, d model.Date, k evalKey) *Eval {
 	s := e.snap
 	ev := &Eval{eng: e, regime: r, day: d, q: k.q, mask: k.mask, inForce: k.inForce, thr: k.thr,
-		cls: e.classesOn(k.q), memo: map[uint32]explanation{}}
+		cls: e.classesOn(k.q)}
 	ev.regIdx, ev.hasReg = s.Regime(r.ID)
 	if !r.AppliesOn(d) || !ev.hasReg {
 		return ev

@@ -79,19 +79,15 @@ func (ev *Eval) Explain(x uint32) ([]Hop, uint32, bool) {
 
 // explain returns x's explanation, searched once per evaluation.
 func (ev *Eval) explain(x uint32) explanation {
-	ev.memoMu.Lock()
-	ex, ok := ev.memo[x]
-	ev.memoMu.Unlock()
-	if !ok {
-		ex = ev.search(x)
-		if ex.ok {
-			ex.basis, ex.aggregate = ev.basisOf(x, ex.hops)
-		}
-		ev.memoMu.Lock()
-		ev.memo[x] = ex
-		ev.memoMu.Unlock()
+	if v, ok := ev.memo.Load(x); ok {
+		return *v.(*explanation)
 	}
-	return ex
+	ex := ev.search(x)
+	if ex.ok {
+		ex.basis, ex.aggregate = ev.basisOf(x, ex.hops)
+	}
+	v, _ := ev.memo.LoadOrStore(x, &ex)
+	return *v.(*explanation)
 }
 
 // search is a 0-1 breadth-first search backwards from x along the edges that
