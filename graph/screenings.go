@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	gql "github.com/keiretsu/keiretsu/graph/model"
 	"github.com/keiretsu/keiretsu/internal/model"
@@ -22,12 +23,14 @@ func (r *Resolver) screenings(ctx context.Context, ss ...*rules.Screening) ([]*g
 	for i, s := range ss {
 		out[i] = screening(s)
 	}
-	wantEntity := wants(ctx, "results", "findings", "entity")
-	wantListed := wants(ctx, "results", "findings", "listedEntity")
-	wantSource := wants(ctx, "results", "findings", "path", "source")
+	sel := selected(ctx, "results", "findings")
+	wantEntity, wantListed := sel["entity"] != nil, sel["listedEntity"] != nil
+	wantSource := sel["path"] != nil && selected(ctx, "results", "findings", "path")["source"] != nil
 	if !wantEntity && !wantListed && !wantSource {
 		return out, nil
 	}
+	// Entities of which only the id is asked for need no lookup.
+	needRecords := !onlyID(ctx, sel["entity"]) || !onlyID(ctx, sel["listedEntity"])
 	var ids []string
 	seenID := map[string]bool{}
 	var keys []model.Key
@@ -62,7 +65,11 @@ func (r *Resolver) screenings(ctx context.Context, ss ...*rules.Screening) ([]*g
 	}
 	state := r.req(ctx).state
 	nodes := map[string]*model.Record{}
-	if wantEntity || wantListed {
+	if (wantEntity || wantListed) && !needRecords {
+		for _, id := range ids {
+			nodes[id] = &model.Record{Kind: model.KindEntity, ID: id}
+		}
+	} else if wantEntity || wantListed {
 		recs, err := r.Svc.Nodes(ctx, state, model.KindEntity, ids)
 		if err != nil {
 			return nil, fmt.Errorf("findings' entities: %w", err)
@@ -95,24 +102,48 @@ func (r *Resolver) screenings(ctx context.Context, ss ...*rules.Screening) ([]*g
 	return out, nil
 }
 
-// wants reports whether the current field's selection reaches the nested field
-// path (fragments included).
-func wants(ctx context.Context, path ...string) bool {
+// selected returns the fields selected at the nested field path below the
+// current field (fragments included), each with the selections made of it
+// wherever it is selected; nil when the path is not selected.
+func selected(ctx context.Context, path ...string) map[string][]ast.SelectionSet {
 	if !graphql.HasOperationContext(ctx) {
-		return true
+		return nil
 	}
 	opCtx := graphql.GetOperationContext(ctx)
-	return wantsIn(opCtx, graphql.CollectFieldsCtx(ctx, nil), path)
-}
-
-func wantsIn(opCtx *graphql.OperationContext, fields []graphql.CollectedField, path []string) bool {
-	for _, f := range fields {
-		if f.Name != path[0] {
-			continue
+	sets := []ast.SelectionSet{graphql.GetFieldContext(ctx).Field.Selections}
+	for _, name := range path {
+		var next []ast.SelectionSet
+		for _, set := range sets {
+			for _, f := range graphql.CollectFields(opCtx, set, nil) {
+				if f.Name == name {
+					next = append(next, f.Selections)
+				}
+			}
 		}
-		if len(path) == 1 || wantsIn(opCtx, graphql.CollectFields(opCtx, f.Selections, nil), path[1:]) {
-			return true
+		if len(next) == 0 {
+			return nil
+		}
+		sets = next
+	}
+	out := map[string][]ast.SelectionSet{}
+	for _, set := range sets {
+		for _, f := range graphql.CollectFields(opCtx, set, nil) {
+			out[f.Name] = append(out[f.Name], f.Selections)
 		}
 	}
-	return false
+	return out
+}
+
+// onlyID reports whether the selections of an entity ask for nothing but its id
+// (and __typename), which the screening already knows.
+func onlyID(ctx context.Context, sets []ast.SelectionSet) bool {
+	opCtx := graphql.GetOperationContext(ctx)
+	for _, set := range sets {
+		for _, f := range graphql.CollectFields(opCtx, set, nil) {
+			if f.Name != "id" && f.Name != "__typename" {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -47,10 +47,16 @@ const (
 
 // GraphQL returns the GraphQL handler over the service.
 func GraphQL(svc *service.Service, log zerolog.Logger) *handler.Server {
+	return newGraphQL(svc, log, post{})
+}
+
+// newGraphQL builds the handler with the given POST transport (tests compare
+// post with gqlgen's own).
+func newGraphQL(svc *service.Service, log zerolog.Logger, postTransport graphql.Transport) *handler.Server {
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Svc: svc}}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postTransport)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
