@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -235,6 +236,9 @@ func ingestFile(ctx context.Context, st store.Store, path string) (load.Summary,
 		return load.Summary{}, err
 	}
 	defer f.Close()
+	// As `keiretsu ingest` does: collect garbage less often while a run holds
+	// its records.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	return load.Run(ctx, st, []ingest.Source{native.NewReader(filepath.Base(path), f, nil)}, load.Options{AutoLink: true})
 }
 
