@@ -348,27 +348,9 @@ func (s *Store) applyBatch(ctx context.Context, owner string, m meta, seq int64,
 	start := time.Now()
 	for attempt := 0; ; attempt++ {
 		res, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (*applyResult, error) {
-			rs, err := tx.Run(ctx, cypherStageClaim, claim)
-			if err != nil {
-				return nil, err
-			}
-			recs, err := rs.Collect(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if len(recs) == 0 {
-				return nil, nil // the run was finished by another process
-			}
-			var e errs
-			applied := get[bool](recs[0], "applied", &e)
-			fenced := get[bool](recs[0], "fenced", &e)
-			switch {
-			case e.err != nil:
-				return nil, e.err
-			case !fenced:
-				return nil, errLeaseLost
-			case applied:
-				return nil, nil
+			found, applied, err := claimStage(ctx, tx, claim)
+			if err != nil || !found || applied {
+				return nil, err // !found: the run was finished by another process
 			}
 			r, err := applyOps(ctx, tx, plan, batchEnv{cache: cache, part: part, deferCleanup: true})
 			if err != nil {
@@ -395,6 +377,30 @@ func (s *Store) applyBatch(ctx context.Context, owner string, m meta, seq int64,
 		}
 		return nil
 	}
+}
+
+// claimStage runs cypherStageClaim in tx: it locks a staging node (a staged
+// batch, or a load's fence) and then reads the writer lease. It returns whether
+// the node exists and was applied, and errLeaseLost when owner lost the lease.
+func claimStage(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any) (found, applied bool, err error) {
+	rs, err := tx.Run(ctx, cypherStageClaim, params)
+	if err != nil {
+		return false, false, err
+	}
+	recs, err := rs.Collect(ctx)
+	if err != nil || len(recs) == 0 {
+		return false, false, err
+	}
+	var e errs
+	applied = get[bool](recs[0], "applied", &e)
+	fenced := get[bool](recs[0], "fenced", &e)
+	switch {
+	case e.err != nil:
+		return false, false, e.err
+	case !fenced:
+		return false, false, errLeaseLost
+	}
+	return true, applied, nil
 }
 
 // checkApplying checks, under the meta lock, that owner still holds the lease

@@ -211,20 +211,11 @@ func (l *loader) write(part int, plan *batchPlan) error {
 	started := time.Now()
 	for attempt := 0; ; attempt++ {
 		res, err := write(l.ctx, s, func(tx neo4j.ManagedTransaction) (*applyResult, error) {
-			rs, err := tx.Run(l.ctx, cypherStageClaim, map[string]any{"run": l.run, "seq": int64(part), "owner": l.run})
+			found, _, err := claimStage(l.ctx, tx, map[string]any{"run": l.run, "seq": int64(part), "owner": l.run})
 			if err != nil {
 				return nil, err
 			}
-			recs, err := rs.Collect(l.ctx)
-			if err != nil {
-				return nil, err
-			}
-			var e errs
-			fenced := len(recs) > 0 && get[bool](recs[0], "fenced", &e)
-			if e.err != nil {
-				return nil, e.err
-			}
-			if !fenced {
+			if !found { // the fences are gone: another process undid the load
 				return nil, errLeaseLost
 			}
 			return applyOps(l.ctx, tx, plan, batchEnv{cache: l.cache, part: part, deferCleanup: true})
@@ -362,22 +353,8 @@ func (s *Store) undoLoadStep(ctx context.Context, tx neo4j.ManagedTransaction, m
 	if err := run(ctx, tx, cypherLoadLockFences, map[string]any{"run": m.applying}); err != nil {
 		return err
 	}
-	for _, q := range []string{cypherWipeRels, cypherLoadUndoNodes} {
-		res, err := tx.Run(ctx, q, map[string]any{"limit": int64(wipeChunk)})
-		if err != nil {
-			return err
-		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return err
-		}
-		n, _, err := neo4j.GetRecordValue[int64](rec, "n")
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return nil
-		}
+	if deleted, err := deleteChunk(ctx, tx, cypherWipeRels, cypherLoadUndoNodes); err != nil || deleted {
+		return err
 	}
 	s.log.Info().Str("run", m.applying).Msg("undid a load that did not publish")
 	return run(ctx, tx, cypherLoadAbandon, map[string]any{"run": m.applying})

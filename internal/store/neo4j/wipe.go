@@ -41,22 +41,32 @@ func (s *Store) Wipe(ctx context.Context) error {
 
 // wipeStep deletes one chunk, or publishes the empty state when nothing is left.
 func (s *Store) wipeStep(ctx context.Context, tx neo4j.ManagedTransaction, m meta) error {
-	for _, q := range []string{cypherWipeRels, cypherWipeNodes} {
+	if deleted, err := deleteChunk(ctx, tx, cypherWipeRels, cypherWipeNodes); err != nil || deleted {
+		return err
+	}
+	return run(ctx, tx, cypherFinish, map[string]any{"hash": model.Hash{}.Bytes(), "pos": m.applyPos, "logFrom": m.applyPos})
+}
+
+// deleteChunk runs the delete queries in order (each deletes up to wipeChunk
+// and returns the count as n) until one deletes something, and reports whether
+// one did.
+func deleteChunk(ctx context.Context, tx neo4j.ManagedTransaction, queries ...string) (bool, error) {
+	for _, q := range queries {
 		res, err := tx.Run(ctx, q, map[string]any{"limit": int64(wipeChunk)})
 		if err != nil {
-			return err
+			return false, err
 		}
 		rec, err := res.Single(ctx)
 		if err != nil {
-			return err
+			return false, err
 		}
 		n, _, err := neo4j.GetRecordValue[int64](rec, "n")
 		if err != nil {
-			return err
+			return false, err
 		}
 		if n > 0 {
-			return nil
+			return true, nil
 		}
 	}
-	return run(ctx, tx, cypherFinish, map[string]any{"hash": model.Hash{}.Bytes(), "pos": m.applyPos, "logFrom": m.applyPos})
+	return false, nil
 }
