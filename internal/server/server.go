@@ -47,7 +47,7 @@ const (
 
 // GraphQL returns the GraphQL handler over the service.
 func GraphQL(svc *service.Service, log zerolog.Logger) *handler.Server {
-	return newGraphQL(svc, log, post{})
+	return newGraphQL(svc, log, post{fast: (&graph.Resolver{Svc: svc}).Fast})
 }
 
 // newGraphQL builds the handler with the given POST transport (tests compare

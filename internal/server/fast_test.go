@@ -1,0 +1,138 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/rs/zerolog"
+
+	"github.com/keiretsu/keiretsu/graph"
+	"github.com/keiretsu/keiretsu/internal/gen"
+	"github.com/keiretsu/keiretsu/internal/server"
+	"github.com/keiretsu/keiretsu/internal/service"
+)
+
+// TestFastScreeningsMatchExecutor: screening operations that the fast path
+// answers give the same status, content type and bytes as gqlgen's executor, on
+// a generated world (every product on three days, a sample of entities,
+// batches, every field the fast path writes, aliases, __typename, regimes);
+// operations it does not answer (other fields, fragments, directives, errors)
+// are left to the executor and answered as before.
+func TestFastScreeningsMatchExecutor(t *testing.T) {
+	const products, entities = 600, 3000
+	st := generatedStore(t, gen.Config{Entities: entities, Products: products, Seed: 7})
+	svc, err := service.Open(context.Background(), st, service.Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &graph.Resolver{Svc: svc}
+	var answered atomic.Int64
+	counting := func(ctx context.Context, rc *graphql.OperationContext) ([]byte, bool) {
+		data, ok := res.Fast(ctx, rc)
+		if ok {
+			answered.Add(1)
+		}
+		return data, ok
+	}
+	fast := graph.Middleware(svc, server.NewGraphQLWith(svc, zerolog.Nop(), server.NewPost(counting)))
+	plain := graph.Middleware(svc, server.NewGraphQLWith(svc, zerolog.Nop(), server.NewPost(nil)))
+
+	const all = `__typename subjectId asOf verdict dataVersion
+	  gaps { __typename productId reason }
+	  results { __typename verdict regime { __typename id name authority url rule builtin }
+	    findings { __typename verdict basis aggregatePercent entity { __typename id } listedEntity { id }
+	      path { __typename kind from to percent percentMin percentMax validFrom validTo } } }`
+	const aliased = `s: subjectId v: verdict results { r: regime { id } findings { e: entity { id } p: path { k: kind f: from t: to pc: percent } } }`
+	const bench = `verdict results { regime { id } verdict findings { verdict entity { id } path { kind from to } } } gaps { productId } dataVersion`
+	type req struct {
+		query string
+		vars  map[string]any
+		fast  bool // the fast path must answer it
+	}
+	var reqs []req
+	days := []any{"2016-01-01", "2024-01-01", nil}
+	for i := 1; i <= products; i++ {
+		id := fmt.Sprintf("p%d", i)
+		day := days[i%len(days)]
+		reqs = append(reqs,
+			req{`query($id: ID!, $d: Date) { screenProduct(id: $id, asOf: $d) { ` + all + ` } }`, map[string]any{"id": id, "d": day}, true},
+			req{`query($id: ID!, $d: Date) { x: screenProduct(id: $id, asOf: $d) { ` + bench + ` } }`, map[string]any{"id": id, "d": "2025-06-30"}, true})
+	}
+	for i := 1; i <= entities; i += 17 {
+		reqs = append(reqs, req{fmt.Sprintf(`{ screenEntity(id: "e%d", asOf: "2024-01-01") { %s } }`, i, all), nil, true})
+	}
+	var batch []any
+	for i := 1; i <= products; i += 3 {
+		batch = append(batch, fmt.Sprintf("p%d", i))
+	}
+	reqs = append(reqs,
+		req{`query($ids: [ID!]!) { screenProducts(ids: $ids, asOf: "2024-01-01") { ` + all + ` } }`, map[string]any{"ids": batch}, true},
+		req{`query($ids: [ID!]!, $r: [ID!]) { screenProducts(ids: $ids, regimes: $r) { ` + aliased + ` } }`, map[string]any{"ids": batch, "r": []any{"US-NDAA-889", "US-OFAC-SDN"}}, true},
+		req{`{ screenProduct(id: "p5", regimes: ["US-NDAA-889"]) { ` + aliased + ` } }`, nil, true},
+		// Left to the executor.
+		req{`{ screenProduct(id: "p5") { results { findings { entity { id name } } } } }`, nil, false},
+		req{`{ screenProduct(id: "p5") { results { findings { path { kind source } } } } }`, nil, false},
+		req{`{ screenProduct(id: "p5") { ...F } } fragment F on Screening { verdict }`, nil, false},
+		req{`{ screenProduct(id: "p5") { verdict @include(if: true) } }`, nil, false},
+		req{`{ screenProduct(id: "p5") { verdict verdict } }`, nil, false},
+		req{`{ __typename screenProduct(id: "p5") { verdict } }`, nil, false},
+		req{`{ screenProduct(id: "no-such-product") { verdict } }`, nil, false},
+		req{`query($d: Date) { screenProduct(id: "p5", asOf: $d) { verdict } }`, map[string]any{"d": "yesterday"}, false},
+		req{`query($id: ID!) { screenProduct(id: $id) { verdict } }`, map[string]any{"id": 5}, false},
+		req{`{ screenProducts(ids: "p5") { verdict } }`, nil, false},
+		req{`{ screenProduct(id: "p5", regimes: ["NO-SUCH-REGIME"]) { verdict } }`, nil, false},
+	)
+
+	want := int64(0)
+	var withPercent, withFindings, withGaps int
+	for _, r := range reqs {
+		body, _ := json.Marshal(map[string]any{"query": r.query, "variables": r.vars})
+		do := func(h http.Handler) *httptest.ResponseRecorder {
+			hr := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(string(body)))
+			hr.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, hr)
+			return rec
+		}
+		before := answered.Load()
+		got := do(fast)
+		if took := answered.Load() > before; took != r.fast {
+			t.Errorf("fast path answered %v, want %v: %s", took, r.fast, body)
+		}
+		if r.fast {
+			want++
+		}
+		exp := do(plain)
+		if got.Code != exp.Code || got.Header().Get("Content-Type") != exp.Header().Get("Content-Type") || got.Body.String() != exp.Body.String() {
+			t.Fatalf("%s\nfast:     %d %s %s\nexecutor: %d %s %s", body, got.Code, got.Header().Get("Content-Type"), got.Body,
+				exp.Code, exp.Header().Get("Content-Type"), exp.Body)
+		}
+		out := got.Body.String()
+		if percentValue.MatchString(out) {
+			withPercent++
+		}
+		if strings.Contains(out, `"findings":[{`) {
+			withFindings++
+		}
+		if strings.Contains(out, `"gaps":[{`) {
+			withGaps++
+		}
+	}
+	if answered.Load() != want {
+		t.Errorf("fast path answered %d operations, want %d", answered.Load(), want)
+	}
+	// The world must exercise what is compared.
+	if withFindings < products/10 || withPercent == 0 || withGaps == 0 {
+		t.Errorf("too little compared: %d answers with findings, %d with a percent, %d with gaps", withFindings, withPercent, withGaps)
+	}
+}
+
+var percentValue = regexp.MustCompile(`"(percent|percentMin|percentMax|aggregatePercent|pc)":[0-9]`)
