@@ -43,7 +43,7 @@ func screening(s *rules.Screening) *model.Screening {
 }
 
 func hop(h rules.Hop) *model.Hop {
-	out := &model.Hop{Kind: hopKinds[h.Kind], From: h.From, To: h.To, Key: h.Key,
+	out := &model.Hop{Kind: hopKinds[h.Kind], From: h.From, To: h.To, Key: h.Key(),
 		ValidFrom: domain.OptionalDate(h.Valid.From), ValidTo: domain.OptionalDate(h.Valid.To)}
 	if h.Kind == domain.KindOwnership {
 		if h.Share.Mode == domain.ShareExact {

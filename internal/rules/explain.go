@@ -9,9 +9,13 @@ import (
 type Hop struct {
 	Kind     model.Kind // ownership, control, component, sourcing, listing or same_as
 	From, To string     // node ids; for a listing, To is the regime id
-	Key      model.Key  // the edge's key, to look up its provenance
 	Valid    model.Period
 	Share    model.Share
+}
+
+// Key returns the key of the hop's edge, to look up its provenance.
+func (h *Hop) Key() model.Key {
+	return model.Key{Kind: h.Kind, Src: h.From, Dst: h.To, From: h.Valid.From}
 }
 
 // explanation is a shortest path from an entity to the LISTING of a listed
@@ -44,13 +48,12 @@ func (ev *Eval) listingHop(m, li uint32) Hop {
 	s := ev.eng.snap
 	id := s.EntityID(m)
 	p := s.ListingPeriod(li)
-	return Hop{Kind: model.KindListing, From: id, To: ev.regime.ID, Valid: p,
-		Key: model.Key{Kind: model.KindListing, Src: id, Dst: ev.regime.ID, From: p.From}}
+	return Hop{Kind: model.KindListing, From: id, To: ev.regime.ID, Valid: p}
 }
 
 func edgeHop(s *projection.Snapshot, kind model.Kind, e *projection.Edges, i uint32, src, dst string) Hop {
 	p := s.EdgePeriod(e, i)
-	h := Hop{Kind: kind, From: src, To: dst, Valid: p, Key: model.Key{Kind: kind, Src: src, Dst: dst, From: p.From}}
+	h := Hop{Kind: kind, From: src, To: dst, Valid: p}
 	if kind == model.KindOwnership {
 		h.Share = e.Share(i)
 	}

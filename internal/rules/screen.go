@@ -72,7 +72,7 @@ func (e *Engine) ScreenEntity(id string, d model.Date, regimes []*Regime) (*Scre
 		res := Result{Regime: r, Findings: []Finding{}}
 		ev := e.Eval(r, d, allListings)
 		if v := ev.Level(x); v > model.Clear {
-			if f, ok := ev.finding(x, v, 0, nil); ok {
+			if f, ok := ev.finding(x, v, 0, nil, nil); ok {
 				res.Findings = append(res.Findings, f)
 				res.Verdict = v
 			}
@@ -86,7 +86,7 @@ func (e *Engine) ScreenEntity(id string, d model.Date, regimes []*Regime) (*Scre
 // finding builds the finding for raw entity x at verdict v. Its path starts with
 // the prefix hops (from the subject to x): n of them, written by prefix into the
 // start of the path.
-func (ev *Eval) finding(x uint32, v model.Verdict, n int, prefix func([]Hop)) (Finding, bool) {
+func (ev *Eval) finding(x uint32, v model.Verdict, n int, prefix func([]Hop), slab *[]Hop) (Finding, bool) {
 	ex := ev.explain(x)
 	if !ex.ok {
 		return Finding{}, false
@@ -97,7 +97,11 @@ func (ev *Eval) finding(x uint32, v model.Verdict, n int, prefix func([]Hop)) (F
 		p := *ex.aggregate
 		f.AggregatePercent = &p
 	}
-	f.Path = make([]Hop, n+len(ex.hops))
+	if l := n + len(ex.hops); slab != nil && len(*slab) >= l {
+		f.Path, *slab = (*slab)[:l:l], (*slab)[l:]
+	} else {
+		f.Path = make([]Hop, l)
+	}
 	if prefix != nil {
 		prefix(f.Path[:n])
 	}
@@ -143,6 +147,10 @@ type productScratch struct {
 	// Per call, shared by every regime screened.
 	occs []occ // valid sourcing edges of the closure
 	best map[uint32]occurrence
+	// The component paths written so far (sourcing edge -> offset in prefix),
+	// the same for every regime.
+	prefixAt map[uint32]int
+	prefix   []Hop
 }
 
 // occ is one valid sourcing edge of a product in the closure.
@@ -158,7 +166,7 @@ func (e *Engine) getScratch() *productScratch {
 	}
 	n := e.snap.NumProducts()
 	return &productScratch{stamp: make([]uint32, n), depth: make([]uint32, n), via: make([]uint32, n), parent: make([]uint32, n), anc: make([]uint64, n),
-		best: map[uint32]occurrence{}}
+		best: map[uint32]occurrence{}, prefixAt: map[uint32]int{}}
 }
 
 // occurrence is a restricted entity met through one product of the closure.
@@ -184,6 +192,9 @@ func (e *Engine) ScreenProduct(id string, d model.Date, regimes []*Regime) (*Scr
 
 	out := &Screening{Subject: id, AsOf: d, Version: s.Version(), Gaps: []Gap{}}
 	sc.occs = sc.occs[:0]
+	clear(sc.prefixAt)
+	clear(sc.prefix) // no strings kept alive by the pool
+	sc.prefix = sc.prefix[:0]
 	for _, p := range sc.order {
 		lo, hi := s.Srcg.Out(p)
 		sourced := false
@@ -337,10 +348,23 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 			best[o.entity] = oc
 		}
 	}
+	// The findings' paths share one allocation.
+	total := 0
+	for _, o := range best {
+		total += o.length
+	}
+	slab := make([]Hop, total)
+	res.Findings = make([]Finding, 0, len(best))
 	for x, o := range best {
 		f, ok := o.ev.finding(x, o.verdict, int(sc.depth[o.product])+1, func(hops []Hop) {
+			if off, done := sc.prefixAt[o.edge]; done {
+				copy(hops, sc.prefix[off:])
+				return
+			}
 			e.componentPath(sc, o.product, o.edge, hops)
-		})
+			sc.prefixAt[o.edge] = len(sc.prefix)
+			sc.prefix = append(sc.prefix, hops...)
+		}, &slab)
 		if !ok {
 			continue
 		}
