@@ -55,7 +55,8 @@ func TestFastScreeningsMatchExecutor(t *testing.T) {
 	type req struct {
 		query string
 		vars  map[string]any
-		fast  bool // the fast path must answer it
+		fast  bool   // the fast path must answer it
+		op    string // operationName
 	}
 	var reqs []req
 	days := []any{"2016-01-01", "2024-01-01", nil}
@@ -63,38 +64,41 @@ func TestFastScreeningsMatchExecutor(t *testing.T) {
 		id := fmt.Sprintf("p%d", i)
 		day := days[i%len(days)]
 		reqs = append(reqs,
-			req{`query($id: ID!, $d: Date) { screenProduct(id: $id, asOf: $d) { ` + all + ` } }`, map[string]any{"id": id, "d": day}, true},
-			req{`query($id: ID!, $d: Date) { x: screenProduct(id: $id, asOf: $d) { ` + bench + ` } }`, map[string]any{"id": id, "d": "2025-06-30"}, true})
+			req{`query($id: ID!, $d: Date) { screenProduct(id: $id, asOf: $d) { ` + all + ` } }`, map[string]any{"id": id, "d": day}, true, ""},
+			req{`query($id: ID!, $d: Date) { x: screenProduct(id: $id, asOf: $d) { ` + bench + ` } }`, map[string]any{"id": id, "d": "2025-06-30"}, true, ""})
 	}
 	for i := 1; i <= entities; i += 17 {
-		reqs = append(reqs, req{fmt.Sprintf(`{ screenEntity(id: "e%d", asOf: "2024-01-01") { %s } }`, i, all), nil, true})
+		reqs = append(reqs, req{fmt.Sprintf(`{ screenEntity(id: "e%d", asOf: "2024-01-01") { %s } }`, i, all), nil, true, ""})
 	}
 	var batch []any
 	for i := 1; i <= products; i += 3 {
 		batch = append(batch, fmt.Sprintf("p%d", i))
 	}
 	reqs = append(reqs,
-		req{`query($ids: [ID!]!) { screenProducts(ids: $ids, asOf: "2024-01-01") { ` + all + ` } }`, map[string]any{"ids": batch}, true},
-		req{`query($ids: [ID!]!, $r: [ID!]) { screenProducts(ids: $ids, regimes: $r) { ` + aliased + ` } }`, map[string]any{"ids": batch, "r": []any{"US-NDAA-889", "US-OFAC-SDN"}}, true},
-		req{`{ screenProduct(id: "p5", regimes: ["US-NDAA-889"]) { ` + aliased + ` } }`, nil, true},
+		req{`query($ids: [ID!]!) { screenProducts(ids: $ids, asOf: "2024-01-01") { ` + all + ` } }`, map[string]any{"ids": batch}, true, ""},
+		req{`query($ids: [ID!]!, $r: [ID!]) { screenProducts(ids: $ids, regimes: $r) { ` + aliased + ` } }`, map[string]any{"ids": batch, "r": []any{"US-NDAA-889", "US-OFAC-SDN"}}, true, ""},
+		req{`{ screenProduct(id: "p5", regimes: ["US-NDAA-889"]) { ` + aliased + ` } }`, nil, true, ""},
+		req{`query($id: ID! = "p7", $d: Date = "2016-01-01") { screenProduct(id: $id, asOf: $d) { ` + all + ` } }`, nil, true, ""},
+		// The operation named B of two.
+		req{`query A { screenProduct(id: "p8") { verdict } } query B { screenEntity(id: "e9") { ` + all + ` } }`, nil, true, "B"},
 		// Left to the executor.
-		req{`{ screenProduct(id: "p5") { results { findings { entity { id name } } } } }`, nil, false},
-		req{`{ screenProduct(id: "p5") { results { findings { path { kind source } } } } }`, nil, false},
-		req{`{ screenProduct(id: "p5") { ...F } } fragment F on Screening { verdict }`, nil, false},
-		req{`{ screenProduct(id: "p5") { verdict @include(if: true) } }`, nil, false},
-		req{`{ screenProduct(id: "p5") { verdict verdict } }`, nil, false},
-		req{`{ __typename screenProduct(id: "p5") { verdict } }`, nil, false},
-		req{`{ screenProduct(id: "no-such-product") { verdict } }`, nil, false},
-		req{`query($d: Date) { screenProduct(id: "p5", asOf: $d) { verdict } }`, map[string]any{"d": "yesterday"}, false},
-		req{`query($id: ID!) { screenProduct(id: $id) { verdict } }`, map[string]any{"id": 5}, false},
-		req{`{ screenProducts(ids: "p5") { verdict } }`, nil, false},
-		req{`{ screenProduct(id: "p5", regimes: ["NO-SUCH-REGIME"]) { verdict } }`, nil, false},
+		req{`{ screenProduct(id: "p5") { results { findings { entity { id name } } } } }`, nil, false, ""},
+		req{`{ screenProduct(id: "p5") { results { findings { path { kind source } } } } }`, nil, false, ""},
+		req{`{ screenProduct(id: "p5") { ...F } } fragment F on Screening { verdict }`, nil, false, ""},
+		req{`{ screenProduct(id: "p5") { verdict @include(if: true) } }`, nil, false, ""},
+		req{`{ screenProduct(id: "p5") { verdict verdict } }`, nil, false, ""},
+		req{`{ __typename screenProduct(id: "p5") { verdict } }`, nil, false, ""},
+		req{`{ screenProduct(id: "no-such-product") { verdict } }`, nil, false, ""},
+		req{`query($d: Date) { screenProduct(id: "p5", asOf: $d) { verdict } }`, map[string]any{"d": "yesterday"}, false, ""},
+		req{`query($id: ID!) { screenProduct(id: $id) { verdict } }`, map[string]any{"id": 5}, false, ""},
+		req{`{ screenProducts(ids: "p5") { verdict } }`, nil, false, ""},
+		req{`{ screenProduct(id: "p5", regimes: ["NO-SUCH-REGIME"]) { verdict } }`, nil, false, ""},
 	)
 
 	want := int64(0)
 	var withPercent, withFindings, withGaps int
 	for _, r := range reqs {
-		body, _ := json.Marshal(map[string]any{"query": r.query, "variables": r.vars})
+		body, _ := json.Marshal(map[string]any{"query": r.query, "variables": r.vars, "operationName": r.op})
 		do := func(h http.Handler) *httptest.ResponseRecorder {
 			hr := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(string(body)))
 			hr.Header.Set("Content-Type", "application/json")
