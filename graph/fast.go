@@ -16,9 +16,9 @@ import (
 // Screening operations are what procurement tools send in bulk, and for them
 // gqlgen's executor costs more than the screening: it marshals every element of
 // an object list (regime results, findings, hops) in a goroutine of its own,
-// and those goroutines' stacks grow and are copied several times each (over
-// 70% of a screenProduct request's CPU time in a profile, about a third of it
-// in stack growth; gqlgen has no setting that turns this off).
+// whose stack then grows and is copied several times (in a profile of the
+// benchmark's screenProduct request, 70% of the handler's CPU time was the
+// executor and 18% stack growth; gqlgen has no setting that turns this off).
 //
 // Fast answers the common screening operations without the executor: a query
 // whose only root field is screenProduct, screenEntity or screenProducts and
