@@ -93,19 +93,6 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 			_ = run.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	refs := map[model.Kind]map[string]int{model.KindEntity: {}, model.KindProduct: {}}
-	note := func(r *model.Record) {
-		if r.Kind.IsNode() {
-			return
-		}
-		_, _, sk, dk := r.Kind.Ends()
-		if m := refs[sk]; m != nil {
-			m[r.Src]++
-		}
-		if m := refs[dk]; m != nil {
-			m[r.Dst]++
-		}
-	}
 	var links *linkTracker
 	if opt.AutoLink {
 		links = newLinkTracker()
@@ -117,11 +104,12 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 		links.put(r)
 		sum.Written++
 	}
-	// Parsing (and counting references) runs in its own goroutine, ahead of the
-	// writes, so the two halves of the work use two cores.
+	// Parsing runs in its own goroutine, ahead of the writes, and counting the
+	// references it reads in a third, so the work uses two cores.
 	stop := make(chan struct{})
 	defer close(stop)
-	for batch := range produce(sources, note, stop) {
+	refs := newRefCounter(stop)
+	for batch := range produce(sources, refs.note, stop) {
 		for i := range batch {
 			it := &batch[i]
 			var le *ingest.LineError
@@ -159,8 +147,9 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 			sum.Written++
 		}
 	}
+	counts := refs.wait()
 	for _, kind := range []model.Kind{model.KindEntity, model.KindProduct} {
-		if err := checkRefs(ctx, run, kind, refs[kind], &sum); err != nil {
+		if err := checkRefs(ctx, run, kind, counts[kind], &sum); err != nil {
 			return sum, err
 		}
 	}
@@ -236,6 +225,82 @@ func produce(sources []ingest.Source, note func(*model.Record), stop <-chan stru
 		}
 	}()
 	return out
+}
+
+// refCounter counts how often a run's edges refer to each entity and product
+// id. The parser hands it the references in chunks and a goroutine of its own
+// counts them, keeping the map updates off the parser (which the writes wait
+// for).
+type refCounter struct {
+	in     chan []ref
+	done   chan struct{}
+	stop   <-chan struct{}
+	buf    []ref
+	counts map[model.Kind]map[string]int
+}
+
+type ref struct {
+	kind model.Kind
+	id   string
+}
+
+const refChunk = 4096
+
+func newRefCounter(stop <-chan struct{}) *refCounter {
+	c := &refCounter{in: make(chan []ref, 8), done: make(chan struct{}), stop: stop,
+		buf: make([]ref, 0, refChunk), counts: map[model.Kind]map[string]int{model.KindEntity: {}, model.KindProduct: {}}}
+	go func() {
+		defer close(c.done)
+		for {
+			select {
+			case refs, ok := <-c.in:
+				if !ok {
+					return
+				}
+				for _, r := range refs {
+					c.counts[r.kind][r.id]++
+				}
+			case <-stop:
+				return
+			}
+		}
+	}()
+	return c
+}
+
+// note records the references of an upserted record (the parser calls it).
+func (c *refCounter) note(r *model.Record) {
+	if r.Kind.IsNode() {
+		return
+	}
+	_, _, sk, dk := r.Kind.Ends()
+	if sk == model.KindEntity || sk == model.KindProduct {
+		c.buf = append(c.buf, ref{sk, r.Src})
+	}
+	if dk == model.KindEntity || dk == model.KindProduct {
+		c.buf = append(c.buf, ref{dk, r.Dst})
+	}
+	if len(c.buf) >= refChunk {
+		c.send()
+	}
+}
+
+func (c *refCounter) send() {
+	select {
+	case c.in <- c.buf:
+	case <-c.stop:
+	}
+	c.buf = make([]ref, 0, refChunk)
+}
+
+// wait returns the counts by kind and id, once the parser is done.
+func (c *refCounter) wait() map[model.Kind]map[string]int {
+	if len(c.buf) > 0 {
+		c.send()
+	}
+	close(c.in)
+	<-c.done
+	return c.counts
 }
 
 func checkRefs(ctx context.Context, run store.Run, kind model.Kind, counts map[string]int, sum *Summary) error {
