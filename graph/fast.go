@@ -24,8 +24,9 @@ import (
 // whose only root field is screenProduct, screenEntity or screenProducts and
 // that selects, with plain fields only (aliases allowed; no fragments,
 // directives or duplicate response names), only fields that the screening
-// answer itself holds. It calls the same state methods and conversion as the
-// resolvers, and writes each value with the marshaler gqlgen's generated code
+// answer holds, the plain fields of the findings' entities and the hops'
+// sources. It calls the same state methods, conversion and batched lookups as
+// the resolvers, and writes each value with the marshaler gqlgen's generated code
 // uses, in selection order, so the bytes are those gqlgen writes (a test
 // compares them on a generated world). Any other operation, an argument that is
 // not a plain value, an error and a value gqlgen would report as an error
@@ -77,13 +78,20 @@ func (r *Resolver) Fast(ctx context.Context, rc *graphql.OperationContext) (data
 	if err != nil {
 		return nil, false // gqlgen answers with the error
 	}
+	out := make([]*gql.Screening, len(ss))
+	for i, s := range ss {
+		out[i] = screening(s)
+	}
+	if err := r.fill(ctx, out, fastWanted(f.SelectionSet)); err != nil {
+		return nil, false
+	}
 	w := &fastWriter{ctx: ctx, ok: true}
 	w.buf.WriteByte('{')
 	w.name(f.Alias)
 	if f.Name == "screenProducts" {
-		w.list(len(ss), func(i int) { w.screening(f.SelectionSet, screening(ss[i])) })
+		w.list(len(out), func(i int) { w.screening(f.SelectionSet, out[i]) })
 	} else {
-		w.screening(f.SelectionSet, screening(ss[0]))
+		w.screening(f.SelectionSet, out[0])
 	}
 	w.buf.WriteByte('}')
 	if !w.ok {
@@ -100,12 +108,56 @@ var fastFields = map[string]map[string]string{
 	"Regime":       {"id": "", "name": "", "authority": "", "url": "", "rule": "", "builtin": ""},
 	"Finding": {"verdict": "", "entity": "Entity", "listedEntity": "Entity", "basis": "",
 		"aggregatePercent": "", "path": "Hop"},
-	// Only the id: the screening knows it, other fields need the record.
-	"Entity": {"id": ""},
-	// Not source: it needs the stored edge.
+	// The record's own fields, not those resolved from the graph.
+	"Entity": {"id": "", "name": "", "type": "", "country": "", "aliases": "", "identifiers": "Identifier",
+		"source": ""},
+	"Identifier": {"scheme": "", "value": ""},
 	"Hop": {"kind": "", "from": "", "to": "", "percent": "", "percentMin": "", "percentMax": "",
-		"validFrom": "", "validTo": ""},
+		"validFrom": "", "validTo": "", "source": ""},
 	"Gap": {"productId": "", "reason": ""},
+}
+
+// fastWanted says what of the findings a screening selection (checked by
+// plainSelection) asks for beyond the screening, as selected does for gqlgen.
+func fastWanted(set ast.SelectionSet) wanted {
+	var w wanted
+	for _, res := range fieldsNamed(set, "results") {
+		for _, fd := range fieldsNamed(res.SelectionSet, "findings") {
+			for _, sel := range fd.SelectionSet {
+				f := sel.(*ast.Field)
+				switch f.Name {
+				case "entity", "listedEntity":
+					if f.Name == "entity" {
+						w.entity = true
+					} else {
+						w.listed = true
+					}
+					for _, e := range fieldsNamed(f.SelectionSet, "") {
+						if e.Name != "id" && e.Name != "__typename" {
+							w.records = true
+						}
+					}
+				case "path":
+					if len(fieldsNamed(f.SelectionSet, "source")) > 0 {
+						w.source = true
+					}
+				}
+			}
+		}
+	}
+	return w
+}
+
+// fieldsNamed returns the fields of a plain selection with this name (any
+// name when "").
+func fieldsNamed(set ast.SelectionSet, name string) []*ast.Field {
+	var out []*ast.Field
+	for _, sel := range set {
+		if f := sel.(*ast.Field); name == "" || f.Name == name {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // plainSelection reports whether set selects only fields of typ that Fast
@@ -310,9 +362,9 @@ func (w *fastWriter) finding(set ast.SelectionSet, fd *gql.Finding) {
 		case "verdict":
 			fd.Verdict.MarshalGQL(&w.buf)
 		case "entity":
-			w.entity(f.SelectionSet, fd.EntityID)
+			w.entity(f.SelectionSet, fd.Entity)
 		case "listedEntity":
-			w.entity(f.SelectionSet, fd.ListedEntityID)
+			w.entity(f.SelectionSet, fd.ListedEntity)
 		case "basis":
 			fd.Basis.MarshalGQL(&w.buf)
 		case "aggregatePercent":
@@ -323,8 +375,39 @@ func (w *fastWriter) finding(set ast.SelectionSet, fd *gql.Finding) {
 	})
 }
 
-func (w *fastWriter) entity(set ast.SelectionSet, id string) {
-	w.object(set, "Entity", func(*ast.Field) { w.str(id) }) // only id is allowed
+func (w *fastWriter) entity(set ast.SelectionSet, e *model.Record) {
+	if e == nil {
+		w.ok = false // gqlgen reports a null for a non-null field
+		return
+	}
+	w.object(set, "Entity", func(f *ast.Field) {
+		switch f.Name {
+		case "id":
+			w.str(e.ID)
+		case "name":
+			w.str(e.Name)
+		case "type":
+			w.str(e.Type)
+		case "country":
+			w.optStr(e.CountryOrNil())
+		case "aliases":
+			aliases := e.AliasList()
+			w.list(len(aliases), func(i int) { w.str(aliases[i]) })
+		case "identifiers":
+			ids := e.IdentifierList()
+			w.list(len(ids), func(i int) {
+				w.object(f.SelectionSet, "Identifier", func(g *ast.Field) {
+					if g.Name == "scheme" {
+						w.str(ids[i].Scheme)
+					} else {
+						w.str(ids[i].Value)
+					}
+				})
+			})
+		case "source":
+			w.optStr(e.SourceOrNil())
+		}
+	})
 }
 
 func (w *fastWriter) hop(set ast.SelectionSet, h *gql.Hop) {
@@ -346,6 +429,8 @@ func (w *fastWriter) hop(set ast.SelectionSet, h *gql.Hop) {
 			w.optDate(h.ValidFrom)
 		case "validTo":
 			w.optDate(h.ValidTo)
+		case "source":
+			w.optStr(h.Source)
 		}
 	})
 }

@@ -24,13 +24,28 @@ func (r *Resolver) screenings(ctx context.Context, ss ...*rules.Screening) ([]*g
 		out[i] = screening(s)
 	}
 	sel := selected(ctx, "results", "findings")
-	wantEntity, wantListed := sel["entity"] != nil, sel["listedEntity"] != nil
-	wantSource := sel["path"] != nil && selected(ctx, "results", "findings", "path")["source"] != nil
-	if !wantEntity && !wantListed && !wantSource {
-		return out, nil
+	w := wanted{entity: sel["entity"] != nil, listed: sel["listedEntity"] != nil,
+		source: sel["path"] != nil && selected(ctx, "results", "findings", "path")["source"] != nil}
+	if w.entity || w.listed {
+		// Entities of which only the id is asked for need no lookup.
+		w.records = !onlyID(ctx, sel["entity"]) || !onlyID(ctx, sel["listedEntity"])
 	}
-	// Entities of which only the id is asked for need no lookup.
-	needRecords := !onlyID(ctx, sel["entity"]) || !onlyID(ctx, sel["listedEntity"])
+	return out, r.fill(ctx, out, w)
+}
+
+// wanted says what of the findings a query selects beyond the screening: their
+// entities (the records, or only their ids) and their hops' provenance.
+type wanted struct {
+	entity, listed, records, source bool
+}
+
+// fill sets the findings' entities and the hops' sources that w asks for, with
+// one batched store lookup each.
+func (r *Resolver) fill(ctx context.Context, out []*gql.Screening, w wanted) error {
+	wantEntity, wantListed, wantSource, needRecords := w.entity, w.listed, w.source, w.records
+	if !wantEntity && !wantListed && !wantSource {
+		return nil
+	}
 	var ids []string
 	seenID := map[string]bool{}
 	var keys []model.Key
@@ -61,7 +76,7 @@ func (r *Resolver) screenings(ctx context.Context, ss ...*rules.Screening) ([]*g
 		}
 	})
 	if len(ids) == 0 {
-		return out, nil
+		return nil
 	}
 	state := r.req(ctx).state
 	nodes := map[string]*model.Record{}
@@ -72,7 +87,7 @@ func (r *Resolver) screenings(ctx context.Context, ss ...*rules.Screening) ([]*g
 	} else if wantEntity || wantListed {
 		recs, err := r.Svc.Nodes(ctx, state, model.KindEntity, ids)
 		if err != nil {
-			return nil, fmt.Errorf("findings' entities: %w", err)
+			return fmt.Errorf("findings' entities: %w", err)
 		}
 		for i, rec := range recs {
 			if rec == nil {
@@ -85,7 +100,7 @@ func (r *Resolver) screenings(ctx context.Context, ss ...*rules.Screening) ([]*g
 	if wantSource {
 		recs, err := r.Svc.Store().Get(ctx, keys)
 		if err != nil {
-			return nil, fmt.Errorf("hops' provenance: %w", err)
+			return fmt.Errorf("hops' provenance: %w", err)
 		}
 		for i, rec := range recs {
 			if rec != nil {
@@ -99,7 +114,7 @@ func (r *Resolver) screenings(ctx context.Context, ss ...*rules.Screening) ([]*g
 			h.Source = sources[h.Key]
 		}
 	})
-	return out, nil
+	return nil
 }
 
 // selected returns the fields selected at the nested field path below the

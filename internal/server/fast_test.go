@@ -48,10 +48,13 @@ func TestFastScreeningsMatchExecutor(t *testing.T) {
 	const all = `__typename subjectId asOf verdict dataVersion
 	  gaps { __typename productId reason }
 	  results { __typename verdict regime { __typename id name authority url rule builtin }
-	    findings { __typename verdict basis aggregatePercent entity { __typename id } listedEntity { id }
-	      path { __typename kind from to percent percentMin percentMax validFrom validTo } } }`
+	    findings { __typename verdict basis aggregatePercent
+	      entity { __typename id name type country aliases identifiers { __typename scheme value } source }
+	      listedEntity { id name }
+	      path { __typename kind from to percent percentMin percentMax validFrom validTo source } } }`
 	const aliased = `s: subjectId v: verdict results { r: regime { id } findings { e: entity { id } p: path { k: kind f: from t: to pc: percent } } }`
 	const bench = `verdict results { regime { id } verdict findings { verdict entity { id } path { kind from to } } } gaps { productId } dataVersion`
+	const named = `results { findings { entity { id name } listedEntity { __typename id } } }`
 	type req struct {
 		query string
 		vars  map[string]any
@@ -65,7 +68,8 @@ func TestFastScreeningsMatchExecutor(t *testing.T) {
 		day := days[i%len(days)]
 		reqs = append(reqs,
 			req{`query($id: ID!, $d: Date) { screenProduct(id: $id, asOf: $d) { ` + all + ` } }`, map[string]any{"id": id, "d": day}, true, ""},
-			req{`query($id: ID!, $d: Date) { x: screenProduct(id: $id, asOf: $d) { ` + bench + ` } }`, map[string]any{"id": id, "d": "2025-06-30"}, true, ""})
+			req{`query($id: ID!, $d: Date) { x: screenProduct(id: $id, asOf: $d) { ` + bench + ` } }`, map[string]any{"id": id, "d": "2025-06-30"}, true, ""},
+			req{`query($id: ID!) { screenProduct(id: $id) { ` + named + ` } }`, map[string]any{"id": id}, true, ""})
 	}
 	for i := 1; i <= entities; i += 17 {
 		reqs = append(reqs, req{fmt.Sprintf(`{ screenEntity(id: "e%d", asOf: "2024-01-01") { %s } }`, i, all), nil, true, ""})
@@ -82,8 +86,9 @@ func TestFastScreeningsMatchExecutor(t *testing.T) {
 		// The operation named B of two.
 		req{`query A { screenProduct(id: "p8") { verdict } } query B { screenEntity(id: "e9") { ` + all + ` } }`, nil, true, "B"},
 		// Left to the executor.
-		req{`{ screenProduct(id: "p5") { results { findings { entity { id name } } } } }`, nil, false, ""},
-		req{`{ screenProduct(id: "p5") { results { findings { path { kind source } } } } }`, nil, false, ""},
+		req{`{ screenProduct(id: "p5") { results { findings { entity { id defined } } } } }`, nil, false, ""},
+		req{`{ screenProduct(id: "p5") { results { findings { entity { owners { percent } } } } } }`, nil, false, ""},
+		req{`{ screenProduct(id: "p5") { results { findings { entity { identifiers { scheme scheme } } } } } }`, nil, false, ""},
 		req{`{ screenProduct(id: "p5") { ...F } } fragment F on Screening { verdict }`, nil, false, ""},
 		req{`{ screenProduct(id: "p5") { verdict @include(if: true) } }`, nil, false, ""},
 		req{`{ screenProduct(id: "p5") { verdict verdict } }`, nil, false, ""},
@@ -96,7 +101,7 @@ func TestFastScreeningsMatchExecutor(t *testing.T) {
 	)
 
 	want := int64(0)
-	var withPercent, withFindings, withGaps int
+	var withPercent, withFindings, withGaps, withNames, withSources int
 	for _, r := range reqs {
 		body, _ := json.Marshal(map[string]any{"query": r.query, "variables": r.vars, "operationName": r.op})
 		do := func(h http.Handler) *httptest.ResponseRecorder {
@@ -129,13 +134,20 @@ func TestFastScreeningsMatchExecutor(t *testing.T) {
 		if strings.Contains(out, `"gaps":[{`) {
 			withGaps++
 		}
+		if strings.Contains(out, `"name":"`) {
+			withNames++
+		}
+		if strings.Contains(out, `"source":"`) {
+			withSources++
+		}
 	}
 	if answered.Load() != want {
 		t.Errorf("fast path answered %d operations, want %d", answered.Load(), want)
 	}
 	// The world must exercise what is compared.
-	if withFindings < products/10 || withPercent == 0 || withGaps == 0 {
-		t.Errorf("too little compared: %d answers with findings, %d with a percent, %d with gaps", withFindings, withPercent, withGaps)
+	if withFindings < products/10 || withPercent == 0 || withGaps == 0 || withNames == 0 || withSources == 0 {
+		t.Errorf("too little compared: %d answers with findings, %d with a percent, %d with gaps, %d with names, %d with sources",
+			withFindings, withPercent, withGaps, withNames, withSources)
 	}
 }
 
