@@ -26,19 +26,25 @@ func BenchmarkScreenProductGraphQL(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const q = `query($id: ID!) { screenProduct(id: $id, asOf: "2024-01-01") { verdict results { regime { id } verdict findings { verdict entity { id } path { kind from to } } } gaps { productId } dataVersion } }`
-	var bodies [][]byte
-	for i := 1; i < 4000; i += 4 {
-		body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"id": "p" + itoa(i)}})
-		bodies = append(bodies, body)
+	// The bench's query, and a reviewer's: entities' names and hops' sources.
+	queries := map[string]string{
+		"ids":   `query($id: ID!) { screenProduct(id: $id, asOf: "2024-01-01") { verdict results { regime { id } verdict findings { verdict entity { id } path { kind from to } } } gaps { productId } dataVersion } }`,
+		"names": `query($id: ID!) { screenProduct(id: $id, asOf: "2024-01-01") { verdict results { regime { id } verdict findings { verdict entity { id name country } listedEntity { id name } path { kind from to source } } } } }`,
 	}
 	for _, c := range []struct {
-		name string
-		h    http.Handler
+		name, query string
+		h           http.Handler
 	}{
-		{"fast", server.Handler(svc, zerolog.Nop())},
-		{"executor", graph.Middleware(svc, server.NewGraphQLWith(svc, zerolog.Nop(), server.NewPost(nil)))},
+		{"fast", "ids", server.Handler(svc, zerolog.Nop())},
+		{"executor", "ids", graph.Middleware(svc, server.NewGraphQLWith(svc, zerolog.Nop(), server.NewPost(nil)))},
+		{"fast/names", "names", server.Handler(svc, zerolog.Nop())},
+		{"executor/names", "names", graph.Middleware(svc, server.NewGraphQLWith(svc, zerolog.Nop(), server.NewPost(nil)))},
 	} {
+		var bodies [][]byte
+		for i := 1; i < 4000; i += 4 {
+			body, _ := json.Marshal(map[string]any{"query": queries[c.query], "variables": map[string]any{"id": "p" + itoa(i)}})
+			bodies = append(bodies, body)
+		}
 		b.Run(c.name, func(b *testing.B) {
 			do := func(body []byte) {
 				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
