@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/keiretsu/keiretsu/ingest"
@@ -76,9 +75,7 @@ func runIngest(ctx context.Context, args []string) error {
 	}
 	opt := load.Options{Strict: *strict, SkipInvalid: *skip, Extra: set.Records("--regimes " + *regimesFile), AutoLink: !*noAutoLink}
 	opt.Progress = func(n int) { m.records.Store(int64(n)) }
-	// A run holds its records in memory until it commits; collecting garbage less
-	// often trades some of that memory for a faster ingest.
-	debug.SetGCPercent(400)
+	defer load.CollectLessOften()()
 	m.run()
 	sum, err := load.Run(ctx, st, sources, opt)
 	m.finish()

@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -236,9 +235,7 @@ func ingestFile(ctx context.Context, st store.Store, path string) (load.Summary,
 		return load.Summary{}, err
 	}
 	defer f.Close()
-	// As `keiretsu ingest` does: collect garbage less often while a run holds
-	// its records.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer load.CollectLessOften()() // as `keiretsu ingest` does
 	return load.Run(ctx, st, []ingest.Source{native.NewReader(filepath.Base(path), f, nil)}, load.Options{AutoLink: true})
 }
 
