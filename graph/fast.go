@@ -78,11 +78,8 @@ func (r *Resolver) Fast(ctx context.Context, rc *graphql.OperationContext) (data
 	if err != nil {
 		return nil, false // gqlgen answers with the error
 	}
-	out := make([]*gql.Screening, len(ss))
-	for i, s := range ss {
-		out[i] = screening(s)
-	}
-	if err := r.fill(ctx, out, fastWanted(f.SelectionSet)); err != nil {
+	out, err := r.answers(ctx, wantedBy(rc, f.SelectionSet), ss...)
+	if err != nil {
 		return nil, false
 	}
 	w := &fastWriter{ctx: ctx, ok: true}
@@ -115,49 +112,6 @@ var fastFields = map[string]map[string]string{
 	"Hop": {"kind": "", "from": "", "to": "", "percent": "", "percentMin": "", "percentMax": "",
 		"validFrom": "", "validTo": "", "source": ""},
 	"Gap": {"productId": "", "reason": ""},
-}
-
-// fastWanted says what of the findings a screening selection (checked by
-// plainSelection) asks for beyond the screening, as selected does for gqlgen.
-func fastWanted(set ast.SelectionSet) wanted {
-	var w wanted
-	for _, res := range fieldsNamed(set, "results") {
-		for _, fd := range fieldsNamed(res.SelectionSet, "findings") {
-			for _, sel := range fd.SelectionSet {
-				f := sel.(*ast.Field)
-				switch f.Name {
-				case "entity", "listedEntity":
-					if f.Name == "entity" {
-						w.entity = true
-					} else {
-						w.listed = true
-					}
-					for _, e := range fieldsNamed(f.SelectionSet, "") {
-						if e.Name != "id" && e.Name != "__typename" {
-							w.records = true
-						}
-					}
-				case "path":
-					if len(fieldsNamed(f.SelectionSet, "source")) > 0 {
-						w.source = true
-					}
-				}
-			}
-		}
-	}
-	return w
-}
-
-// fieldsNamed returns the fields of a plain selection with this name (any
-// name when "").
-func fieldsNamed(set ast.SelectionSet, name string) []*ast.Field {
-	var out []*ast.Field
-	for _, sel := range set {
-		if f := sel.(*ast.Field); name == "" || f.Name == name {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // plainSelection reports whether set selects only fields of typ that Fast

@@ -19,16 +19,19 @@ import (
 // resolvers, lets gqlgen marshal findings and paths without a goroutine per
 // element.
 func (r *Resolver) screenings(ctx context.Context, ss ...*rules.Screening) ([]*gql.Screening, error) {
+	var w wanted
+	if graphql.HasOperationContext(ctx) {
+		w = wantedBy(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections)
+	}
+	return r.answers(ctx, w, ss...)
+}
+
+// answers converts rule engine answers to the GraphQL model and fills what w
+// asks for.
+func (r *Resolver) answers(ctx context.Context, w wanted, ss ...*rules.Screening) ([]*gql.Screening, error) {
 	out := make([]*gql.Screening, len(ss))
 	for i, s := range ss {
 		out[i] = screening(s)
-	}
-	sel := selected(ctx, "results", "findings")
-	w := wanted{entity: sel["entity"] != nil, listed: sel["listedEntity"] != nil,
-		source: sel["path"] != nil && selected(ctx, "results", "findings", "path")["source"] != nil}
-	if w.entity || w.listed {
-		// Entities of which only the id is asked for need no lookup.
-		w.records = !onlyID(ctx, sel["entity"]) || !onlyID(ctx, sel["listedEntity"])
 	}
 	return out, r.fill(ctx, out, w)
 }
@@ -39,11 +42,22 @@ type wanted struct {
 	entity, listed, records, source bool
 }
 
+// wantedBy reads what a selection of Screening asks for (fragments included).
+func wantedBy(opCtx *graphql.OperationContext, set ast.SelectionSet) wanted {
+	findings := selected(opCtx, []ast.SelectionSet{set}, "results", "findings")
+	w := wanted{entity: findings["entity"] != nil, listed: findings["listedEntity"] != nil,
+		source: selected(opCtx, findings["path"])["source"] != nil}
+	if w.entity || w.listed {
+		// Entities of which only the id is asked for need no lookup.
+		w.records = !onlyID(opCtx, findings["entity"]) || !onlyID(opCtx, findings["listedEntity"])
+	}
+	return w
+}
+
 // fill sets the findings' entities and the hops' sources that w asks for, with
 // one batched store lookup each.
 func (r *Resolver) fill(ctx context.Context, out []*gql.Screening, w wanted) error {
-	wantEntity, wantListed, wantSource, needRecords := w.entity, w.listed, w.source, w.records
-	if !wantEntity && !wantListed && !wantSource {
+	if !w.entity && !w.listed && !w.source {
 		return nil
 	}
 	var ids []string
@@ -66,7 +80,7 @@ func (r *Resolver) fill(ctx context.Context, out []*gql.Screening, w wanted) err
 				ids = append(ids, id)
 			}
 		}
-		if wantSource {
+		if w.source {
 			for _, h := range f.Path {
 				if !seenKey[h.Key] {
 					seenKey[h.Key] = true
@@ -80,11 +94,11 @@ func (r *Resolver) fill(ctx context.Context, out []*gql.Screening, w wanted) err
 	}
 	state := r.req(ctx).state
 	nodes := map[string]*model.Record{}
-	if (wantEntity || wantListed) && !needRecords {
+	if (w.entity || w.listed) && !w.records {
 		for _, id := range ids {
 			nodes[id] = &model.Record{Kind: model.KindEntity, ID: id}
 		}
-	} else if wantEntity || wantListed {
+	} else if w.entity || w.listed {
 		recs, err := r.Svc.Nodes(ctx, state, model.KindEntity, ids)
 		if err != nil {
 			return fmt.Errorf("findings' entities: %w", err)
@@ -97,7 +111,7 @@ func (r *Resolver) fill(ctx context.Context, out []*gql.Screening, w wanted) err
 		}
 	}
 	sources := map[model.Key]*string{}
-	if wantSource {
+	if w.source {
 		recs, err := r.Svc.Store().Get(ctx, keys)
 		if err != nil {
 			return fmt.Errorf("hops' provenance: %w", err)
@@ -117,15 +131,13 @@ func (r *Resolver) fill(ctx context.Context, out []*gql.Screening, w wanted) err
 	return nil
 }
 
-// selected returns the fields selected at the nested field path below the
-// current field (fragments included), each with the selections made of it
-// wherever it is selected; nil when the path is not selected.
-func selected(ctx context.Context, path ...string) map[string][]ast.SelectionSet {
-	if !graphql.HasOperationContext(ctx) {
+// selected returns the fields selected at the nested field path below sets
+// (fragments included), each with the selections made of it wherever it is
+// selected; nil when the path is not selected.
+func selected(opCtx *graphql.OperationContext, sets []ast.SelectionSet, path ...string) map[string][]ast.SelectionSet {
+	if len(sets) == 0 {
 		return nil
 	}
-	opCtx := graphql.GetOperationContext(ctx)
-	sets := []ast.SelectionSet{graphql.GetFieldContext(ctx).Field.Selections}
 	for _, name := range path {
 		var next []ast.SelectionSet
 		for _, set := range sets {
@@ -151,8 +163,7 @@ func selected(ctx context.Context, path ...string) map[string][]ast.SelectionSet
 
 // onlyID reports whether the selections of an entity ask for nothing but its id
 // (and __typename), which the screening already knows.
-func onlyID(ctx context.Context, sets []ast.SelectionSet) bool {
-	opCtx := graphql.GetOperationContext(ctx)
+func onlyID(opCtx *graphql.OperationContext, sets []ast.SelectionSet) bool {
 	for _, set := range sets {
 		for _, f := range graphql.CollectFields(opCtx, set, nil) {
 			if f.Name != "id" && f.Name != "__typename" {

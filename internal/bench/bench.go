@@ -384,12 +384,8 @@ func machine() string {
 		}
 	}
 	mem := ""
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		f := strings.Fields(strings.SplitN(string(b), "\n", 2)[0])
-		if len(f) >= 2 {
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			mem = fmt.Sprintf(", %.0f GiB RAM", kb/1024/1024)
-		}
+	if total := load.UsableMemory(); total > 0 {
+		mem = fmt.Sprintf(", %.0f GiB RAM", float64(total)/(1<<30))
 	}
 	return fmt.Sprintf("%s, %d cores%s", cpu, runtime.NumCPU(), mem)
 }

@@ -20,7 +20,7 @@ func CollectLessOften() (restore func()) {
 		undo = append(undo, func() { debug.SetGCPercent(prev) })
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		if total := usableMemory(); total > 0 {
+		if total := UsableMemory(); total > 0 {
 			prev := debug.SetMemoryLimit(total / 2)
 			undo = append(undo, func() { debug.SetMemoryLimit(prev) })
 		}
@@ -32,9 +32,9 @@ func CollectLessOften() (restore func()) {
 	}
 }
 
-// usableMemory is the memory this process may use in bytes: the machine's, or
+// UsableMemory is the memory this process may use in bytes: the machine's, or
 // its cgroup's limit when lower; 0 when unknown.
-func usableMemory() int64 {
+func UsableMemory() int64 {
 	meminfo, _ := os.ReadFile("/proc/meminfo")
 	cgroupMax, _ := os.ReadFile("/sys/fs/cgroup/memory.max")
 	return memoryLimit(string(meminfo), string(cgroupMax))

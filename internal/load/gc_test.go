@@ -50,7 +50,7 @@ func TestCollectLessOften(t *testing.T) {
 		if pct != 400 {
 			t.Errorf("GOGC %d during the run, want 400", pct)
 		}
-		if total := usableMemory(); total > 0 && lim != total/2 {
+		if total := UsableMemory(); total > 0 && lim != total/2 {
 			t.Errorf("memory limit %d during the run, want half of %d", lim, total)
 		}
 		restore()

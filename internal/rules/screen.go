@@ -193,7 +193,6 @@ func (e *Engine) ScreenProduct(id string, d model.Date, regimes []*Regime) (*Scr
 	out := &Screening{Subject: id, AsOf: d, Version: s.Version(), Gaps: []Gap{}}
 	sc.occs = sc.occs[:0]
 	clear(sc.prefixAt)
-	clear(sc.prefix) // no strings kept alive by the pool
 	sc.prefix = sc.prefix[:0]
 	for _, p := range sc.order {
 		lo, hi := s.Srcg.Out(p)

@@ -17,9 +17,9 @@ import (
 // writes every response with json.Marshal, which validates and compacts the
 // already compact data it produced a second time (9% of the GraphQL handler's
 // CPU time in a profile of keiretsu bench). post writes a response that is only data (no errors, no
-// extensions) itself, byte for byte what json.Marshal writes, and hands every
-// other case (unreadable or invalid requests, answers with errors) to gqlgen's
-// POST, so those behave exactly as before.
+// extensions) itself, byte for byte what json.Marshal writes, any other answer
+// (errors, extensions) with json.Marshal as gqlgen does, and hands unreadable or
+// invalid requests to gqlgen's POST, so those behave exactly as before.
 //
 // fast, when set, is tried first for each valid operation (graph.Resolver.Fast):
 // it returns the data of the operations it answers itself, the same bytes as
@@ -51,16 +51,15 @@ func (h post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 		h.fallback(w, r, body, exec)
 		return
 	}
+	w.Header().Set("Content-Type", responseContentType(r))
 	if h.fast != nil {
 		if data, ok := h.fast(ctx, rc); ok {
-			w.Header().Set("Content-Type", responseContentType(r))
 			writeData(w, data)
 			return
 		}
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	resp := responses(ctx)
-	w.Header().Set("Content-Type", responseContentType(r))
 	if len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
 		b, err := json.Marshal(resp)
 		if err != nil {
