@@ -236,11 +236,13 @@ type applyResult struct {
 	gone  map[string][]string
 }
 
-// nodeState is a node a batch uses: its element id, and whether it existed
-// before the batch (only then can it have relationships to read).
+// nodeState is a node a batch uses: its element id, whether it existed
+// before the batch (only then can it have relationships to read), and whether
+// the run's cache already knew it (then the batch has nothing to teach it).
 type nodeState struct {
 	eid     string
 	existed bool
+	cached  bool
 }
 
 // found is an existing node or relationship: its element id and, for a record,
@@ -308,7 +310,7 @@ func applyOps(ctx context.Context, tx neo4j.ManagedTransaction, p *batchPlan, en
 				}
 				asked[id] = true
 				if eid, ok := c.lookup(l, id); ok {
-					ns[id] = nodeState{eid: eid, existed: true}
+					ns[id] = nodeState{eid: eid, existed: true, cached: true}
 					continue
 				}
 				if bl != nil && ends[id] {
@@ -357,9 +359,11 @@ func applyOps(ctx context.Context, tx neo4j.ManagedTransaction, p *batchPlan, en
 		if err := w.nodeIDs(nodeQ[l].merge, "ids", anys(merge), ns, true); err != nil {
 			return nil, fmt.Errorf("create %s placeholders: %w", l, err)
 		}
-		known := make(map[string]string, len(ns))
+		known := make(map[string]string, len(recs)+len(merge))
 		for id, n := range ns {
-			known[id] = n.eid
+			if !n.cached {
+				known[id] = n.eid
+			}
 		}
 		for _, id := range res.gone[l] {
 			delete(known, id)

@@ -80,7 +80,7 @@ public final class Launcher {
     }
 
     private static DatabaseManagementService start(Path home, int port) {
-        return new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder b = new DatabaseManagementServiceBuilder(home)
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMiB()))
@@ -93,8 +93,13 @@ public final class Launcher {
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(HttpConnector.enabled, false)
-                .setConfig(HttpsConnector.enabled, false)
-                .build();
+                .setConfig(HttpsConnector.enabled, false);
+        // Settings in neo4j.conf syntax from $KEIRETSU_NEO4J_CONF (a file), over the ones above.
+        String conf = System.getenv("KEIRETSU_NEO4J_CONF");
+        if (conf != null && !conf.isBlank()) {
+            b.loadPropertiesFromFile(Path.of(conf.trim()));
+        }
+        return b.build();
     }
 
     // Page cache in MiB: $KEIRETSU_NEO4J_PAGECACHE_MB, default 64 (tests); give it
