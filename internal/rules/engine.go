@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 
@@ -9,7 +11,8 @@ import (
 )
 
 // maxCachedEvals bounds the evaluation cache of one engine; evalCacheBytes bounds
-// the memory of the cached evaluations (each holds up to two bytes per entity).
+// the memory of the cached evaluations (each holds up to two bytes per entity,
+// plus the index of its caught entities, about a fifth of a byte per entity).
 const (
 	maxCachedEvals = 256
 	evalCacheBytes = 512 << 20
@@ -37,7 +40,7 @@ type Engine struct {
 // NewEngine binds the regimes to a snapshot.
 func NewEngine(snap *projection.Snapshot, set *Set) *Engine {
 	limit := maxCachedEvals
-	if per := 2 * snap.NumEntities(); per > 0 {
+	if per := 2*snap.NumEntities() + snap.NumEntities()/5; per > 0 {
 		limit = max(16, min(maxCachedEvals, evalCacheBytes/per))
 	}
 	return &Engine{snap: snap, set: set, cache: map[evalKey]*evalEntry{}, classes: map[projection.DateCode]*classes{}, maxEvals: limit}
@@ -91,9 +94,15 @@ type Eval struct {
 	aff   []uint8 // affiliate rule: up/down membership bits per level
 	root  map[uint32]uint32
 
-	memo   sync.Map          // raw entity (uint32) -> *explanation: searched once, read lock-free
-	memoMu sync.Mutex        // guards groups
-	groups map[uint32]*group // per-person rule: groups by designated person, memoized
+	// caught indexes the raw entities whose level is not CLEAR: a bitset (an
+	// eighth of level's size, so a screening's many clear entities cost a read
+	// that mostly stays in cache) and the number of caught entities before each
+	// word, which numbers the caught ones for memo.
+	caught []uint64
+	rank   []uint32
+	memo   []atomic.Pointer[explanation] // per caught entity: searched once, read lock-free
+	memoMu sync.Mutex                    // guards groups
+	groups map[uint32]*group             // per-person rule: groups by designated person, memoized
 }
 
 // Eval returns the (cached) evaluation of regime r on day d counting the listings
@@ -173,6 +182,13 @@ func (e *Engine) classesOn(q projection.DateCode) *classes {
 }
 
 func (e *Engine) evaluate(r *Regime, d model.Date, k evalKey) *Eval {
+	ev := e.fixpoint(r, d, k)
+	ev.index()
+	return ev
+}
+
+// fixpoint computes the levels of an evaluation.
+func (e *Engine) fixpoint(r *Regime, d model.Date, k evalKey) *Eval {
 	s := e.snap
 	ev := &Eval{eng: e, regime: r, day: d, q: k.q, mask: k.mask, inForce: k.inForce, thr: k.thr,
 		cls: e.classesOn(k.q)}
@@ -220,9 +236,52 @@ func (e *Engine) evaluate(r *Regime, d model.Date, k evalKey) *Eval {
 // applies then and at least one of its listings is valid.
 func (ev *Eval) Applies() bool { return ev.applies }
 
+// index builds caught, rank and memo from the levels (levels are kept by class
+// representative; a member of a class is caught with it).
+func (ev *Eval) index() {
+	if ev.level == nil {
+		return
+	}
+	ev.caught = make([]uint64, (len(ev.level)+63)/64)
+	const lows = 0x0F0F0F0F0F0F0F0F // lvlMask in each byte
+	for i := 0; i < len(ev.level); i += 8 {
+		if i+8 <= len(ev.level) && binary.LittleEndian.Uint64(ev.level[i:])&lows == 0 {
+			continue // eight CLEAR entities: most are
+		}
+		for x := i; x < min(i+8, len(ev.level)); x++ {
+			if ev.level[x]&lvlMask != 0 {
+				ev.caught[x>>6] |= 1 << (x & 63)
+			}
+		}
+	}
+	for m, r := range ev.cls.rep {
+		if ev.level[r]&lvlMask != 0 {
+			ev.caught[m>>6] |= 1 << (m & 63)
+		}
+	}
+	ev.rank = make([]uint32, len(ev.caught))
+	n := 0
+	for w, word := range ev.caught {
+		ev.rank[w] = uint32(n)
+		n += bits.OnesCount64(word)
+	}
+	ev.memo = make([]atomic.Pointer[explanation], n)
+}
+
+// isCaught reports whether raw entity x's level is not CLEAR.
+func (ev *Eval) isCaught(x uint32) bool {
+	return ev.caught != nil && ev.caught[x>>6]&(1<<(x&63)) != 0
+}
+
+// ordinal numbers a caught entity among the caught ones.
+func (ev *Eval) ordinal(x uint32) uint32 {
+	w := x >> 6
+	return ev.rank[w] + uint32(bits.OnesCount64(ev.caught[w]&(1<<(x&63)-1)))
+}
+
 // Level returns entity x's verdict under the evaluation (CLEAR when not caught).
 func (ev *Eval) Level(x uint32) model.Verdict {
-	if ev.level == nil {
+	if !ev.isCaught(x) {
 		return model.Clear
 	}
 	return model.Verdict(ev.level[ev.cls.of(x)] & lvlMask)

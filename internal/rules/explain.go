@@ -82,15 +82,21 @@ func (ev *Eval) Explain(x uint32) ([]Hop, uint32, bool) {
 
 // explain returns x's explanation, searched once per evaluation.
 func (ev *Eval) explain(x uint32) explanation {
-	if v, ok := ev.memo.Load(x); ok {
-		return *v.(*explanation)
+	if !ev.isCaught(x) {
+		return explanation{} // what search returns for a CLEAR entity
+	}
+	slot := &ev.memo[ev.ordinal(x)]
+	if p := slot.Load(); p != nil {
+		return *p
 	}
 	ex := ev.search(x)
 	if ex.ok {
 		ex.basis, ex.aggregate = ev.basisOf(x, ex.hops)
 	}
-	v, _ := ev.memo.LoadOrStore(x, &ex)
-	return *v.(*explanation)
+	if !slot.CompareAndSwap(nil, &ex) {
+		return *slot.Load()
+	}
+	return ex
 }
 
 // search is a 0-1 breadth-first search backwards from x along the edges that

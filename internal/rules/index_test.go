@@ -1,0 +1,119 @@
+package rules
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/internal/gen"
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/projection"
+)
+
+// TestCaughtIndex checks an evaluation's index of caught entities against its
+// levels on a generated world with same_as classes: Level is the class
+// representative's level, every caught entity has its own memo slot, and
+// explanations searched concurrently are those of a fresh evaluation.
+func TestCaughtIndex(t *testing.T) {
+	b := projection.NewBuilder()
+	var ids []string
+	if _, err := gen.Records(gen.Config{Entities: 3000, Products: 600, Seed: 5}, func(op *ingest.Op) error {
+		if op.Record.Kind == model.KindEntity {
+			ids = append(ids, op.Record.ID)
+		}
+		b.Add(&op.Record)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Classes of two to four entities, some of them listed or owned by listed ones.
+	rng := rand.New(rand.NewPCG(5, 1))
+	for i := 0; i < 300; i++ {
+		a := ids[rng.IntN(len(ids))]
+		for j := 1 + rng.IntN(3); j > 0; j-- {
+			r := model.Record{Kind: model.KindSameAs, Src: a, Dst: ids[rng.IntN(len(ids))], Source: "test", Valid: model.Always}
+			if r.Src != r.Dst {
+				b.Add(&r)
+			}
+		}
+	}
+	snap, err := b.Build(model.Hash{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := NewSet(Builtin())
+	e := NewEngine(snap, set)
+	n := uint32(snap.NumEntities())
+	caughtAny := 0
+	for _, r := range set.All() {
+		ev := e.Eval(r, benchDay, allListings)
+		if ev.cls.rep == nil {
+			t.Fatal("the world has no same_as classes")
+		}
+		slots := map[uint32]uint32{}
+		var caught []uint32
+		for x := uint32(0); x < n; x++ {
+			want := model.Clear
+			if ev.level != nil {
+				want = model.Verdict(ev.level[ev.cls.of(x)] & lvlMask)
+			}
+			if got := ev.Level(x); got != want {
+				t.Fatalf("%s: Level(%s) = %v, its class has %v", r.ID, snap.EntityID(x), got, want)
+			}
+			if want == model.Clear {
+				continue
+			}
+			caught = append(caught, x)
+			o := ev.ordinal(x)
+			if int(o) >= len(ev.memo) {
+				t.Fatalf("%s: ordinal %d of %d slots", r.ID, o, len(ev.memo))
+			}
+			if y, dup := slots[o]; dup {
+				t.Fatalf("%s: %s and %s share slot %d", r.ID, snap.EntityID(x), snap.EntityID(y), o)
+			}
+			slots[o] = x
+		}
+		caughtAny += len(caught)
+		// Explanations: two goroutines race on the memo; both must give what a
+		// fresh evaluation gives, and a CLEAR entity has none.
+		fresh := NewEngine(snap, set).Eval(r, benchDay, allListings)
+		got := make([][]string, 2)
+		var wg sync.WaitGroup
+		for g := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for _, x := range caught {
+					hops, listed, ok := ev.Explain(x)
+					got[g] = append(got[g], fmt.Sprint(pathStrings(hops), listed, ok))
+				}
+			}()
+		}
+		wg.Wait()
+		var want []string
+		for _, x := range caught {
+			hops, listed, ok := fresh.Explain(x)
+			want = append(want, fmt.Sprint(pathStrings(hops), listed, ok))
+		}
+		for g := range got {
+			if d := cmp.Diff(want, got[g]); d != "" {
+				t.Fatalf("%s: explanations differ (-fresh +memo):\n%s", r.ID, d)
+			}
+		}
+		for x := uint32(0); x < n; x++ {
+			if ev.Level(x) == model.Clear {
+				if hops, _, ok := ev.Explain(x); ok || len(hops) > 0 {
+					t.Fatalf("%s: CLEAR %s has an explanation", r.ID, snap.EntityID(x))
+				}
+				break
+			}
+		}
+	}
+	if caughtAny == 0 {
+		t.Fatal("nothing caught under any regime")
+	}
+}
