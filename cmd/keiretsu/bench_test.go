@@ -1,0 +1,85 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestBenchSmallWithNeo4j runs `keiretsu bench --scale small --neo4j` briefly
+// and checks the object it prints: every figure issue 5 names, present and
+// consistent with the others (not fast: speed is not asserted), and the data
+// file kept in the cache for the next run.
+func TestBenchSmallWithNeo4j(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the benchmark generates and loads 10^5 edges")
+	}
+	store := neo4jArgs(t)
+	cache := t.TempDir()
+	const samples = 300
+	r := keiretsu(t, "", append([]string{"bench", "--scale", "small", "--samples", fmt.Sprint(samples),
+		"--graphql-seconds", "0.5", "--cache", cache, "--json"}, store...)...)
+	if r.code != 0 {
+		t.Fatalf("bench: %s", r.stderr)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("bench printed %q: %v", r.stdout, err)
+	}
+	num := func(k string) float64 {
+		t.Helper()
+		v, ok := got[k].(float64)
+		if !ok {
+			t.Fatalf("%s = %v (%T), want a number", k, got[k], got[k])
+		}
+		return v
+	}
+	for _, k := range []string{"ingest_records_per_s", "projection_build_s", "projection_bytes_per_edge",
+		"peak_rss_mb", "screen_product_p50_us", "screen_product_p99_us", "screen_entity_p99_us",
+		"batch_10k_ms", "graphql_p99_ms", "graphql_rps", "neo4j_ingest_rels_per_s",
+		"neo4j_relationship_phase_rels_per_s", "neo4j_projection_load_s", "cypher_baseline_p50_ms",
+		"cypher_baseline_p99_ms", "speedup_vs_cypher"} {
+		if num(k) <= 0 {
+			t.Errorf("%s = %v, want > 0", k, got[k])
+		}
+	}
+	if _, ok := got["fixpoint_s"].(float64); !ok {
+		t.Errorf("fixpoint_s = %v", got["fixpoint_s"])
+	}
+	if got["scale"] != "small" {
+		t.Errorf("scale = %v", got["scale"])
+	}
+	if e := num("edges"); e < 90_000 || e > 110_000 {
+		t.Errorf("edges = %v, want about 10^5", e)
+	}
+	if num("records") <= num("edges") {
+		t.Errorf("records %v <= edges %v", got["records"], got["edges"])
+	}
+	if num("screen_product_p50_us") > num("screen_product_p99_us") || num("cypher_baseline_p50_ms") > num("cypher_baseline_p99_ms") {
+		t.Errorf("a median above its p99: %s", r.stdout)
+	}
+	if num("neo4j_relationship_phase_rels_per_s") < num("neo4j_ingest_rels_per_s") {
+		t.Errorf("the relationship phase (%v/s) slower than the whole run (%v/s)", got["neo4j_relationship_phase_rels_per_s"], got["neo4j_ingest_rels_per_s"])
+	}
+	mix, _ := got["verdict_mix"].(map[string]any)
+	n := 0.0
+	for _, v := range mix {
+		n += v.(float64)
+	}
+	if n != samples {
+		t.Errorf("verdict_mix %v counts %v products, want %d", mix, n, samples)
+	}
+	var same, of int
+	if _, err := fmt.Sscanf(fmt.Sprint(got["cypher_same_answers"]), "%d/%d", &same, &of); err != nil || of != 500 || same <= 0 || same > of {
+		t.Errorf("cypher_same_answers = %v", got["cypher_same_answers"])
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "small-*.jsonl"))
+	if len(files) != 1 {
+		t.Fatalf("cache holds %v, want the generated file", files)
+	}
+	if fi, err := os.Stat(files[0]); err != nil || fi.Size() == 0 {
+		t.Errorf("cached data: %v", err)
+	}
+}
