@@ -146,7 +146,11 @@ type productScratch struct {
 
 	// Per call, shared by every regime screened.
 	occs []occ // valid sourcing edges of the closure
-	best map[uint32]occurrence
+	// The best occurrence of each entity caught under the regime being screened:
+	// bestAt maps the entity to its place in best (a slice, walked in the order
+	// entities were met; the findings are sorted after).
+	best   []bestOcc
+	bestAt map[uint32]int32
 	// The component paths written so far (sourcing edge -> offset in prefix),
 	// the same for every regime.
 	prefixAt map[uint32]int
@@ -166,7 +170,13 @@ func (e *Engine) getScratch() *productScratch {
 	}
 	n := e.snap.NumProducts()
 	return &productScratch{stamp: make([]uint32, n), depth: make([]uint32, n), via: make([]uint32, n), parent: make([]uint32, n), anc: make([]uint64, n),
-		best: map[uint32]occurrence{}, prefixAt: map[uint32]int{}}
+		bestAt: map[uint32]int32{}, prefixAt: map[uint32]int{}}
+}
+
+// bestOcc is the best occurrence of one entity.
+type bestOcc struct {
+	entity uint32
+	occurrence
 }
 
 // occurrence is a restricted entity met through one product of the closure.
@@ -317,8 +327,8 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 	if !evalFor(sc.occs[0].mask).Applies() {
 		return res
 	}
-	best := sc.best
-	clear(best)
+	clear(sc.bestAt)
+	sc.best = sc.best[:0]
 	checkEssential := r.Rule == RuleAffiliate && r.NonEssentialCaution
 	for k := range sc.occs {
 		o := &sc.occs[k]
@@ -343,18 +353,23 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 			continue
 		}
 		oc := occurrence{verdict: v, length: int(sc.depth[o.product]) + 1 + len(hops), product: o.product, edge: o.edge, ev: ev}
-		if old, seen := best[o.entity]; !seen || oc.verdict > old.verdict || oc.verdict == old.verdict && oc.length < old.length {
-			best[o.entity] = oc
+		i, seen := sc.bestAt[o.entity]
+		if !seen {
+			sc.bestAt[o.entity] = int32(len(sc.best))
+			sc.best = append(sc.best, bestOcc{o.entity, oc})
+		} else if old := sc.best[i].occurrence; oc.verdict > old.verdict || oc.verdict == old.verdict && oc.length < old.length {
+			sc.best[i].occurrence = oc
 		}
 	}
 	// The findings' paths share one allocation.
 	total := 0
-	for _, o := range best {
-		total += o.length
+	for i := range sc.best {
+		total += sc.best[i].length
 	}
 	slab := make([]Hop, total)
-	res.Findings = make([]Finding, 0, len(best))
-	for x, o := range best {
+	res.Findings = make([]Finding, 0, len(sc.best))
+	for _, b := range sc.best {
+		x, o := b.entity, b.occurrence
 		f, ok := o.ev.finding(x, o.verdict, int(sc.depth[o.product])+1, func(hops []Hop) {
 			if off, done := sc.prefixAt[o.edge]; done {
 				copy(hops, sc.prefix[off:])
