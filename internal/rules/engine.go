@@ -12,7 +12,8 @@ import (
 
 // maxCachedEvals bounds the evaluation cache of one engine; evalCacheBytes bounds
 // the memory of the cached evaluations (each holds up to two bytes per entity,
-// plus the index of its caught entities, about a fifth of a byte per entity).
+// plus the index of its caught entities, at most a third of a byte per entity,
+// and the explanations it has memoized).
 const (
 	maxCachedEvals = 256
 	evalCacheBytes = 512 << 20
@@ -40,7 +41,7 @@ type Engine struct {
 // NewEngine binds the regimes to a snapshot.
 func NewEngine(snap *projection.Snapshot, set *Set) *Engine {
 	limit := maxCachedEvals
-	if per := 2*snap.NumEntities() + snap.NumEntities()/5; per > 0 {
+	if per := 2*snap.NumEntities() + snap.NumEntities()/3; per > 0 {
 		limit = max(16, min(maxCachedEvals, evalCacheBytes/per))
 	}
 	return &Engine{snap: snap, set: set, cache: map[evalKey]*evalEntry{}, classes: map[projection.DateCode]*classes{}, maxEvals: limit}
@@ -100,9 +101,12 @@ type Eval struct {
 	// word, which numbers the caught ones for memo.
 	caught []uint64
 	rank   []uint32
-	memo   []atomic.Pointer[explanation] // per caught entity: searched once, read lock-free
-	memoMu sync.Mutex                    // guards groups
-	groups map[uint32]*group             // per-person rule: groups by designated person, memoized
+	// memo holds the explanations searched so far (once each, read lock-free),
+	// by the caught entity's number: in chunks made on first use, so an
+	// evaluation pays for the entities screenings met, not for all it catches.
+	memo   []atomic.Pointer[memoChunk]
+	memoMu sync.Mutex        // guards groups
+	groups map[uint32]*group // per-person rule: groups by designated person, memoized
 }
 
 // Eval returns the (cached) evaluation of regime r on day d counting the listings
@@ -265,7 +269,26 @@ func (ev *Eval) index() {
 		ev.rank[w] = uint32(n)
 		n += bits.OnesCount64(word)
 	}
-	ev.memo = make([]atomic.Pointer[explanation], n)
+	ev.memo = make([]atomic.Pointer[memoChunk], (n+memoChunkLen-1)/memoChunkLen)
+}
+
+// memoChunk holds the explanations of memoChunkLen consecutive caught entities.
+type memoChunk [memoChunkLen]atomic.Pointer[explanation]
+
+const memoChunkLen = 64
+
+// memoSlot returns where caught entity x's explanation is memoized.
+func (ev *Eval) memoSlot(x uint32) *atomic.Pointer[explanation] {
+	o := ev.ordinal(x)
+	c := &ev.memo[o/memoChunkLen]
+	ch := c.Load()
+	if ch == nil {
+		ch = new(memoChunk)
+		if !c.CompareAndSwap(nil, ch) {
+			ch = c.Load()
+		}
+	}
+	return &ch[o%memoChunkLen]
 }
 
 // isCaught reports whether raw entity x's level is not CLEAR.

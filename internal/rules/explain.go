@@ -85,7 +85,7 @@ func (ev *Eval) explain(x uint32) explanation {
 	if !ev.isCaught(x) {
 		return explanation{} // what search returns for a CLEAR entity
 	}
-	slot := &ev.memo[ev.ordinal(x)]
+	slot := ev.memoSlot(x)
 	if p := slot.Load(); p != nil {
 		return *p
 	}

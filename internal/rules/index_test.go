@@ -69,8 +69,8 @@ func TestCaughtIndex(t *testing.T) {
 			}
 			caught = append(caught, x)
 			o := ev.ordinal(x)
-			if int(o) >= len(ev.memo) {
-				t.Fatalf("%s: ordinal %d of %d slots", r.ID, o, len(ev.memo))
+			if int(o) >= len(ev.memo)*memoChunkLen {
+				t.Fatalf("%s: ordinal %d of %d slots", r.ID, o, len(ev.memo)*memoChunkLen)
 			}
 			if y, dup := slots[o]; dup {
 				t.Fatalf("%s: %s and %s share slot %d", r.ID, snap.EntityID(x), snap.EntityID(y), o)
@@ -81,6 +81,24 @@ func TestCaughtIndex(t *testing.T) {
 		// Explanations: two goroutines race on the memo; both must give what a
 		// fresh evaluation gives, and a CLEAR entity has none.
 		fresh := NewEngine(snap, set).Eval(r, benchDay, allListings)
+		chunks := func() int {
+			n := 0
+			for i := range fresh.memo {
+				if fresh.memo[i].Load() != nil {
+					n++
+				}
+			}
+			return n
+		}
+		if len(caught) > 0 {
+			if n := chunks(); n != 0 {
+				t.Fatalf("%s: %d memo chunks before any explanation", r.ID, n)
+			}
+			fresh.Explain(caught[0])
+			if n := chunks(); n != 1 {
+				t.Fatalf("%s: %d memo chunks after one explanation, want 1", r.ID, n)
+			}
+		}
 		got := make([][]string, 2)
 		var wg sync.WaitGroup
 		for g := range got {
