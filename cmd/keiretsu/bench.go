@@ -13,10 +13,12 @@ import (
 )
 
 func runBench(ctx context.Context, args []string) error {
-	c := newFlags("bench", "bench [--scale small|medium|large] [--neo4j URI] [--json]",
+	c := newFlags("bench", "bench [--scale small|medium|large] [--neo4j URI [--wipe]] [--json]",
 		"Generates (or reuses) a synthetic world at the scale (small ~10^5 edges, medium ~10^6, large ~10^7),\n"+
 			"loads it, and measures ingest, projection, screening, the fixpoint and GraphQL over loopback;\n"+
-			"with --neo4j also Neo4j ingest and load and a bounded-Cypher baseline. Prints one JSON object.")
+			"with --neo4j also Neo4j ingest and load and a bounded-Cypher baseline. Prints one JSON object.\n"+
+			"The Neo4j database is wiped and left holding the benchmark's data; one holding other records\n"+
+			"is refused unless --wipe is given.")
 	c.defaultLevel = "warn"
 	scale := c.fs.String("scale", "small", "small, medium or large")
 	asJSON := c.fs.Bool("json", false, "print only the JSON object")
@@ -26,6 +28,7 @@ func runBench(ctx context.Context, args []string) error {
 	clients := c.fs.Int("clients", 8, "concurrent GraphQL clients")
 	cache := c.fs.String("cache", "", "where generated data is kept (default the user cache dir)")
 	cpuProfile := c.fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	wipe := c.fs.Bool("wipe", false, "with --neo4j: allow deleting the records the database holds (the benchmark loads into an empty database)")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -41,6 +44,7 @@ func runBench(ctx context.Context, args []string) error {
 	if uri := c.neo4j; uri != "" {
 		cfg.Neo4j = func(ctx context.Context) (store.Store, error) { return openNeo4j(ctx, uri, log) }
 		cfg.Cypher = cypherBaseline(uri, log)
+		cfg.WipeNeo4j = *wipe
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)

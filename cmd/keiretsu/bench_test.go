@@ -5,22 +5,35 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
 // TestBenchSmallWithNeo4j runs `keiretsu bench --scale small --neo4j` briefly
 // and checks the object it prints: every figure issue 5 names, present and
 // consistent with the others (not fast: speed is not asserted), and the data
-// file kept in the cache for the next run.
+// file kept in the cache for the next run. The database first holds other
+// records: the benchmark refuses to delete them without --wipe.
 func TestBenchSmallWithNeo4j(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the benchmark generates and loads 10^5 edges")
 	}
 	store := neo4jArgs(t)
+	if r := keiretsu(t, verdictData, append([]string{"ingest"}, append(store, "-")...)...); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
 	cache := t.TempDir()
 	const samples = 300
-	r := keiretsu(t, "", append([]string{"bench", "--scale", "small", "--samples", fmt.Sprint(samples),
-		"--graphql-seconds", "0.5", "--cache", cache, "--json"}, store...)...)
+	args := append([]string{"bench", "--scale", "small", "--samples", fmt.Sprint(samples),
+		"--graphql-seconds", "0.5", "--cache", cache, "--json"}, store...)
+	r := keiretsu(t, "", args...)
+	if r.code == 0 || !strings.Contains(r.stderr, "--wipe") || !strings.Contains(r.stderr, "other records") {
+		t.Fatalf("bench over other records: exit %d, stderr %q, want a refusal naming --wipe", r.code, r.stderr)
+	}
+	if s := keiretsu(t, "", append([]string{"screen", "--entity", "sub", "--as-of", "2024-01-01", "--regime", "US-OFAC-SDN"}, store...)...); s.code != 5 {
+		t.Fatalf("after the refusal, sub screens with exit %d (want 5, EXPOSED): %s", s.code, s.stderr)
+	}
+	r = keiretsu(t, "", append(args, "--wipe")...)
 	if r.code != 0 {
 		t.Fatalf("bench: %s", r.stderr)
 	}

@@ -50,10 +50,13 @@ type Config struct {
 	// GraphQLSeconds is how long the HTTP load runs; Clients how many at once.
 	GraphQLSeconds float64
 	Clients        int
-	// Neo4j, when set, also measures the Neo4j store and the Cypher baseline.
-	Neo4j  func(ctx context.Context) (store.Store, error)
-	Cypher CypherRunner
-	Log    zerolog.Logger
+	// Neo4j, when set, also measures the Neo4j store and the Cypher baseline. The
+	// benchmark wipes that database before loading into it: when it holds other
+	// records than a previous run's of the same data, only with WipeNeo4j.
+	Neo4j     func(ctx context.Context) (store.Store, error)
+	WipeNeo4j bool
+	Cypher    CypherRunner
+	Log       zerolog.Logger
 }
 
 // Result is the JSON object `keiretsu bench --json` prints.
@@ -196,7 +199,11 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	log.Info().Float64("records_per_s", res.IngestRecordsPerS).Msg("ingested (embedded)")
 	runtime.GC()
 	if c.Neo4j != nil {
-		if err := neo4jIngest(ctx, c, path, res); err != nil {
+		ours, err := st.Version(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := neo4jIngest(ctx, c, path, ours, res); err != nil {
 			return nil, err
 		}
 		runtime.GC()

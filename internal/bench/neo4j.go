@@ -24,15 +24,21 @@ const baselineRegime = "US-NDAA-889"
 
 // neo4jIngest loads the same file into a wiped Neo4j, measured like the embedded
 // ingest (the whole run: parse, stage, commit, apply, publish), after a smaller
-// untimed run. It runs before
+// untimed run. A database holding other records than ours (the data's version,
+// as a previous benchmark leaves it) is wiped only with WipeNeo4j. It runs before
 // the embedded projection is loaded, so the benchmark process competes as little
 // as `keiretsu ingest` would with the server for the two cores.
-func neo4jIngest(ctx context.Context, c Config, path string, res *Result) error {
+func neo4jIngest(ctx context.Context, c Config, path string, ours model.Hash, res *Result) error {
 	st, err := c.Neo4j(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if v, err := st.Version(ctx); err != nil {
+		return err
+	} else if v != (model.Hash{}) && v != ours && !c.WipeNeo4j {
+		return fmt.Errorf("%w: the Neo4j database holds other records (dataVersion %s), which the benchmark would delete: pass --wipe to allow it, or use an empty database", model.ErrBadInput, v)
+	}
 	// One untimed run first warms the server up (JIT, store files), as a
 	// running production server is; then the timed run into an empty database.
 	if err := st.Wipe(ctx); err != nil {
