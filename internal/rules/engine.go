@@ -35,7 +35,8 @@ type Engine struct {
 	classMu sync.Mutex
 	classes map[projection.DateCode]*classes
 
-	scratch sync.Pool // *productScratch
+	scratch sync.Pool     // *productScratch
+	evals   atomic.Uint32 // evaluations made, numbering them (Eval.seq)
 }
 
 // NewEngine binds the regimes to a snapshot.
@@ -87,6 +88,7 @@ type Eval struct {
 	thr     Threshold
 	cls     *classes
 
+	seq     uint32 // its number among the engine's evaluations, from 1
 	regIdx  uint16
 	hasReg  bool
 	applies bool // the regime applies on the day and some listing of it is valid
@@ -195,7 +197,7 @@ func (e *Engine) evaluate(r *Regime, d model.Date, k evalKey) *Eval {
 func (e *Engine) fixpoint(r *Regime, d model.Date, k evalKey) *Eval {
 	s := e.snap
 	ev := &Eval{eng: e, regime: r, day: d, q: k.q, mask: k.mask, inForce: k.inForce, thr: k.thr,
-		cls: e.classesOn(k.q)}
+		cls: e.classesOn(k.q), seq: e.evals.Add(1)}
 	ev.regIdx, ev.hasReg = s.Regime(r.ID)
 	if !r.AppliesOn(d) || !ev.hasReg {
 		return ev

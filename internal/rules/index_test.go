@@ -135,3 +135,60 @@ func TestCaughtIndex(t *testing.T) {
 		t.Fatal("nothing caught under any regime")
 	}
 }
+
+// TestSuspectsFollowEvaluations screens with one scratch that meets evaluations
+// out of the order they were made in (another scratch made them first), on
+// several days and with several regime lists, and compares every answer with a
+// fresh engine's: the union that rules occurrences out must hold every
+// evaluation a screening uses, and answers must not depend on what the
+// scratch screened before.
+func TestSuspectsFollowEvaluations(t *testing.T) {
+	b := projection.NewBuilder()
+	if _, err := gen.Records(gen.Config{Entities: 3000, Products: 600, Seed: 7}, func(op *ingest.Op) error {
+		b.Add(&op.Record)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := b.Build(model.Hash{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := NewSet(Builtin())
+	e := NewEngine(snap, set)
+	all := set.All()
+	ids := productIDs(e, 150)
+	days := []model.Date{model.MustDate("2019-06-01"), benchDay, model.MustDate("2025-06-01")}
+	other := e.getScratch()
+	for _, d := range days {
+		for _, id := range ids[:30] {
+			p, _ := snap.Product(id)
+			e.screenProduct(other, id, p, d, all)
+		}
+	}
+	lists := [][]*Regime{all[len(all)-1:], all, {all[2], all[0]}, all[:1], all}
+	sc := e.getScratch()
+	byID := cmp.Comparer(func(r1, r2 *Regime) bool { return r1.ID == r2.ID })
+	caught := 0
+	for _, regs := range lists {
+		for _, d := range days {
+			for _, id := range ids {
+				p, _ := snap.Product(id)
+				got := e.screenProduct(sc, id, p, d, regs)
+				want, err := NewEngine(snap, set).ScreenProduct(id, d, regs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got, byID); diff != "" {
+					t.Fatalf("%s on %s under %d regimes differs from a fresh engine's (-fresh +scratch):\n%s", id, d, len(regs), diff)
+				}
+				if got.Verdict > model.Unknown {
+					caught++
+				}
+			}
+		}
+	}
+	if caught < 30 {
+		t.Fatalf("%d caught screenings: the data does not exercise the rules", caught)
+	}
+}

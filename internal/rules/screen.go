@@ -145,7 +145,20 @@ type productScratch struct {
 	change []uint32
 
 	// Per call, shared by every regime screened.
-	occs []occ // valid sourcing edges of the closure
+	occs  []occ    // valid sourcing edges of the closure
+	masks []uint64 // the category masks of occs, each once (occ.mi indexes it)
+	// evals holds the evaluations of the call: per regime, one per mask, in
+	// the order of masks (nil for a regime that does not apply on the day).
+	evals []*Eval
+	// suspects are the occs whose entity some evaluation of the call catches:
+	// union ORs the caught entities of the evaluations in unionOf (those this
+	// scratch has screened with, of the engine's snapshot), so an entity outside
+	// it is CLEAR under every one and most occurrences are ruled out by one bit.
+	suspects []occ
+	union    []uint64
+	unionN   int      // evaluations in the union
+	unionGen uint32   // unionHas[seq] == unionGen: evaluation seq is in the union (never 0)
+	unionHas []uint32 // by Eval.seq
 	// The best occurrence of each entity caught under the regime being screened:
 	// bestAt maps the entity to its place in best (a slice, walked in the order
 	// entities were met; the findings are sorted after).
@@ -161,7 +174,92 @@ type productScratch struct {
 type occ struct {
 	product, edge, entity uint32
 	mask                  uint64
+	mi                    int  // index of mask in productScratch.masks
 	nonEssential          int8 // 0 unknown, 1 yes, -1 no (computed on demand)
+}
+
+// maxUnion bounds the evaluations a scratch's union gathers before it starts
+// over (a server screening on many days).
+const maxUnion = 64
+
+// prepare fetches the evaluations of a call for the regimes on day d, merges
+// them into the union and keeps the suspects.
+func (e *Engine) prepare(sc *productScratch, d model.Date, regimes []*Regime) {
+	sc.masks = sc.masks[:0]
+	for i := range sc.occs {
+		o := &sc.occs[i]
+		o.mi = slices.Index(sc.masks, o.mask)
+		if o.mi < 0 {
+			o.mi = len(sc.masks)
+			sc.masks = append(sc.masks, o.mask)
+		}
+	}
+	sc.evals = sc.evals[:0]
+	fresh := 0
+	for _, r := range regimes {
+		for _, m := range sc.masks {
+			var ev *Eval
+			if r.AppliesOn(d) {
+				ev = e.Eval(r, d, m)
+				if !sc.inUnion(ev) {
+					fresh++
+				}
+			}
+			sc.evals = append(sc.evals, ev)
+		}
+	}
+	sc.suspects = sc.suspects[:0]
+	if len(sc.evals) > maxUnion {
+		// Too many to gather: every occurrence is a suspect.
+		sc.suspects = append(sc.suspects, sc.occs...)
+		return
+	}
+	if fresh > 0 {
+		if sc.unionN+fresh > maxUnion {
+			clear(sc.union)
+			sc.unionN = 0
+			if sc.unionGen++; sc.unionGen == 0 { // wrapped: forget every number
+				clear(sc.unionHas)
+				sc.unionGen = 1
+			}
+		}
+		for _, ev := range sc.evals {
+			if ev != nil && !sc.inUnion(ev) {
+				sc.merge(ev)
+			}
+		}
+	}
+	if sc.union == nil {
+		return
+	}
+	for _, o := range sc.occs {
+		if sc.union[o.entity>>6]&(1<<(o.entity&63)) != 0 {
+			sc.suspects = append(sc.suspects, o)
+		}
+	}
+}
+
+// inUnion reports whether the union has the evaluation's caught entities.
+func (sc *productScratch) inUnion(ev *Eval) bool {
+	return int(ev.seq) < len(sc.unionHas) && sc.unionHas[ev.seq] == sc.unionGen
+}
+
+// merge adds an evaluation's caught entities to the union.
+func (sc *productScratch) merge(ev *Eval) {
+	if int(ev.seq) >= len(sc.unionHas) {
+		sc.unionHas = append(sc.unionHas, make([]uint32, int(ev.seq)+1-len(sc.unionHas))...)
+	}
+	sc.unionHas[ev.seq] = sc.unionGen
+	sc.unionN++
+	if ev.caught == nil {
+		return
+	}
+	if sc.union == nil {
+		sc.union = make([]uint64, len(ev.caught))
+	}
+	for i, w := range ev.caught {
+		sc.union[i] |= w
+	}
 }
 
 func (e *Engine) getScratch() *productScratch {
@@ -170,7 +268,7 @@ func (e *Engine) getScratch() *productScratch {
 	}
 	n := e.snap.NumProducts()
 	return &productScratch{stamp: make([]uint32, n), depth: make([]uint32, n), via: make([]uint32, n), parent: make([]uint32, n), anc: make([]uint64, n),
-		bestAt: map[uint32]int32{}, prefixAt: map[uint32]int{}}
+		bestAt: map[uint32]int32{}, prefixAt: map[uint32]int{}, unionGen: 1}
 }
 
 // bestOcc is the best occurrence of one entity.
@@ -195,9 +293,15 @@ func (e *Engine) ScreenProduct(id string, d model.Date, regimes []*Regime) (*Scr
 	if !ok || !s.ProductDefined(root) {
 		return nil, model.ErrNotFound
 	}
-	q := s.Query(d)
 	sc := e.getScratch()
 	defer e.scratch.Put(sc)
+	return e.screenProduct(sc, id, root, d, regimes), nil
+}
+
+// screenProduct screens product root (id) with scratch sc.
+func (e *Engine) screenProduct(sc *productScratch, id string, root uint32, d model.Date, regimes []*Regime) *Screening {
+	s := e.snap
+	q := s.Query(d)
 	e.closure(sc, root, q)
 
 	out := &Screening{Subject: id, AsOf: d, Version: s.Version(), Gaps: []Gap{}}
@@ -217,15 +321,16 @@ func (e *Engine) ScreenProduct(id string, d model.Date, regimes []*Regime) (*Scr
 			out.Gaps = append(out.Gaps, Gap{Product: s.ProductID(p), Reason: gapReason(s, p, d)})
 		}
 	}
-	for _, r := range regimes {
-		res := e.screenClosure(sc, root, q, d, r)
+	e.prepare(sc, d, regimes)
+	for i, r := range regimes {
+		res := e.screenClosure(sc, root, q, d, r, sc.evals[i*len(sc.masks):(i+1)*len(sc.masks)])
 		if res.Verdict == model.Clear && len(out.Gaps) > 0 && e.Eval(r, d, allListings).Applies() {
 			res.Verdict = model.Unknown
 		}
 		out.Verdict = model.Worst(out.Verdict, res.Verdict)
 		out.Results = append(out.Results, res)
 	}
-	return out, nil
+	return out
 }
 
 func gapReason(s *projection.Snapshot, p uint32, d model.Date) string {
@@ -301,38 +406,20 @@ func (sc *productScratch) nonEssential(s *projection.Snapshot, p uint32, q proje
 	return true
 }
 
-func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.DateCode, d model.Date, r *Regime) Result {
+// screenClosure screens the prepared call under regime r, with evals its
+// evaluations per mask.
+func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.DateCode, d model.Date, r *Regime, evals []*Eval) Result {
 	s := e.snap
 	res := Result{Regime: r, Findings: []Finding{}}
-	if !r.AppliesOn(d) || len(sc.occs) == 0 {
-		return res
-	}
-	// The evaluations this regime needs, one per category mask in play (few).
-	type maskEval struct {
-		mask uint64
-		ev   *Eval
-	}
-	var evs [4]maskEval
-	evList := evs[:0]
-	evalFor := func(mask uint64) *Eval {
-		for _, me := range evList {
-			if me.mask == mask {
-				return me.ev
-			}
-		}
-		ev := e.Eval(r, d, mask)
-		evList = append(evList, maskEval{mask, ev})
-		return ev
-	}
-	if !evalFor(sc.occs[0].mask).Applies() {
+	if !r.AppliesOn(d) || len(sc.occs) == 0 || !evals[0].Applies() {
 		return res
 	}
 	clear(sc.bestAt)
 	sc.best = sc.best[:0]
 	checkEssential := r.Rule == RuleAffiliate && r.NonEssentialCaution
-	for k := range sc.occs {
-		o := &sc.occs[k]
-		ev := evalFor(o.mask)
+	for k := range sc.suspects {
+		o := &sc.suspects[k]
+		ev := evals[o.mi]
 		v := ev.Level(o.entity)
 		if v == model.Clear {
 			continue
