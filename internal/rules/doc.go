@@ -30,6 +30,12 @@
 // the entity met to a listed entity, through entities whose level justifies the
 // step, so every hop is a stored edge that contributed to the verdict.
 //
+// Screening a product gathers the sourcing edges of its bill of materials valid
+// on D, fetches the evaluations they need (one per regime and category mask),
+// and keeps only the edges whose entity one of those catches: each evaluation
+// indexes its caught entities in a bitset, and a pooled scratch ORs the bitsets
+// it has met, so most edges are ruled out by one bit before any regime looks.
+//
 // Invariants. An Engine is bound to one immutable snapshot and is safe for
 // concurrent use; evaluations are cached per (regime, whether it applies, coded
 // day, threshold, rule in force, category mask), at most as many as fit in
