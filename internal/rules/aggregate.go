@@ -147,19 +147,19 @@ func (ev *Eval) perPerson(seeds []uint32) {
 // groupOf returns the entities caught through designated person p alone,
 // computed once per evaluation.
 func (ev *Eval) groupOf(p uint32) *group {
-	ev.memoMu.Lock()
+	ev.groupsMu.Lock()
 	g, ok := ev.groups[p]
-	ev.memoMu.Unlock()
+	ev.groupsMu.Unlock()
 	if ok {
 		return g
 	}
 	g = ev.computeGroup(p)
-	ev.memoMu.Lock()
+	ev.groupsMu.Lock()
 	if ev.groups == nil {
 		ev.groups = map[uint32]*group{}
 	}
 	ev.groups[p] = g
-	ev.memoMu.Unlock()
+	ev.groupsMu.Unlock()
 	return g
 }
 

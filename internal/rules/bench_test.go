@@ -12,14 +12,23 @@ import (
 // genEngine builds an engine over a generated world of about edges edges.
 func genEngine(b testing.TB, edges int) *Engine {
 	b.Helper()
+	return worldEngine(b, gen.ForEdges(edges))
+}
+
+// worldEngine builds an engine with the built-in regimes over the world cfg
+// generates, plus extra records.
+func worldEngine(t testing.TB, cfg gen.Config, extra ...model.Record) *Engine {
+	t.Helper()
 	pb := projection.NewBuilder()
-	cfg := gen.ForEdges(edges)
 	if _, err := gen.Records(cfg, func(op *ingest.Op) error { pb.Add(&op.Record); return nil }); err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
+	}
+	for i := range extra {
+		pb.Add(&extra[i])
 	}
 	snap, err := pb.Build(model.Hash{})
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	set, _ := NewSet(Builtin())
 	return NewEngine(snap, set)

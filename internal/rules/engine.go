@@ -101,14 +101,14 @@ type Eval struct {
 	// eighth of level's size, so a screening's many clear entities cost a read
 	// that mostly stays in cache) and the number of caught entities before each
 	// word, which numbers the caught ones for memo.
-	caught []uint64
+	caught bitset
 	rank   []uint32
 	// memo holds the explanations searched so far (once each, read lock-free),
 	// by the caught entity's number: in chunks made on first use, so an
 	// evaluation pays for the entities screenings met, not for all it catches.
-	memo   []atomic.Pointer[memoChunk]
-	memoMu sync.Mutex        // guards groups
-	groups map[uint32]*group // per-person rule: groups by designated person, memoized
+	memo     []atomic.Pointer[memoChunk]
+	groupsMu sync.Mutex        // guards groups
+	groups   map[uint32]*group // per-person rule: groups by designated person, memoized
 }
 
 // Eval returns the (cached) evaluation of regime r on day d counting the listings
@@ -248,7 +248,7 @@ func (ev *Eval) index() {
 	if ev.level == nil {
 		return
 	}
-	ev.caught = make([]uint64, (len(ev.level)+63)/64)
+	ev.caught = newBitset(len(ev.level))
 	const lows = 0x0F0F0F0F0F0F0F0F // lvlMask in each byte
 	for i := 0; i < len(ev.level); i += 8 {
 		if i+8 <= len(ev.level) && binary.LittleEndian.Uint64(ev.level[i:])&lows == 0 {
@@ -256,13 +256,13 @@ func (ev *Eval) index() {
 		}
 		for x := i; x < min(i+8, len(ev.level)); x++ {
 			if ev.level[x]&lvlMask != 0 {
-				ev.caught[x>>6] |= 1 << (x & 63)
+				ev.caught.set(uint32(x))
 			}
 		}
 	}
 	for m, r := range ev.cls.rep {
 		if ev.level[r]&lvlMask != 0 {
-			ev.caught[m>>6] |= 1 << (m & 63)
+			ev.caught.set(m)
 		}
 	}
 	ev.rank = make([]uint32, len(ev.caught))
@@ -295,7 +295,23 @@ func (ev *Eval) memoSlot(x uint32) *atomic.Pointer[explanation] {
 
 // isCaught reports whether raw entity x's level is not CLEAR.
 func (ev *Eval) isCaught(x uint32) bool {
-	return ev.caught != nil && ev.caught[x>>6]&(1<<(x&63)) != 0
+	return ev.caught != nil && ev.caught.has(x)
+}
+
+// bitset is a set of entity numbers, 64 to a word.
+type bitset []uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (b bitset) has(x uint32) bool { return b[x>>6]&(1<<(x&63)) != 0 }
+
+func (b bitset) set(x uint32) { b[x>>6] |= 1 << (x & 63) }
+
+// or adds o's members (o is no longer than b).
+func (b bitset) or(o bitset) {
+	for i, w := range o {
+		b[i] |= w
+	}
 }
 
 // ordinal numbers a caught entity among the caught ones.

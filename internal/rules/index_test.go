@@ -8,10 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/internal/gen"
 	"github.com/keiretsu/keiretsu/internal/model"
-	"github.com/keiretsu/keiretsu/internal/projection"
 )
 
 // TestCaughtIndex checks an evaluation's index of caught entities against its
@@ -19,34 +17,22 @@ import (
 // representative's level, every caught entity has its own memo slot, and
 // explanations searched concurrently are those of a fresh evaluation.
 func TestCaughtIndex(t *testing.T) {
-	b := projection.NewBuilder()
-	var ids []string
-	if _, err := gen.Records(gen.Config{Entities: 3000, Products: 600, Seed: 5}, func(op *ingest.Op) error {
-		if op.Record.Kind == model.KindEntity {
-			ids = append(ids, op.Record.ID)
-		}
-		b.Add(&op.Record)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	cfg := gen.Config{Entities: 3000, Products: 600, Seed: 5}
+	plain := worldEngine(t, cfg).Snapshot()
 	// Classes of two to four entities, some of them listed or owned by listed ones.
 	rng := rand.New(rand.NewPCG(5, 1))
+	entity := func() string { return plain.EntityID(uint32(rng.IntN(plain.NumEntities()))) }
+	var same []model.Record
 	for i := 0; i < 300; i++ {
-		a := ids[rng.IntN(len(ids))]
+		a := entity()
 		for j := 1 + rng.IntN(3); j > 0; j-- {
-			r := model.Record{Kind: model.KindSameAs, Src: a, Dst: ids[rng.IntN(len(ids))], Source: "test", Valid: model.Always}
-			if r.Src != r.Dst {
-				b.Add(&r)
+			if r := (model.Record{Kind: model.KindSameAs, Src: a, Dst: entity(), Source: "test", Valid: model.Always}); r.Src != r.Dst {
+				same = append(same, r)
 			}
 		}
 	}
-	snap, err := b.Build(model.Hash{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, _ := NewSet(Builtin())
-	e := NewEngine(snap, set)
+	e := worldEngine(t, cfg, same...)
+	snap, set := e.Snapshot(), e.Regimes()
 	n := uint32(snap.NumEntities())
 	caughtAny := 0
 	for _, r := range set.All() {
@@ -143,19 +129,8 @@ func TestCaughtIndex(t *testing.T) {
 // evaluation a screening uses, and answers must not depend on what the
 // scratch screened before.
 func TestSuspectsFollowEvaluations(t *testing.T) {
-	b := projection.NewBuilder()
-	if _, err := gen.Records(gen.Config{Entities: 3000, Products: 600, Seed: 7}, func(op *ingest.Op) error {
-		b.Add(&op.Record)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	snap, err := b.Build(model.Hash{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, _ := NewSet(Builtin())
-	e := NewEngine(snap, set)
+	e := worldEngine(t, gen.Config{Entities: 3000, Products: 600, Seed: 7})
+	snap, set := e.Snapshot(), e.Regimes()
 	all := set.All()
 	ids := productIDs(e, 150)
 	days := []model.Date{model.MustDate("2019-06-01"), benchDay, model.MustDate("2025-06-01")}

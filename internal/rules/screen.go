@@ -146,16 +146,16 @@ type productScratch struct {
 
 	// Per call, shared by every regime screened.
 	occs  []occ    // valid sourcing edges of the closure
-	masks []uint64 // the category masks of occs, each once (occ.mi indexes it)
+	masks []uint64 // the category masks of the occs' products, each once (occ.mi indexes it)
 	// evals holds the evaluations of the call: per regime, one per mask, in
 	// the order of masks (nil for a regime that does not apply on the day).
 	evals []*Eval
 	// suspects are the occs whose entity some evaluation of the call catches:
-	// union ORs the caught entities of the evaluations in unionOf (those this
-	// scratch has screened with, of the engine's snapshot), so an entity outside
-	// it is CLEAR under every one and most occurrences are ruled out by one bit.
+	// union ORs the caught entities of the evaluations this scratch has screened
+	// with (those whose number unionHas marks), so an entity outside it is CLEAR
+	// under every one and most occurrences are ruled out by one bit.
 	suspects []occ
-	union    []uint64
+	union    bitset
 	unionN   int      // evaluations in the union
 	unionGen uint32   // unionHas[seq] == unionGen: evaluation seq is in the union (never 0)
 	unionHas []uint32 // by Eval.seq
@@ -173,8 +173,7 @@ type productScratch struct {
 // occ is one valid sourcing edge of a product in the closure.
 type occ struct {
 	product, edge, entity uint32
-	mask                  uint64
-	mi                    int  // index of mask in productScratch.masks
+	mi                    int  // index of the product's category mask in productScratch.masks
 	nonEssential          int8 // 0 unknown, 1 yes, -1 no (computed on demand)
 }
 
@@ -182,18 +181,9 @@ type occ struct {
 // over (a server screening on many days).
 const maxUnion = 64
 
-// prepare fetches the evaluations of a call for the regimes on day d, merges
-// them into the union and keeps the suspects.
+// prepare fetches the evaluations of a call for the regimes on day d (one per
+// mask of sc.masks), merges them into the union and keeps the suspects.
 func (e *Engine) prepare(sc *productScratch, d model.Date, regimes []*Regime) {
-	sc.masks = sc.masks[:0]
-	for i := range sc.occs {
-		o := &sc.occs[i]
-		o.mi = slices.Index(sc.masks, o.mask)
-		if o.mi < 0 {
-			o.mi = len(sc.masks)
-			sc.masks = append(sc.masks, o.mask)
-		}
-	}
 	sc.evals = sc.evals[:0]
 	fresh := 0
 	for _, r := range regimes {
@@ -233,7 +223,7 @@ func (e *Engine) prepare(sc *productScratch, d model.Date, regimes []*Regime) {
 		return
 	}
 	for _, o := range sc.occs {
-		if sc.union[o.entity>>6]&(1<<(o.entity&63)) != 0 {
+		if sc.union.has(o.entity) {
 			sc.suspects = append(sc.suspects, o)
 		}
 	}
@@ -255,11 +245,9 @@ func (sc *productScratch) merge(ev *Eval) {
 		return
 	}
 	if sc.union == nil {
-		sc.union = make([]uint64, len(ev.caught))
+		sc.union = newBitset(len(ev.level))
 	}
-	for i, w := range ev.caught {
-		sc.union[i] |= w
-	}
+	sc.union.or(ev.caught)
 }
 
 func (e *Engine) getScratch() *productScratch {
@@ -305,16 +293,20 @@ func (e *Engine) screenProduct(sc *productScratch, id string, root uint32, d mod
 	e.closure(sc, root, q)
 
 	out := &Screening{Subject: id, AsOf: d, Version: s.Version(), Gaps: []Gap{}}
-	sc.occs = sc.occs[:0]
+	sc.occs, sc.masks = sc.occs[:0], sc.masks[:0]
 	clear(sc.prefixAt)
 	sc.prefix = sc.prefix[:0]
 	for _, p := range sc.order {
 		lo, hi := s.Srcg.Out(p)
 		sourced := false
+		mi := -1
 		for i := lo; i < hi; i++ {
 			if s.Srcg.Holds(i, q) {
+				if mi < 0 {
+					mi = sc.maskIndex(sc.contextMask(s, p))
+				}
 				sourced = true
-				sc.occs = append(sc.occs, occ{product: p, edge: i, entity: s.Srcg.Dst(i), mask: sc.contextMask(s, p)})
+				sc.occs = append(sc.occs, occ{product: p, edge: i, entity: s.Srcg.Dst(i), mi: mi})
 			}
 		}
 		if !sourced {
@@ -384,6 +376,15 @@ func (e *Engine) closure(sc *productScratch, root uint32, q projection.DateCode)
 			}
 		}
 	}
+}
+
+// maskIndex returns mask's place in sc.masks, adding it when new.
+func (sc *productScratch) maskIndex(mask uint64) int {
+	if i := slices.Index(sc.masks, mask); i >= 0 {
+		return i
+	}
+	sc.masks = append(sc.masks, mask)
+	return len(sc.masks) - 1
 }
 
 // contextMask is the category mask that decides which listings count for product p
