@@ -12,8 +12,9 @@ import (
 // TestBenchSmallWithNeo4j runs `keiretsu bench --scale small --neo4j` briefly
 // and checks the object it prints: every figure issue 5 names, present and
 // consistent with the others (not fast: speed is not asserted), and the data
-// file kept in the cache for the next run. The database first holds other
-// records: the benchmark refuses to delete them without --wipe.
+// file kept in the cache and used by the next runs. The database first holds other
+// records: the benchmark refuses to delete them without --wipe, before its slow
+// parts; then it holds the benchmark's data, which a run may replace.
 func TestBenchSmallWithNeo4j(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the benchmark generates and loads 10^5 edges")
@@ -25,10 +26,21 @@ func TestBenchSmallWithNeo4j(t *testing.T) {
 	cache := t.TempDir()
 	const samples = 300
 	args := append([]string{"bench", "--scale", "small", "--samples", fmt.Sprint(samples),
-		"--graphql-seconds", "0.5", "--cache", cache, "--json"}, store...)
+		"--graphql-seconds", "0.5", "--cache", cache, "--json", "--log-level", "info"}, store...)
 	r := keiretsu(t, "", args...)
 	if r.code == 0 || !strings.Contains(r.stderr, "--wipe") || !strings.Contains(r.stderr, "other records") {
 		t.Fatalf("bench over other records: exit %d, stderr %q, want a refusal naming --wipe", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "data ready") || strings.Contains(r.stderr, "ingested (embedded)") {
+		t.Errorf("the refusal should come before the embedded ingest: %s", r.stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "small-*.jsonl"))
+	if len(files) != 1 {
+		t.Fatalf("cache holds %v, want the generated file", files)
+	}
+	generated, err := os.Stat(files[0])
+	if err != nil || generated.Size() == 0 {
+		t.Fatalf("cached data: %v", err)
 	}
 	if s := keiretsu(t, "", append([]string{"screen", "--entity", "sub", "--as-of", "2024-01-01", "--regime", "US-OFAC-SDN"}, store...)...); s.code != 5 {
 		t.Fatalf("after the refusal, sub screens with exit %d (want 5, EXPOSED): %s", s.code, s.stderr)
@@ -88,11 +100,13 @@ func TestBenchSmallWithNeo4j(t *testing.T) {
 	if _, err := fmt.Sscanf(fmt.Sprint(got["cypher_same_answers"]), "%d/%d", &same, &of); err != nil || of != 500 || same <= 0 || same > of {
 		t.Errorf("cypher_same_answers = %v", got["cypher_same_answers"])
 	}
-	files, _ := filepath.Glob(filepath.Join(cache, "small-*.jsonl"))
-	if len(files) != 1 {
-		t.Fatalf("cache holds %v, want the generated file", files)
+	// The database now holds the benchmark's own data, which it may replace
+	// without --wipe.
+	if again := keiretsu(t, "", args...); again.code != 0 || !strings.Contains(again.stdout, "neo4j_ingest_rels_per_s") {
+		t.Errorf("bench over its own data: exit %d: %s", again.code, again.stderr)
 	}
-	if fi, err := os.Stat(files[0]); err != nil || fi.Size() == 0 {
-		t.Errorf("cached data: %v", err)
+	// Both runs used the file the first one generated.
+	if fi, err := os.Stat(files[0]); err != nil || !fi.ModTime().Equal(generated.ModTime()) {
+		t.Errorf("cached data rewritten: %v, modified %v, first written %v", err, fi.ModTime(), generated.ModTime())
 	}
 }

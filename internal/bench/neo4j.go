@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -11,6 +12,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/gen"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/service"
+	"github.com/keiretsu/keiretsu/internal/store"
 )
 
 // CypherRunner answers the baseline question for one product with the best
@@ -34,10 +36,8 @@ func neo4jIngest(ctx context.Context, c Config, path string, ours model.Hash, re
 		return err
 	}
 	defer st.Close()
-	if v, err := st.Version(ctx); err != nil {
+	if err := mayWipe(ctx, c, st, ours); err != nil {
 		return err
-	} else if v != (model.Hash{}) && v != ours && !c.WipeNeo4j {
-		return fmt.Errorf("%w: the Neo4j database holds other records (dataVersion %s), which the benchmark would delete: pass --wipe to allow it, or use an empty database", model.ErrBadInput, v)
 	}
 	// One untimed run first warms the server up (JIT, store files), as a
 	// running production server is; then the timed run into an empty database.
@@ -75,6 +75,45 @@ func neo4jIngest(ctx context.Context, c Config, path string, ours model.Hash, re
 	}
 	c.Log.Info().Float64("rels_per_s", res.Neo4jIngestRelsPerS).Msg("ingested (neo4j)")
 	return nil
+}
+
+// mayWipe refuses a database that holds other records than the benchmark's
+// data of version ours, unless WipeNeo4j allows deleting them.
+func mayWipe(ctx context.Context, c Config, st store.Store, ours model.Hash) error {
+	v, err := st.Version(ctx)
+	if err != nil {
+		return err
+	}
+	if v != (model.Hash{}) && v != ours && !c.WipeNeo4j {
+		return fmt.Errorf("%w: the Neo4j database holds other records (dataVersion %s), which the benchmark would delete: pass --wipe to allow it, or use an empty database", model.ErrBadInput, v)
+	}
+	return nil
+}
+
+// neo4jCheck runs mayWipe before the benchmark's slow parts, against the
+// version a previous benchmark of the same file recorded (zero when none did:
+// then only an empty database passes). neo4jIngest checks again against the
+// version the embedded ingest computes.
+func neo4jCheck(ctx context.Context, c Config, known model.Hash) error {
+	st, err := c.Neo4j(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return mayWipe(ctx, c, st, known)
+}
+
+// versionFile names the file beside a generated data file that records the
+// data's version (its dataVersion once ingested).
+func versionFile(path string) string { return path + ".version" }
+
+// knownVersion returns the version recorded beside the data file, or zero.
+func knownVersion(path string) model.Hash {
+	b, err := os.ReadFile(versionFile(path))
+	if err != nil || len(b) != len(model.Hash{}.Bytes()) {
+		return model.Hash{}
+	}
+	return model.HashFromBytes(b)
 }
 
 // neo4jPart loads the projection from the Neo4j loaded by neo4jIngest and
