@@ -3,14 +3,19 @@ package neo4j_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
+	neo4jdriver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/rs/zerolog"
 
+	feed "github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/ingest/native"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/projection"
 	"github.com/keiretsu/keiretsu/internal/store/neo4j"
@@ -68,6 +73,34 @@ func benchGraph() (recs []*model.Record, rels int) {
 	return recs, rels
 }
 
+// benchRecords is benchGraph, or with KEIRETSU_BENCH_FILE the records of that
+// native JSONL file (say the medium world of `keiretsu bench`), read into memory
+// before anything is timed.
+func benchRecords(b *testing.B) (recs []*model.Record, rels int) {
+	path := os.Getenv("KEIRETSU_BENCH_FILE")
+	if path == "" {
+		return benchGraph()
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	src := native.NewReader(path, f, nil)
+	for {
+		var op feed.Op
+		if err := src.Next(&op); err == io.EOF {
+			return recs, rels
+		} else if err != nil || op.Delete {
+			b.Fatalf("%s: a delete or %v", path, err)
+		}
+		recs = append(recs, &op.Record)
+		if !op.Record.Kind.IsNode() {
+			rels++
+		}
+	}
+}
+
 func benchStore(b *testing.B, cfg neo4j.Config) *neo4j.Store {
 	neo4jtest.Lock(b)
 	if os.Getenv("KEIRETSU_BENCH_LOG") != "" {
@@ -100,7 +133,7 @@ func ingestAll(b *testing.B, st *neo4j.Store, recs []*model.Record) {
 // empty database, "reload" the same records again over them (every record is
 // read and replaced). One untimed load first warms the server up.
 func BenchmarkIngest(b *testing.B) {
-	recs, rels := benchGraph()
+	recs, rels := benchRecords(b)
 	cfg := neo4j.Config{}
 	// KEIRETSU_BENCH_SMALLRUN raises the largest single-transaction run, to
 	// measure the apply path without staging.
@@ -164,4 +197,188 @@ func BenchmarkProjectionLoad(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(recs)), "records")
 	b.ReportMetric(float64(len(recs)*b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkBareCypher writes the synthetic graph with the plainest Cypher,
+// outside Keiretsu: two sessions, transactions of 10,000 rows, UNWIND ...
+// CREATE, relationships between nodes found by the element ids their creation
+// returned. It is the floor of what the server needs for this graph on this
+// machine, to set beside BenchmarkIngest/empty: "bare" gives nodes an id and
+// relationships no property; "rec" adds the one property each has to carry
+// (the canonical encoding _rec, and _k on relationships). Nothing is parsed,
+// validated, hashed or counted.
+func BenchmarkBareCypher(b *testing.B) {
+	recs, rels := benchRecords(b)
+	st := benchStore(b, neo4j.Config{})
+	ctx := context.Background()
+	for _, mode := range []string{"bare", "rec"} {
+		b.Run(mode, func(b *testing.B) {
+			var total time.Duration
+			bareWrite(b, st, recs, rels, mode) // warm-up
+			for b.Loop() {
+				total += bareWrite(b, st, recs, rels, mode)
+			}
+			b.ReportMetric(float64(rels*b.N)/total.Seconds(), "rels/s")
+			b.ReportMetric(float64(len(recs)*b.N)/total.Seconds(), "records/s")
+		})
+	}
+	if err := st.Wipe(ctx); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// bareWrite wipes the database (untimed) and writes recs in two phases, nodes
+// then relationships, each as statements of at most 10,000 rows shared by two
+// sessions. It returns how long the writes took, having checked that they
+// created every relationship.
+func bareWrite(b *testing.B, st *neo4j.Store, recs []*model.Record, rels int, mode string) time.Duration {
+	ctx := context.Background()
+	b.StopTimer()
+	if err := st.Wipe(ctx); err != nil {
+		b.Fatal(err)
+	}
+	type stmt struct {
+		cypher string
+		rows   []any
+	}
+	const batch = 10_000
+	withRec := mode == "rec"
+	nodes, edges := map[string][]any{}, map[string][]any{}
+	defined := map[string]map[string]bool{} // label -> ids of node records
+	for _, r := range recs {
+		if r.Kind.IsNode() {
+			l := neo4j.GraphName(r.Kind)
+			if defined[l] == nil {
+				defined[l] = map[string]bool{}
+			}
+			defined[l][r.ID] = true
+		}
+	}
+	// Relationship ends that no record defines (regimes) are nodes with an id.
+	end := func(k model.Kind, id string) {
+		l := neo4j.GraphName(k)
+		if defined[l] == nil {
+			defined[l] = map[string]bool{}
+		}
+		if !defined[l][id] {
+			defined[l][id] = true
+			row := []any{id}
+			if withRec {
+				row = append(row, nil)
+			}
+			nodes[l] = append(nodes[l], row)
+		}
+	}
+	for _, r := range recs {
+		if !r.Kind.IsNode() {
+			_, _, sk, dk := r.Kind.Ends()
+			end(sk, r.Src)
+			end(dk, r.Dst)
+		}
+		row := []any{r.ID}
+		if !r.Kind.IsNode() {
+			row = []any{r.Src, r.Dst, int64(r.Valid.From)}
+		}
+		if withRec {
+			row = append(row, r.Encode(nil))
+		}
+		name := neo4j.GraphName(r.Kind)
+		if !r.Kind.IsNode() {
+			edges[name] = append(edges[name], row)
+		} else {
+			nodes[name] = append(nodes[name], row)
+		}
+	}
+	b.StartTimer()
+	start := time.Now()
+	var mu sync.Mutex
+	eids := map[string]string{}
+	run := func(stmts []stmt, collect bool) {
+		ch := make(chan stmt)
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				s := st.Driver().NewSession(ctx, neo4jdriver.SessionConfig{DatabaseName: neo4jtest.Database()})
+				defer s.Close(ctx)
+				var err error
+				for x := range ch {
+					if err != nil {
+						continue
+					}
+					_, err = s.ExecuteWrite(ctx, func(tx neo4jdriver.ManagedTransaction) (any, error) {
+						res, err := tx.Run(ctx, x.cypher, map[string]any{"rows": x.rows})
+						if err != nil || !collect {
+							return nil, err
+						}
+						rec, err := res.Single(ctx)
+						if err != nil {
+							return nil, err
+						}
+						mu.Lock()
+						defer mu.Unlock()
+						for _, p := range rec.Values[0].([]any) {
+							p := p.([]any)
+							eids[p[0].(string)] = p[1].(string)
+						}
+						return nil, nil
+					})
+				}
+				errs <- err
+			}()
+		}
+		for _, x := range stmts {
+			ch <- x
+		}
+		close(ch)
+		for range 2 {
+			if err := <-errs; err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	split := func(cypher string, rows []any) (out []stmt) {
+		for i := 0; i < len(rows); i += batch {
+			out = append(out, stmt{cypher, rows[i:min(i+batch, len(rows))]})
+		}
+		return out
+	}
+	var stmts []stmt
+	for label, rows := range nodes {
+		props := "{id: r[0]}"
+		if withRec {
+			props = "{id: r[0], _rec: r[1]}"
+		}
+		stmts = append(stmts, split("UNWIND $rows AS r CREATE (n:"+label+" "+props+") RETURN collect([r[0], elementId(n)])", rows)...)
+	}
+	run(stmts, true)
+	stmts = stmts[:0]
+	for typ, rows := range edges {
+		for _, row := range rows {
+			row := row.([]any)
+			row[0], row[1] = eids[row[0].(string)], eids[row[1].(string)]
+		}
+		props := ""
+		if withRec {
+			props = " {_k: r[2], _rec: r[3]}"
+		}
+		stmts = append(stmts, split("UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r[0] MATCH (b) WHERE elementId(b) = r[1] CREATE (a)-[:"+typ+props+"]->(b)", rows)...)
+	}
+	run(stmts, false)
+	took := time.Since(start)
+	b.StopTimer()
+	defer b.StartTimer()
+	s := st.Driver().NewSession(ctx, neo4jdriver.SessionConfig{DatabaseName: neo4jtest.Database()})
+	defer s.Close(ctx)
+	res, err := s.Run(ctx, "MATCH ()-[r]->() RETURN count(r)", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if n := rec.Values[0].(int64); n != int64(rels) {
+		b.Fatalf("wrote %d relationships, want %d", n, rels)
+	}
+	return took
 }

@@ -1,5 +1,7 @@
 package neo4j
 
+import "github.com/keiretsu/keiretsu/internal/model"
+
 // SetHooks installs test hooks: afterStage runs after each staged batch (with
 // the number staged so far), afterCommitPoint right after a staged run's commit
 // marker is set, before anything is applied.
@@ -19,4 +21,13 @@ func SetApplyHook(s *Store, afterApply func(seq int64)) {
 // concurrently: the hook must be safe for that.
 func SetLoadHook(s *Store, afterLoadBatch func(n int)) {
 	s.afterLoadBatch = afterLoadBatch
+}
+
+// GraphName is the label of a node kind's records, or the type of an edge
+// kind's relationships.
+func GraphName(k model.Kind) string {
+	if g := graphOf[k]; g.relType != "" {
+		return g.relType
+	}
+	return graphOf[k].label
 }
