@@ -195,10 +195,22 @@ type relCypher struct {
 var (
 	nodeQ = map[string]nodeCypher{}
 	relQ  = map[model.Kind]relCypher{}
-	// scanQuery streams every record's canonical encoding: record nodes, then
-	// relationships, one UNION ALL branch per label or type.
-	scanQuery string
+	// scanPage reads a page of a label's nodes, by their ids (see tmplScanPage).
+	scanPage = map[string]string{}
 )
+
+// tmplScanPage reads the canonical encodings of up to $n nodes of a label
+// whose id comes after $after (in the order of the uniqueness constraint's
+// index) and of their outgoing relationships, in one row: the last id of the
+// page (null when it is empty), the nodes' encodings (placeholders have none)
+// and a list of encodings per node. Every record relationship starts at a
+// record node or placeholder of one of these labels, so paging over the labels
+// reads every record once.
+const tmplScanPage = `MATCH (a:LABEL) WHERE a.id > $after
+WITH a ORDER BY a.id LIMIT $n
+OPTIONAL MATCH (a)-[r]->() WHERE r._rec IS NOT NULL
+WITH a, collect(r._rec) AS rs
+RETURN max(a.id) AS last, collect(a._rec) AS nodes, collect(rs) AS rels`
 
 func init() {
 	for _, l := range nodeLabels {
@@ -208,9 +220,8 @@ func init() {
 			cleanup: r.Replace(tmplNodeCleanup), get: r.Replace(tmplNodeGet), missing: r.Replace(tmplNodeMissing),
 		}
 	}
-	var scan []string
 	for _, l := range nodeLabels {
-		scan = append(scan, "MATCH (n:"+l+") WHERE n._rec IS NOT NULL RETURN n._rec AS rec")
+		scanPage[l] = strings.ReplaceAll(tmplScanPage, ":LABEL", ":"+l)
 	}
 	for _, k := range model.Kinds {
 		g := graphOf[k]
@@ -224,9 +235,7 @@ func init() {
 			create: strings.NewReplacer("PROPS", propMap(cols, 2)).Replace(r.Replace(tmplRelCreate)),
 			update: strings.NewReplacer("PROPS", propMap(cols, 1)).Replace(tmplRelUpdate),
 		}
-		scan = append(scan, "MATCH ()-[r:"+g.relType+"]->() WHERE r._rec IS NOT NULL RETURN r._rec AS rec")
 	}
-	scanQuery = strings.Join(scan, "\nUNION ALL\n")
 }
 
 // Bookkeeping nodes. KeiretsuMeta {id: 'meta'} holds the committed content hash

@@ -134,7 +134,10 @@
 // renewed expiry, created under the meta lock only when no marker is set), and
 // commits (a small run's transaction, a large run's commit point, a wipe) wait
 // until no scan is registered. A scan thus reads exactly one committed state,
-// and ScanVersion returns its hash and position. Version and Position return
+// and ScanVersion returns its hash and position. It reads in pages, one result
+// row each: per label, Config.ScanPage nodes in the order of their id (the
+// uniqueness constraint's index), with their outgoing record relationships
+// (a row per record cost the Go driver more than the records' decoding). Version and Position return
 // the last published state, also while a marker is set (the previous run's, so
 // `keiretsu serve` keeps its answers); Get reads in one transaction, waits while
 // a marker is set and retries when the position moved under it; Changes only

@@ -59,6 +59,9 @@ type Config struct {
 	// NoLoad stages every large run, also one into a store with no record
 	// node, which is otherwise written directly (see doc.go, "Loads").
 	NoLoad bool
+	// ScanPage is how many nodes a page of a scan reads, with their outgoing
+	// relationships, in one result row (default 10,000).
+	ScanPage int
 }
 
 func (c *Config) defaults() {
@@ -86,6 +89,9 @@ func (c *Config) defaults() {
 	}
 	if c.LogMax <= 0 {
 		c.LogMax = 1_000_000
+	}
+	if c.ScanPage <= 0 {
+		c.ScanPage = 10_000
 	}
 }
 
