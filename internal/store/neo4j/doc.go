@@ -137,7 +137,8 @@
 // and ScanVersion returns its hash and position. It reads in pages, one result
 // row each: per label, Config.ScanPage nodes in the order of their id (the
 // uniqueness constraint's index), with their outgoing record relationships
-// (a row per record cost the Go driver more than the records' decoding). Version and Position return
+// (a row per record cost the Go driver more than the records' decoding); pages
+// shrink where nodes have many relationships and grow back after. Version and Position return
 // the last published state, also while a marker is set (the previous run's, so
 // `keiretsu serve` keeps its answers); Get reads in one transaction, waits while
 // a marker is set and retries when the position moved under it; Changes only

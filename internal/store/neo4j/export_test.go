@@ -23,6 +23,13 @@ func SetLoadHook(s *Store, afterLoadBatch func(n int)) {
 	s.afterLoadBatch = afterLoadBatch
 }
 
+// SetScanHook installs a test hook that runs after each page a scan reads,
+// with the number of nodes it asked for, the nodes it got (placeholders
+// included) and their relationships.
+func SetScanHook(s *Store, afterScanPage func(asked, nodes, rels int)) {
+	s.afterScanPage = afterScanPage
+}
+
 // GraphName is the label of a node kind's records, or the type of an edge
 // kind's relationships.
 func GraphName(k model.Kind) string {

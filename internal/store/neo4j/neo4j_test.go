@@ -3,6 +3,7 @@ package neo4j_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -71,9 +72,10 @@ func TestConformanceSmallPages(t *testing.T) {
 }
 
 // TestScanPages scans a generated world (holdings with many subsidiaries,
-// placeholder regimes, every kind of relationship) in pages of 7 nodes and
-// compares it with the embedded store's scan of the same records; a scan whose
-// callback fails midway returns that error, and the next scan is whole.
+// placeholder regimes, every kind of relationship) and a hub owning 500 of its
+// entities in pages of up to 7 nodes, and compares it with the embedded store's
+// scan of the same records. Pages shrink after the hub's and grow back. A scan
+// whose callback fails midway returns that error, and the next scan is whole.
 func TestScanPages(t *testing.T) {
 	neo4jtest.Lock(t)
 	ctx := context.Background()
@@ -93,13 +95,32 @@ func TestScanPages(t *testing.T) {
 		if _, err := gen.Records(cfg, func(op *feed.Op) error { return run.Put(ctx, &op.Record) }); err != nil {
 			t.Fatal(err)
 		}
+		for i := 1; i <= 500; i++ {
+			r := &model.Record{Kind: model.KindOwnership, Src: "a-hub", Dst: fmt.Sprintf("e%d", i), Valid: model.Always, Share: model.Exact(0.1)}
+			r.Normalize()
+			if err := run.Put(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if _, err := run.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	want := storetest.All(t, ref)
+	var asked []int
+	neo4j.SetScanHook(st, func(n, nodes, rels int) {
+		asked = append(asked, n)
+		if nodes > n {
+			t.Errorf("a page of %d nodes, asked for %d", nodes, n)
+		}
+	})
 	if got := storetest.All(t, st); !slices.Equal(got, want) {
 		t.Fatalf("paged scan: %d records, want %d", len(got), len(want))
+	}
+	neo4j.SetScanHook(st, nil)
+	shrunk := slices.IndexFunc(asked, func(n int) bool { return n < 7 })
+	if shrunk < 0 || !slices.Contains(asked[shrunk:min(shrunk+5, len(asked))], 7) {
+		t.Errorf("pages asked for %v nodes: want them to shrink after the hub's and grow back", asked)
 	}
 	stop := errors.New("stop")
 	n := 0

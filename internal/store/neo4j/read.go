@@ -123,10 +123,13 @@ func (s *Store) scanPages(ctx context.Context, pages chan<- scanRow) error {
 		return err
 	}
 	defer tx.Close(context.WithoutCancel(ctx))
+	// Where nodes have many relationships (holding companies), pages shrink so
+	// that a row stays near target records, and grow back after.
+	target := 10 * s.cfg.ScanPage
 	for _, l := range nodeLabels {
-		after := ""
+		after, n := "", s.cfg.ScanPage
 		for {
-			res, err := tx.Run(ctx, scanPage[l], map[string]any{"after": after, "n": s.cfg.ScanPage})
+			res, err := tx.Run(ctx, scanPage[l], map[string]any{"after": after, "n": n})
 			if err != nil {
 				return err
 			}
@@ -140,6 +143,20 @@ func (s *Store) scanPages(ctx context.Context, pages chan<- scanRow) error {
 			}
 			nodes, _ := row.Values[1].([]any)
 			rels, _ := row.Values[2].([]any)
+			count := 0
+			for _, rs := range rels {
+				rs, _ := rs.([]any)
+				count += len(rs)
+			}
+			if s.afterScanPage != nil {
+				s.afterScanPage(n, len(rels), count)
+			}
+			switch {
+			case count > 2*target:
+				n = max(n/2, 1)
+			case count < target/2:
+				n = min(n*2, s.cfg.ScanPage)
+			}
 			select {
 			case pages <- scanRow{nodes, rels}:
 			case <-ctx.Done():

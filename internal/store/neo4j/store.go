@@ -108,6 +108,7 @@ type Store struct {
 	afterStage       func(seq int)
 	afterApply       func(seq int64)
 	afterLoadBatch   func(n int)
+	afterScanPage    func(asked, nodes, rels int)
 	phases           phaseTimes
 
 	// loading is the committed state while this process loads into the empty
