@@ -112,7 +112,7 @@ func (r *Resolver) fill(ctx context.Context, out []*gql.Screening, w wanted) err
 	}
 	sources := map[model.Key]*string{}
 	if w.source {
-		recs, err := r.Svc.Store().Get(ctx, keys)
+		recs, err := r.Svc.Records(ctx, state, keys)
 		if err != nil {
 			return fmt.Errorf("hops' provenance: %w", err)
 		}

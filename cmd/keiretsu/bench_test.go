@@ -65,7 +65,9 @@ func TestBenchSmallWithNeo4j(t *testing.T) {
 		"peak_rss_mb", "screen_product_p50_us", "screen_product_p99_us", "screen_entity_p99_us",
 		"batch_10k_ms", "graphql_p99_ms", "graphql_rps", "neo4j_ingest_rels_per_s",
 		"neo4j_relationship_phase_rels_per_s", "neo4j_projection_load_s", "cypher_baseline_p50_ms",
-		"cypher_baseline_p99_ms", "speedup_vs_cypher"} {
+		"cypher_baseline_p99_ms", "speedup_vs_cypher", "graphql_names_rps", "graphql_names_p99_ms",
+		"graphql_names_first_p99_ms", "neo4j_graphql_names_rps", "neo4j_graphql_names_p50_ms",
+		"neo4j_graphql_names_p99_ms", "neo4j_graphql_names_first_p99_ms"} {
 		if num(k) <= 0 {
 			t.Errorf("%s = %v, want > 0", k, got[k])
 		}

@@ -81,11 +81,18 @@ type Result struct {
 	// GraphQL over loopback HTTP, 8 concurrent clients: latency at an offered load
 	// of TargetRPS, and the most requests per second when the clients do not wait
 	// (with the p99 latency at that saturation).
-	GraphQLP50ms          float64        `json:"graphql_p50_ms"`
-	GraphQLP99ms          float64        `json:"graphql_p99_ms"`
-	GraphQLRPS            float64        `json:"graphql_rps"`
-	GraphQLSaturatedP99ms float64        `json:"graphql_saturated_p99_ms"`
-	VerdictMix            map[string]int `json:"verdict_mix"`
+	GraphQLP50ms          float64 `json:"graphql_p50_ms"`
+	GraphQLP99ms          float64 `json:"graphql_p99_ms"`
+	GraphQLRPS            float64 `json:"graphql_rps"`
+	GraphQLSaturatedP99ms float64 `json:"graphql_saturated_p99_ms"`
+	// The same clients as fast as answered, selecting the findings' entities'
+	// names as well, which the service reads from the store of record (then
+	// from its cache); first: each product's first request, one at a time.
+	GraphQLNamesRPS        float64        `json:"graphql_names_rps"`
+	GraphQLNamesP50ms      float64        `json:"graphql_names_p50_ms"`
+	GraphQLNamesP99ms      float64        `json:"graphql_names_p99_ms"`
+	GraphQLNamesFirstP99ms float64        `json:"graphql_names_first_p99_ms"`
+	VerdictMix             map[string]int `json:"verdict_mix"`
 
 	Neo4jIngestRelsPerS    float64 `json:"neo4j_ingest_rels_per_s,omitempty"`
 	Neo4jIngestRecordsPerS float64 `json:"neo4j_ingest_records_per_s,omitempty"`
@@ -93,10 +100,16 @@ type Result struct {
 	// alone (after staging and the node phase).
 	Neo4jRelationshipPhaseRelsPerS float64 `json:"neo4j_relationship_phase_rels_per_s,omitempty"`
 	Neo4jProjectionLoadS           float64 `json:"neo4j_projection_load_s,omitempty"`
-	CypherBaselineP50ms            float64 `json:"cypher_baseline_p50_ms,omitempty"`
-	CypherBaselineP99ms            float64 `json:"cypher_baseline_p99_ms,omitempty"`
-	SpeedupVsCypher                float64 `json:"speedup_vs_cypher,omitempty"`
-	CypherSameAnswers              string  `json:"cypher_same_answers,omitempty"`
+	// The names load again, served over Neo4j (the projection loaded from it,
+	// the records read from it).
+	Neo4jGraphQLNamesRPS        float64 `json:"neo4j_graphql_names_rps,omitempty"`
+	Neo4jGraphQLNamesP50ms      float64 `json:"neo4j_graphql_names_p50_ms,omitempty"`
+	Neo4jGraphQLNamesP99ms      float64 `json:"neo4j_graphql_names_p99_ms,omitempty"`
+	Neo4jGraphQLNamesFirstP99ms float64 `json:"neo4j_graphql_names_first_p99_ms,omitempty"`
+	CypherBaselineP50ms         float64 `json:"cypher_baseline_p50_ms,omitempty"`
+	CypherBaselineP99ms         float64 `json:"cypher_baseline_p99_ms,omitempty"`
+	SpeedupVsCypher             float64 `json:"speedup_vs_cypher,omitempty"`
+	CypherSameAnswers           string  `json:"cypher_same_answers,omitempty"`
 
 	Machine   string `json:"machine"`
 	GoVersion string `json:"go"`
@@ -245,6 +258,11 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	if err := graphqlLoad(ctx, c, svc, res); err != nil {
 		return nil, err
 	}
+	names, err := graphqlNames(ctx, c, svc)
+	if err != nil {
+		return nil, err
+	}
+	res.GraphQLNamesRPS, res.GraphQLNamesP50ms, res.GraphQLNamesP99ms, res.GraphQLNamesFirstP99ms = names.rps, names.p50, names.p99, names.firstP99
 	if c.Neo4j != nil {
 		if err := neo4jPart(ctx, c, svc, res); err != nil {
 			return nil, err

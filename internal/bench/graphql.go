@@ -19,24 +19,89 @@ import (
 
 const gqlQuery = `query($id: ID!, $asOf: Date) { screenProduct(id: $id, asOf: $asOf) { verdict results { regime { id } verdict findings { verdict entity { id } path { kind from to } } } gaps { productId } dataVersion } }`
 
+// gqlNamesQuery also selects the findings' entities' names and countries,
+// which the service reads from the store of record: one batched read per
+// request (a round trip to the server when the store is Neo4j).
+const gqlNamesQuery = `query($id: ID!, $asOf: Date) { screenProduct(id: $id, asOf: $asOf) { verdict results { regime { id } verdict findings { verdict entity { id name country } path { kind from to } } } dataVersion } }`
+
 // graphqlLoad serves the API on loopback and runs Clients concurrent clients, each
 // sending one screenProduct request after the other, for GraphQLSeconds.
 func graphqlLoad(ctx context.Context, c Config, svc *service.Service, res *Result) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := startLoad(c, svc, gqlQuery)
 	if err != nil {
 		return err
 	}
+	defer l.close()
+	// Saturation: every client sends its next request as soon as the last one is
+	// answered; the rate reached is graphql_rps.
+	lat, elapsed, err := drive(ctx, c, l.bodies, l.do, 0)
+	if err != nil {
+		return err
+	}
+	res.GraphQLRPS = round(float64(len(lat)) / elapsed)
+	res.GraphQLSaturatedP99ms = round3(percentile(lat, 99))
+	// At the target load: the clients together offer TargetRPS requests per
+	// second on a fixed schedule (a client behind schedule sends at once);
+	// latency counts from the send.
+	lat, _, err = drive(ctx, c, l.bodies, l.do, TargetRPS)
+	if err != nil {
+		return err
+	}
+	res.GraphQLP50ms = round3(percentile(lat, 50))
+	res.GraphQLP99ms = round3(percentile(lat, 99))
+	c.Log.Info().Float64("p99_ms", res.GraphQLP99ms).Float64("rps", res.GraphQLRPS).Msg("graphql load")
+	return nil
+}
+
+// namesLoad is what graphqlNames measured.
+type namesLoad struct {
+	rps, p50, p99 float64 // the clients as fast as answered
+	firstP99      float64 // each product's first request, one at a time
+}
+
+// graphqlNames sends gqlNamesQuery once for each sampled product, one request
+// at a time (the first reads of the entities), then runs the clients as fast as
+// answered.
+func graphqlNames(ctx context.Context, c Config, svc *service.Service) (namesLoad, error) {
+	l, err := startLoad(c, svc, gqlNamesQuery)
+	if err != nil {
+		return namesLoad{}, err
+	}
+	defer l.close()
+	lat, elapsed, err := drive(ctx, c, l.bodies, l.do, 0)
+	if err != nil {
+		return namesLoad{}, err
+	}
+	return namesLoad{rps: round(float64(len(lat)) / elapsed), p50: round3(percentile(lat, 50)),
+		p99: round3(percentile(lat, 99)), firstP99: round3(percentile(l.first, 99))}, nil
+}
+
+// httpLoad is the API served on loopback with a request body per sampled
+// product.
+type httpLoad struct {
+	bodies [][]byte
+	do     func(body []byte) error
+	close  func()
+	first  []float64 // the latency (ms) of each body's first request
+}
+
+// startLoad serves svc on loopback and sends query once for each of 1,000
+// sampled products, which warms every evaluation and connection.
+func startLoad(c Config, svc *service.Service, query string) (*httpLoad, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
 	srv := &http.Server{Handler: server.Handler(svc, zerolog.Nop())}
 	go srv.Serve(ln)
-	defer srv.Close()
 	url := "http://" + ln.Addr().String() + "/graphql"
 	ids := sampleIDs(svc.State(), true, 1000, c.Seed+2)
-	bodies := make([][]byte, len(ids))
+	l := &httpLoad{bodies: make([][]byte, len(ids)), close: func() { srv.Close() }}
 	for i, id := range ids {
-		bodies[i], _ = json.Marshal(map[string]any{"query": gqlQuery, "variables": map[string]any{"id": id, "asOf": c.AsOf.String()}})
+		l.bodies[i], _ = json.Marshal(map[string]any{"query": query, "variables": map[string]any{"id": id, "asOf": c.AsOf.String()}})
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c.Clients * 2}}
-	do := func(body []byte) error {
+	l.do = func(body []byte) error {
 		resp, err := client.Post(url, "application/json", bytes.NewReader(body))
 		if err != nil {
 			return err
@@ -51,30 +116,15 @@ func graphqlLoad(ctx context.Context, c Config, svc *service.Service, res *Resul
 		}
 		return nil
 	}
-	for _, b := range bodies { // warm every evaluation and connection
-		if err := do(b); err != nil {
-			return err
+	for _, b := range l.bodies {
+		t0 := time.Now()
+		if err := l.do(b); err != nil {
+			l.close()
+			return nil, err
 		}
+		l.first = append(l.first, float64(time.Since(t0).Microseconds())/1e3)
 	}
-	// Saturation: every client sends its next request as soon as the last one is
-	// answered; the rate reached is graphql_rps.
-	lat, elapsed, err := drive(ctx, c, bodies, do, 0)
-	if err != nil {
-		return err
-	}
-	res.GraphQLRPS = round(float64(len(lat)) / elapsed)
-	res.GraphQLSaturatedP99ms = round3(percentile(lat, 99))
-	// At the target load: the clients together offer TargetRPS requests per
-	// second on a fixed schedule (a client behind schedule sends at once);
-	// latency counts from the send.
-	lat, _, err = drive(ctx, c, bodies, do, TargetRPS)
-	if err != nil {
-		return err
-	}
-	res.GraphQLP50ms = round3(percentile(lat, 50))
-	res.GraphQLP99ms = round3(percentile(lat, 99))
-	c.Log.Info().Float64("p99_ms", res.GraphQLP99ms).Float64("rps", res.GraphQLRPS).Msg("graphql load")
-	return nil
+	return l, nil
 }
 
 // TargetRPS is the offered load at which graphql_p50_ms and graphql_p99_ms are

@@ -133,6 +133,12 @@ func neo4jPart(ctx context.Context, c Config, local *service.Service, res *Resul
 	if svc.State().Version() != local.State().Version() {
 		return fmt.Errorf("neo4j dataVersion %s differs from the embedded store's %s", svc.State().Version(), local.State().Version())
 	}
+	names, err := graphqlNames(ctx, c, svc)
+	if err != nil {
+		return fmt.Errorf("graphql over neo4j: %w", err)
+	}
+	res.Neo4jGraphQLNamesRPS, res.Neo4jGraphQLNamesP50ms, res.Neo4jGraphQLNamesP99ms = names.rps, names.p50, names.p99
+	res.Neo4jGraphQLNamesFirstP99ms = names.firstP99
 	if c.Cypher == nil {
 		return nil
 	}

@@ -94,7 +94,7 @@ func (s *Service) Edges(ctx context.Context, st *State, kind model.Kind, id stri
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	recs, err := s.st.Get(ctx, keys)
+	recs, err := s.Records(ctx, st, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func (s *Service) Nodes(ctx context.Context, st *State, kind model.Kind, ids []s
 	for i, id := range ids {
 		keys[i] = model.Key{Kind: kind, Src: id, From: model.MinDate}
 	}
-	recs, err := s.st.Get(ctx, keys)
+	recs, err := s.Records(ctx, st, keys)
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,7 @@ type State struct {
 	Engine *rules.Engine
 	Search *search.Index
 	Loaded time.Time
+	recs   recordCache // records read from the store for this state's requests
 }
 
 // Version is the state's dataVersion.

@@ -1,0 +1,57 @@
+package service
+
+import (
+	"context"
+	"sync"
+
+	"github.com/keiretsu/keiretsu/internal/model"
+)
+
+// maxCached bounds the records a state keeps (see recordCache); tests lower it.
+var maxCached = 100_000
+
+// recordCache keeps the records a state's requests read from the store of
+// record, and the keys it found no record for, so that requests naming the
+// same entities do not read them again: a round trip to the server per request
+// when the store is Neo4j. A state's cache starts empty, so a reload or an
+// update never serves older records; when it holds maxCached records it
+// starts over. Cached records are shared: readers must not change them.
+type recordCache struct {
+	mu sync.RWMutex
+	m  map[model.Key]*model.Record
+}
+
+// Records returns the stored records with the given keys, in order, nil where
+// none is stored, reading from the store only the keys st's cache lacks.
+func (s *Service) Records(ctx context.Context, st *State, keys []model.Key) ([]*model.Record, error) {
+	out := make([]*model.Record, len(keys))
+	var miss []model.Key
+	var at []int
+	c := &st.recs
+	c.mu.RLock()
+	for i, k := range keys {
+		r, ok := c.m[k]
+		if !ok {
+			miss, at = append(miss, k), append(at, i)
+		}
+		out[i] = r
+	}
+	c.mu.RUnlock()
+	if len(miss) == 0 {
+		return out, nil
+	}
+	recs, err := s.st.Get(ctx, miss)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m)+len(miss) > maxCached {
+		c.m = make(map[model.Key]*model.Record, len(miss))
+	}
+	for j, r := range recs {
+		out[at[j]] = r
+		c.m[miss[j]] = r
+	}
+	return out, nil
+}

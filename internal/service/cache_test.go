@@ -1,0 +1,113 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/ingest/native"
+	"github.com/keiretsu/keiretsu/internal/load"
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/store/embedded"
+)
+
+// countingStore counts the keys Get is asked for.
+type countingStore struct {
+	store.Store
+	asked int
+}
+
+func (c *countingStore) Get(ctx context.Context, keys []model.Key) ([]*model.Record, error) {
+	c.asked += len(keys)
+	return c.Store.Get(ctx, keys)
+}
+
+func ingestText(t *testing.T, st store.Store, jsonl string) {
+	t.Helper()
+	src := native.NewReader("test.jsonl", strings.NewReader(jsonl), nil)
+	if _, err := load.Run(context.Background(), st, []ingest.Source{src}, load.Options{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func names(recs []*model.Record) []string {
+	var out []string
+	for _, r := range recs {
+		if r == nil {
+			out = append(out, "<nil>")
+		} else {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+// TestRecordsCache: a state reads each key from the store once (found or not),
+// a reload starts a new cache that sees the store's changes, and a full cache
+// starts over.
+func TestRecordsCache(t *testing.T) {
+	ctx := context.Background()
+	emb, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emb.Close()
+	ingestText(t, emb, `{"kind":"entity","id":"a","name":"Alpha"}
+{"kind":"entity","id":"b","name":"Beta"}
+{"kind":"ownership","owner":"a","owned":"b","percent":60}
+`)
+	st := &countingStore{Store: emb}
+	svc, err := Open(ctx, st, Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := func(id string) model.Key { return model.Key{Kind: model.KindEntity, Src: id, From: model.MinDate} }
+	keys := []model.Key{node("a"), node("zz"), node("b"), node("a")}
+	for pass := range 2 {
+		recs, err := svc.Records(ctx, svc.State(), keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := names(recs), []string{"Alpha", "<nil>", "Beta", "Alpha"}; !slices.Equal(got, want) {
+			t.Fatalf("pass %d: %v, want %v", pass, got, want)
+		}
+	}
+	if st.asked != 4 {
+		t.Errorf("the store was asked for %d keys over two passes, want 4 (the first pass's)", st.asked)
+	}
+	ingestText(t, emb, `{"kind":"entity","id":"a","name":"Alpha Renamed"}
+{"kind":"entity","id":"zz","name":"Zed"}
+`)
+	if err := svc.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := svc.Records(ctx, svc.State(), keys[:3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := names(recs), []string{"Alpha Renamed", "Zed", "Beta"}; !slices.Equal(got, want) {
+		t.Fatalf("after a reload: %v, want %v", got, want)
+	}
+
+	defer func(n int) { maxCached = n }(maxCached)
+	maxCached = 3
+	st.asked = 0
+	state := svc.State()
+	for i := range 5 {
+		if _, err := svc.Records(ctx, state, []model.Key{node(fmt.Sprint("n", i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(state.recs.m); n > maxCached {
+		t.Errorf("the cache holds %d keys, more than %d", n, maxCached)
+	}
+	if _, err := svc.Records(ctx, state, []model.Key{node("n4")}); err != nil || st.asked != 5 {
+		t.Errorf("the last key read was read again (%d keys asked, want 5): %v", st.asked, err)
+	}
+}
