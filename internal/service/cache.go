@@ -44,13 +44,18 @@ func (s *Service) Records(ctx context.Context, st *State, keys []model.Key) ([]*
 	if err != nil {
 		return nil, err
 	}
+	for j, r := range recs {
+		out[at[j]] = r
+	}
+	if len(miss) > maxCached {
+		return out, nil // more than the cache holds: not kept
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m)+len(miss) > maxCached {
 		c.m = make(map[model.Key]*model.Record, len(miss))
 	}
 	for j, r := range recs {
-		out[at[j]] = r
 		c.m[miss[j]] = r
 	}
 	return out, nil

@@ -91,8 +91,10 @@ func benchRecords(b *testing.B) (recs []*model.Record, rels int) {
 		var op feed.Op
 		if err := src.Next(&op); err == io.EOF {
 			return recs, rels
-		} else if err != nil || op.Delete {
-			b.Fatalf("%s: a delete or %v", path, err)
+		} else if err != nil {
+			b.Fatal(err)
+		} else if op.Delete {
+			b.Fatalf("%s:%d: a delete, not a record", path, op.Line)
 		}
 		recs = append(recs, &op.Record)
 		if !op.Record.Kind.IsNode() {
@@ -128,8 +130,8 @@ func ingestAll(b *testing.B, st *neo4j.Store, recs []*model.Record) {
 	}
 }
 
-// BenchmarkIngest loads the synthetic graph in one run (staged: far above
-// SmallRun) and reports relationships and records per second: "empty" into an
+// BenchmarkIngest loads benchRecords in one run (far above SmallRun: a load
+// into the empty database) and reports relationships and records per second: "empty" into an
 // empty database, "reload" the same records again over them (every record is
 // read and replaced). One untimed load first warms the server up.
 func BenchmarkIngest(b *testing.B) {
@@ -199,7 +201,7 @@ func BenchmarkProjectionLoad(b *testing.B) {
 	b.ReportMetric(float64(len(recs)*b.N)/b.Elapsed().Seconds(), "records/s")
 }
 
-// BenchmarkBareCypher writes the synthetic graph with the plainest Cypher,
+// BenchmarkBareCypher writes benchRecords with the plainest Cypher,
 // outside Keiretsu: two sessions, transactions of 10,000 rows, UNWIND ...
 // CREATE, relationships between nodes found by the element ids their creation
 // returned. It is the floor of what the server needs for this graph on this
@@ -244,50 +246,38 @@ func bareWrite(b *testing.B, st *neo4j.Store, recs []*model.Record, rels int, mo
 	const batch = 10_000
 	withRec := mode == "rec"
 	nodes, edges := map[string][]any{}, map[string][]any{}
-	defined := map[string]map[string]bool{} // label -> ids of node records
+	defined := map[[2]string]bool{} // label and id of each node to write
+	// node adds a node row; enc is nil for a relationship end that no record
+	// defines (regimes), a node with an id only.
+	node := func(k model.Kind, id string, enc any) {
+		l := neo4j.GraphName(k)
+		if defined[[2]string{l, id}] {
+			return
+		}
+		defined[[2]string{l, id}] = true
+		row := []any{id}
+		if withRec {
+			row = append(row, enc)
+		}
+		nodes[l] = append(nodes[l], row)
+	}
 	for _, r := range recs {
 		if r.Kind.IsNode() {
-			l := neo4j.GraphName(r.Kind)
-			if defined[l] == nil {
-				defined[l] = map[string]bool{}
-			}
-			defined[l][r.ID] = true
-		}
-	}
-	// Relationship ends that no record defines (regimes) are nodes with an id.
-	end := func(k model.Kind, id string) {
-		l := neo4j.GraphName(k)
-		if defined[l] == nil {
-			defined[l] = map[string]bool{}
-		}
-		if !defined[l][id] {
-			defined[l][id] = true
-			row := []any{id}
-			if withRec {
-				row = append(row, nil)
-			}
-			nodes[l] = append(nodes[l], row)
+			node(r.Kind, r.ID, r.Encode(nil))
 		}
 	}
 	for _, r := range recs {
-		if !r.Kind.IsNode() {
-			_, _, sk, dk := r.Kind.Ends()
-			end(sk, r.Src)
-			end(dk, r.Dst)
+		if r.Kind.IsNode() {
+			continue
 		}
-		row := []any{r.ID}
-		if !r.Kind.IsNode() {
-			row = []any{r.Src, r.Dst, int64(r.Valid.From)}
-		}
+		_, _, sk, dk := r.Kind.Ends()
+		node(sk, r.Src, nil)
+		node(dk, r.Dst, nil)
+		row := []any{r.Src, r.Dst, int64(r.Valid.From)}
 		if withRec {
 			row = append(row, r.Encode(nil))
 		}
-		name := neo4j.GraphName(r.Kind)
-		if !r.Kind.IsNode() {
-			edges[name] = append(edges[name], row)
-		} else {
-			nodes[name] = append(nodes[name], row)
-		}
+		edges[neo4j.GraphName(r.Kind)] = append(edges[neo4j.GraphName(r.Kind)], row)
 	}
 	b.StartTimer()
 	start := time.Now()

@@ -219,9 +219,7 @@ func init() {
 			read: r.Replace(tmplNodeRead), find: r.Replace(tmplNodeFind), merge: r.Replace(tmplNodeMerge), del: r.Replace(tmplNodeDelete),
 			cleanup: r.Replace(tmplNodeCleanup), get: r.Replace(tmplNodeGet), missing: r.Replace(tmplNodeMissing),
 		}
-	}
-	for _, l := range nodeLabels {
-		scanPage[l] = strings.ReplaceAll(tmplScanPage, ":LABEL", ":"+l)
+		scanPage[l] = r.Replace(tmplScanPage)
 	}
 	for _, k := range model.Kinds {
 		g := graphOf[k]

@@ -33,8 +33,9 @@ func SetScanHook(s *Store, afterScanPage func(asked, nodes, rels int)) {
 // GraphName is the label of a node kind's records, or the type of an edge
 // kind's relationships.
 func GraphName(k model.Kind) string {
-	if g := graphOf[k]; g.relType != "" {
+	g := graphOf[k]
+	if g.relType != "" {
 		return g.relType
 	}
-	return graphOf[k].label
+	return g.label
 }

@@ -52,12 +52,12 @@ func (s *Store) ScanVersion(ctx context.Context, fn func(*model.Record) error) (
 }
 
 // scan reads every record in pages of Config.ScanPage nodes, each page one
-// result row (see tmplScanPage), in one transaction, and decodes a page while the next is read.
-// A row per record would cost more than decoding it: when the server sends a
-// receive timeout hint, as Neo4j does by default, the Go driver reads each
-// message under a context with a deadline, which starts a goroutine and a timer
-// (loading the medium benchmark's 1.76 million records took 13 s, 12.5 of them
-// the client's CPU; paged, about 4 s).
+// result row (see tmplScanPage), in one transaction, and decodes a page while
+// the next is read. A row per record would cost more than decoding it: when
+// the server sends a receive timeout hint, as Neo4j does by default, the Go
+// driver reads each message under a context with a deadline, which starts a
+// goroutine and a timer (loading the medium benchmark's 1.76 million records
+// took 13 s, 12.5 of them the client's CPU; paged, 4.5 s).
 func (s *Store) scan(ctx context.Context, fn func(*model.Record) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
