@@ -106,7 +106,7 @@ var fastFields = map[string]map[string]string{
 	"Finding": {"verdict": "", "entity": "Entity", "listedEntity": "Entity", "basis": "",
 		"aggregatePercent": "", "path": "Hop"},
 	// The record's own fields, not those resolved from the graph.
-	"Entity": {"id": "", "name": "", "type": "", "country": "", "aliases": "", "identifiers": "Identifier",
+	"Entity": {"id": "", "name": "", "type": "", "country": "", "hqCountry": "", "aliases": "", "identifiers": "Identifier",
 		"source": ""},
 	"Identifier": {"scheme": "", "value": ""},
 	"Hop": {"kind": "", "from": "", "to": "", "percent": "", "percentMin": "", "percentMax": "",
@@ -344,6 +344,8 @@ func (w *fastWriter) entity(set ast.SelectionSet, e *model.Record) {
 			w.str(e.Type)
 		case "country":
 			w.optStr(e.CountryOrNil())
+		case "hqCountry":
+			w.optStr(e.HQCountryOrNil())
 		case "aliases":
 			aliases := e.AliasList()
 			w.list(len(aliases), func(i int) { w.str(aliases[i]) })

@@ -71,6 +71,7 @@ type ComplexityRoot struct {
 		Controllers    func(childComplexity int, asOf *model.Date) int
 		CountryOrNil   func(childComplexity int) int
 		Defined        func(childComplexity int) int
+		HQCountryOrNil func(childComplexity int) int
 		ID             func(childComplexity int) int
 		IdentifierList func(childComplexity int) int
 		Listings       func(childComplexity int, asOf *model.Date) int
@@ -203,6 +204,7 @@ type ComplexityRoot struct {
 		FromOrNil   func(childComplexity int) int
 		Product     func(childComplexity int) int
 		Role        func(childComplexity int) int
+		SiteOrNil   func(childComplexity int) int
 		SourceOrNil func(childComplexity int) int
 		ToOrNil     func(childComplexity int) int
 	}
@@ -401,6 +403,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Defined(childComplexity), true
+	case "Entity.hqCountry":
+		if e.ComplexityRoot.Entity.HQCountryOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entity.HQCountryOrNil(childComplexity), true
 	case "Entity.id":
 		if e.ComplexityRoot.Entity.ID == nil {
 			break
@@ -1026,6 +1034,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sourcing.Role(childComplexity), true
+	case "Sourcing.site":
+		if e.ComplexityRoot.Sourcing.SiteOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sourcing.SiteOrNil(childComplexity), true
 	case "Sourcing.source":
 		if e.ComplexityRoot.Sourcing.SourceOrNil == nil {
 			break
@@ -1118,7 +1132,10 @@ type Entity {
   name: String!
   "company, person, state_body or organization."
   type: String!
+  "ISO 3166 alpha-2 of the jurisdiction of incorporation (for a person, nationality)."
   country: String
+  "ISO 3166 alpha-2 of the headquarters or principal place of business."
+  hqCountry: String
   aliases: [String!]!
   identifiers: [Identifier!]!
   source: String
@@ -1214,6 +1231,8 @@ type Sourcing {
   entity: Entity!
   "manufacturer or supplier."
   role: String!
+  "Where the product is made: ISO 3166-1 alpha-2 (CN) or ISO 3166-2 (CN-XJ)."
+  site: String
   from: Date
   to: Date
   source: String
@@ -1374,6 +1393,8 @@ func (ec *executionContext) childFields_Entity(ctx context.Context, field graphq
 		return ec.fieldContext_Entity_type(ctx, field)
 	case "country":
 		return ec.fieldContext_Entity_country(ctx, field)
+	case "hqCountry":
+		return ec.fieldContext_Entity_hqCountry(ctx, field)
 	case "aliases":
 		return ec.fieldContext_Entity_aliases(ctx, field)
 	case "identifiers":
@@ -1616,6 +1637,8 @@ func (ec *executionContext) childFields_Sourcing(ctx context.Context, field grap
 		return ec.fieldContext_Sourcing_entity(ctx, field)
 	case "role":
 		return ec.fieldContext_Sourcing_role(ctx, field)
+	case "site":
+		return ec.fieldContext_Sourcing_site(ctx, field)
 	case "from":
 		return ec.fieldContext_Sourcing_from(ctx, field)
 	case "to":
@@ -2534,6 +2557,29 @@ func (ec *executionContext) _Entity_country(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Entity_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "String")
+}
+
+func (ec *executionContext) _Entity_hqCountry(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_hqCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HQCountryOrNil(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_hqCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Entity", field, true, false, "String")
 }
 
@@ -5181,6 +5227,29 @@ func (ec *executionContext) fieldContext_Sourcing_role(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Sourcing", field, false, false, "String")
 }
 
+func (ec *executionContext) _Sourcing_site(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sourcing_site(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SiteOrNil(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sourcing_site(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sourcing", field, true, false, "String")
+}
+
 func (ec *executionContext) _Sourcing_from(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6487,6 +6556,11 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "hqCountry":
+			out.Values[i] = ec._Entity_hqCountry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "aliases":
 			out.Values[i] = ec._Entity_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -7377,6 +7451,11 @@ func (ec *executionContext) _Sourcing(ctx context.Context, sel ast.SelectionSet,
 		case "role":
 			out.Values[i] = ec._Sourcing_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "site":
+			out.Values[i] = ec._Sourcing_site(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "from":

@@ -90,6 +90,7 @@ type fields struct {
 	aliases, categories      []string
 	identifiers              []model.Identifier
 	name, typ, country, cat  string
+	hqCountry, site          string
 	basis, role, ref, source string
 	reason                   string
 }
@@ -173,6 +174,10 @@ func (f *fields) read(s *scanner, key string) error {
 		str(&f.typ)
 	case key == "country":
 		str(&f.country)
+	case key == "hqCountry":
+		str(&f.hqCountry)
+	case key == "site":
+		str(&f.site)
 	case key == "category":
 		str(&f.cat)
 	case key == "basis":
@@ -247,6 +252,11 @@ func (f *fields) record(op *ingest.Op, regimeKnown func(string) bool) error {
 		r.Aliases, r.Identifiers = f.aliases, f.identifiers
 		if kind == model.KindProduct && f.typ != "" {
 			return fieldErr("type", "products have no type (did you mean category?)")
+		}
+		if kind == model.KindEntity {
+			r.HQCountry = f.hqCountry
+		} else if f.hqCountry != "" {
+			return fieldErr("hqCountry", "only entities have a headquarters country")
 		}
 	} else {
 		src, dst, _, _ := kind.Ends()
@@ -330,7 +340,7 @@ func (f *fields) edgeFields(r *model.Record) error {
 		r.Quantity = f.quantity
 		r.Essential = f.essential == nil || *f.essential
 	case model.KindSourcing:
-		r.Role = f.role
+		r.Role, r.Site = f.role, f.site
 	case model.KindListing:
 		r.Reference, r.Categories = f.ref, f.categories
 	case model.KindSameAs:

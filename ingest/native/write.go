@@ -26,6 +26,7 @@ func Append(b []byte, op *ingest.Op) []byte {
 			case model.KindEntity:
 				w.str("type", r.Type)
 				w.optStr("country", r.Country)
+				w.optStr("hqCountry", r.HQCountry)
 				w.strs("aliases", r.Aliases)
 			case model.KindProduct:
 				w.optStr("category", r.Category)
@@ -75,6 +76,7 @@ func Append(b []byte, op *ingest.Op) []byte {
 				}
 			case model.KindSourcing:
 				w.str("role", r.Role)
+				w.optStr("site", r.Site)
 			case model.KindListing:
 				w.optStr("reference", r.Reference)
 				w.strs("categories", r.Categories)

@@ -23,6 +23,12 @@ func OptionalDate(d Date) *Date {
 // CountryOrNil is the entity's country, nil when unknown.
 func (r *Record) CountryOrNil() *string { return Optional(r.Country) }
 
+// HQCountryOrNil is the entity's headquarters country, nil when unknown.
+func (r *Record) HQCountryOrNil() *string { return Optional(r.HQCountry) }
+
+// SiteOrNil is a sourcing edge's place of production, nil when unknown.
+func (r *Record) SiteOrNil() *string { return Optional(r.Site) }
+
 // CategoryOrNil is the product's category, nil when it has none.
 func (r *Record) CategoryOrNil() *string { return Optional(r.Category) }
 

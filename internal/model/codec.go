@@ -85,7 +85,12 @@ func (r *Record) Encode(b []byte) []byte {
 		case KindRegime:
 			b = appendString(b, string(r.Spec))
 		}
-		return appendString(b, r.Source)
+		b = appendString(b, r.Source)
+		if r.Kind == KindEntity && r.HQCountry != "" {
+			b = append(b, tagHQCountry)
+			b = appendString(b, r.HQCountry)
+		}
+		return b
 	}
 	b = appendString(b, r.Src)
 	b = appendString(b, r.Dst)
@@ -118,8 +123,21 @@ func (r *Record) Encode(b []byte) []byte {
 	case KindSameAs:
 		b = appendString(b, r.Reason)
 	}
-	return appendString(b, r.Source)
+	b = appendString(b, r.Source)
+	if r.Kind == KindSourcing && r.Site != "" {
+		b = append(b, tagSite)
+		b = appendString(b, r.Site)
+	}
+	return b
 }
+
+// Fields added after the first version of the encoding follow the source as
+// (tag, value) pairs, in tag order, and only when set: a record without them
+// encodes exactly as before, so its hash (and every dataVersion) is unchanged.
+const (
+	tagHQCountry = 1 // entity: hqCountry
+	tagSite      = 2 // sourcing: site
+)
 
 // Decode parses a canonical encoding into r, replacing its contents.
 func (r *Record) Decode(b []byte) error {
@@ -174,7 +192,23 @@ func (r *Record) Decode(b []byte) error {
 		}
 	}
 	r.Source = d.string()
-	if d.err || len(d.b) != 0 {
+	last := byte(0)
+	for !d.err && len(d.b) > 0 {
+		tag := d.byte()
+		if tag <= last {
+			return errCorrupt
+		}
+		last = tag
+		switch {
+		case tag == tagHQCountry && r.Kind == KindEntity:
+			r.HQCountry = d.string()
+		case tag == tagSite && r.Kind == KindSourcing:
+			r.Site = d.string()
+		default:
+			return errCorrupt
+		}
+	}
+	if d.err {
 		return errCorrupt
 	}
 	return nil

@@ -49,6 +49,8 @@ func TestEncodeDecodeKeys(t *testing.T) {
 		{Kind: KindControl, Src: "a", Dst: "b", Valid: Always, Basis: "board"},
 		{Kind: KindComponent, Src: "p", Dst: "c", Valid: Period{MinDate, MustDate("1950-06-01")}, Quantity: &q, Essential: true},
 		{Kind: KindSourcing, Src: "p", Dst: "e", Valid: Always, Role: "supplier"},
+		{Kind: KindEntity, ID: "h", Name: "H", Type: "company", Country: "BM", HQCountry: "CN"},
+		{Kind: KindSourcing, Src: "p", Dst: "h", Valid: Always, Role: "manufacturer", Site: "CN-XJ", Source: "s"},
 		{Kind: KindListing, Src: "e", Dst: "R", Valid: Always, Reference: "x", Categories: []string{"telecom"}},
 		{Kind: KindSameAs, Src: "a", Dst: "b", Valid: Always, Reason: "same lei"},
 	}
@@ -74,6 +76,43 @@ func TestEncodeDecodeKeys(t *testing.T) {
 	b := Key{Kind: KindOwnership, Src: "a", Dst: "b", From: MustDate("1900-01-01")}.KeyBytes()
 	if bytes.Compare(a, b) >= 0 {
 		t.Error("open from must sort before any date")
+	}
+}
+
+// TestEncodingOfV1Records pins the encoding of records without the fields
+// added later (hqCountry, site): it must not change, or every stored record's
+// hash, and so every dataVersion, would.
+func TestEncodingOfV1Records(t *testing.T) {
+	for _, c := range []struct {
+		r    Record
+		want string
+	}{
+		{Record{Kind: KindEntity, ID: "e", Name: "E", Type: "company", Country: "CN", Source: "s"},
+			"\x01\x01\x01e\x01E\x07company\x02CN\x00\x00\x01s"},
+		{Record{Kind: KindSourcing, Src: "p", Dst: "e", Valid: Always, Role: "supplier"},
+			"\x01\x06\x01p\x01e\xff\xff\xff\xff\x0f\xfe\xff\xff\xff\x0f\x08supplier\x00"},
+	} {
+		if got := string(c.r.Encode(nil)); got != c.want {
+			t.Errorf("%s: encoding %q, want %q", c.r.Key(), got, c.want)
+		}
+		with := c.r
+		with.HQCountry, with.Site = "", ""
+		if c.r.Kind == KindEntity {
+			with.HQCountry = "CN"
+		} else {
+			with.Site = "CN"
+		}
+		if got := string(with.Encode(nil)); got[:len(c.want)] != c.want || len(got) == len(c.want) {
+			t.Errorf("%s: the new field must follow the v1 encoding: %q", c.r.Key(), got)
+		}
+	}
+	// Tags out of order, repeated or of another kind are corrupt.
+	var r Record
+	base := (&Record{Kind: KindEntity, ID: "e", Name: "E", Type: "company"}).Encode(nil)
+	for _, tail := range []string{"\x02\x02CN", "\x01\x02CN\x01\x02CN", "\x07\x02CN", "\x01"} {
+		if err := r.Decode(append(append([]byte(nil), base...), tail...)); err == nil {
+			t.Errorf("tail %q decoded", tail)
+		}
 	}
 }
 

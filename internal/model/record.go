@@ -104,7 +104,8 @@ type Record struct {
 	ID          string
 	Name        string
 	Type        string // entity: company (default), person, state_body, organization
-	Country     string // entity: ISO 3166 alpha-2
+	Country     string // entity: ISO 3166 alpha-2 of incorporation (a person's nationality)
+	HQCountry   string // entity: ISO 3166 alpha-2 of the headquarters or principal place of business
 	Category    string // product
 	Aliases     []string
 	Identifiers []Identifier // sorted by scheme
@@ -118,6 +119,7 @@ type Record struct {
 	Quantity   *float64 // component
 	Essential  bool     // component (true unless the record says false)
 	Role       string   // sourcing
+	Site       string   // sourcing: where the product is made, ISO 3166-1 alpha-2 or ISO 3166-2
 	Reference  string   // listing
 	Categories []string // listing
 	Reason     string   // same_as
@@ -198,10 +200,12 @@ func (r *Record) Normalize() {
 			r.Type = TypeCompany
 		}
 		r.Country = strings.ToUpper(r.Country)
+		r.HQCountry = strings.ToUpper(r.HQCountry)
 	case KindSourcing:
 		if r.Role == "" {
 			r.Role = "manufacturer"
 		}
+		r.Site = strings.ToUpper(r.Site)
 	case KindSameAs:
 		if r.Dst < r.Src {
 			r.Src, r.Dst = r.Dst, r.Src

@@ -59,6 +59,9 @@ func (r *Record) Validate(regimeKnown func(id string) bool) error {
 		if r.Country != "" && !isAlpha2(r.Country) {
 			return fieldErr("country", "%q is not an ISO 3166 alpha-2 code", r.Country)
 		}
+		if r.HQCountry != "" && !isAlpha2(r.HQCountry) {
+			return fieldErr("hqCountry", "%q is not an ISO 3166 alpha-2 code", r.HQCountry)
+		}
 	case KindOwnership:
 		s := r.Share
 		if s.Max > Whole {
@@ -78,6 +81,9 @@ func (r *Record) Validate(regimeKnown func(id string) bool) error {
 	case KindSourcing:
 		if !slices.Contains(SourcingRoles, r.Role) {
 			return fieldErr("role", "%q is not one of %s", r.Role, strings.Join(SourcingRoles, ", "))
+		}
+		if r.Site != "" && !IsSite(r.Site) {
+			return fieldErr("site", "%q is not an ISO 3166-1 alpha-2 or ISO 3166-2 code (such as CN or CN-XJ)", r.Site)
 		}
 	case KindListing:
 		if regimeKnown != nil && !regimeKnown(r.Dst) {
@@ -104,6 +110,24 @@ func checkID(field, id string) error {
 		return fieldErr(field, "must not contain NUL")
 	}
 	return nil
+}
+
+// IsSite reports whether s is a place of production as sourcing.site holds it:
+// an ISO 3166-1 alpha-2 code or an ISO 3166-2 subdivision code, upper case
+// (^[A-Z]{2}(-[A-Z0-9]{1,3})?$).
+func IsSite(s string) bool {
+	if len(s) == 2 {
+		return isAlpha2(s)
+	}
+	if len(s) < 4 || len(s) > 6 || s[2] != '-' || !isAlpha2(s[:2]) {
+		return false
+	}
+	for _, c := range []byte(s[3:]) {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func isAlpha2(s string) bool {

@@ -36,7 +36,7 @@ var schemeName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 // nodeColumns lists the properties of the record nodes of a label, in the
 // order of nodeValues. Flattened identifiers (`lei`, `purl`...) follow.
 var nodeColumns = map[string][]string{
-	labelEntity:  {"id", "name", propRec, "source", "type", "country", "aliases", "identifiers"},
+	labelEntity:  {"id", "name", propRec, "source", "type", "country", "hqCountry", "aliases", "identifiers"},
 	labelProduct: {"id", "name", propRec, "source", "category", "identifiers"},
 	labelRegime:  {"id", "name", propRec, "source", "spec"},
 }
@@ -48,7 +48,7 @@ func nodeValues(row []any, r *model.Record, enc []byte) ([]any, string) {
 	row = append(row, r.ID, r.Name, enc, str(r.Source))
 	switch r.Kind {
 	case model.KindEntity:
-		row = append(row, str(r.Type), str(r.Country), strs(r.Aliases))
+		row = append(row, str(r.Type), str(r.Country), str(r.HQCountry), strs(r.Aliases))
 		return appendIdentifiers(row, r.Identifiers)
 	case model.KindProduct:
 		row = append(row, str(r.Category))
@@ -101,7 +101,7 @@ func relColumns(k model.Kind) []string {
 	case model.KindComponent:
 		c = append(c, "essential", "quantity")
 	case model.KindSourcing:
-		c = append(c, "role")
+		c = append(c, "role", "site")
 	case model.KindListing:
 		c = append(c, "reference", "categories")
 	case model.KindSameAs:
@@ -140,7 +140,7 @@ func relValues(row []any, r *model.Record, enc []byte) []any {
 		}
 		row = append(row, r.Essential, q)
 	case model.KindSourcing:
-		row = append(row, str(r.Role))
+		row = append(row, str(r.Role), str(r.Site))
 	case model.KindListing:
 		row = append(row, str(r.Reference), strs(r.Categories))
 	case model.KindSameAs:
