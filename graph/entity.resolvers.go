@@ -9,101 +9,100 @@ import (
 	"context"
 
 	"github.com/keiretsu/keiretsu/graph/generated"
-	"github.com/keiretsu/keiretsu/internal/model"
+	domain "github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
-	"github.com/keiretsu/keiretsu/internal/service"
 )
 
 // Controller is the resolver for the controller field.
-func (r *controlResolver) Controller(ctx context.Context, obj *model.Record) (*model.Record, error) {
+func (r *controlResolver) Controller(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
 	return r.entity(ctx, obj.Src)
 }
 
 // Controlled is the resolver for the controlled field.
-func (r *controlResolver) Controlled(ctx context.Context, obj *model.Record) (*model.Record, error) {
+func (r *controlResolver) Controlled(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
 	return r.entity(ctx, obj.Dst)
 }
 
 // Defined is the resolver for the defined field.
-func (r *entityResolver) Defined(ctx context.Context, obj *model.Record) (bool, error) {
-	return r.req(ctx).state.Defined(model.KindEntity, obj.ID), nil
+func (r *entityResolver) Defined(ctx context.Context, obj *domain.Record) (bool, error) {
+	return r.view(ctx).Defined(domain.KindEntity, obj.ID), nil
 }
 
 // Owners is the resolver for the owners field.
-func (r *entityResolver) Owners(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error) {
-	return r.edges(ctx, model.KindOwnership, obj.ID, service.In, asOf)
+func (r *entityResolver) Owners(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+	return r.edges(ctx, domain.KindOwnership, obj.ID, domain.In, asOf)
 }
 
 // Owned is the resolver for the owned field.
-func (r *entityResolver) Owned(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error) {
-	return r.edges(ctx, model.KindOwnership, obj.ID, service.Out, asOf)
+func (r *entityResolver) Owned(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+	return r.edges(ctx, domain.KindOwnership, obj.ID, domain.Out, asOf)
 }
 
 // Controllers is the resolver for the controllers field.
-func (r *entityResolver) Controllers(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error) {
-	return r.edges(ctx, model.KindControl, obj.ID, service.In, asOf)
+func (r *entityResolver) Controllers(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+	return r.edges(ctx, domain.KindControl, obj.ID, domain.In, asOf)
 }
 
 // Controlled is the resolver for the controlled field.
-func (r *entityResolver) Controlled(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error) {
-	return r.edges(ctx, model.KindControl, obj.ID, service.Out, asOf)
+func (r *entityResolver) Controlled(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+	return r.edges(ctx, domain.KindControl, obj.ID, domain.Out, asOf)
 }
 
 // Listings is the resolver for the listings field.
-func (r *entityResolver) Listings(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error) {
-	return r.edges(ctx, model.KindListing, obj.ID, service.Out, asOf)
+func (r *entityResolver) Listings(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+	return r.edges(ctx, domain.KindListing, obj.ID, domain.Out, asOf)
 }
 
 // SameAs is the resolver for the sameAs field.
-func (r *entityResolver) SameAs(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error) {
-	out, err := r.edges(ctx, model.KindSameAs, obj.ID, service.Out, asOf)
+func (r *entityResolver) SameAs(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+	out, err := r.edges(ctx, domain.KindSameAs, obj.ID, domain.Out, asOf)
 	if err != nil {
 		return nil, err
 	}
-	in, err := r.edges(ctx, model.KindSameAs, obj.ID, service.In, asOf)
+	in, err := r.edges(ctx, domain.KindSameAs, obj.ID, domain.In, asOf)
 	return append(out, in...), err
 }
 
 // Supplies is the resolver for the supplies field.
-func (r *entityResolver) Supplies(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error) {
-	return r.edges(ctx, model.KindSourcing, obj.ID, service.In, asOf)
+func (r *entityResolver) Supplies(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+	return r.edges(ctx, domain.KindSourcing, obj.ID, domain.In, asOf)
 }
 
 // Regime is the resolver for the regime field.
-func (r *listingResolver) Regime(ctx context.Context, obj *model.Record) (*rules.Regime, error) {
-	if reg := r.req(ctx).state.Engine.Regimes().Get(obj.Dst); reg != nil {
+func (r *listingResolver) Regime(ctx context.Context, obj *domain.Record) (*rules.Regime, error) {
+	if reg := r.view(ctx).Regime(obj.Dst); reg != nil {
 		return reg, nil
 	}
 	return &rules.Regime{ID: obj.Dst, Name: obj.Dst + " (not loaded)"}, nil
 }
 
 // Entity is the resolver for the entity field.
-func (r *listingResolver) Entity(ctx context.Context, obj *model.Record) (*model.Record, error) {
+func (r *listingResolver) Entity(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
 	return r.entity(ctx, obj.Src)
 }
 
 // Owner is the resolver for the owner field.
-func (r *ownershipResolver) Owner(ctx context.Context, obj *model.Record) (*model.Record, error) {
+func (r *ownershipResolver) Owner(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
 	return r.entity(ctx, obj.Src)
 }
 
 // Owned is the resolver for the owned field.
-func (r *ownershipResolver) Owned(ctx context.Context, obj *model.Record) (*model.Record, error) {
+func (r *ownershipResolver) Owned(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
 	return r.entity(ctx, obj.Dst)
 }
 
 // Entity is the resolver for the entity field.
-func (r *queryResolver) Entity(ctx context.Context, id string) (*model.Record, error) {
-	return r.node(ctx, model.KindEntity, id)
+func (r *queryResolver) Entity(ctx context.Context, id string) (*domain.Record, error) {
+	return r.node(ctx, domain.KindEntity, id)
 }
 
 // A is the resolver for the a field.
-func (r *sameAsResolver) A(ctx context.Context, obj *model.Record) (*model.Record, error) {
+func (r *sameAsResolver) A(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
 	return r.entity(ctx, obj.Src)
 }
 
 // B is the resolver for the b field.
-func (r *sameAsResolver) B(ctx context.Context, obj *model.Record) (*model.Record, error) {
+func (r *sameAsResolver) B(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
 	return r.entity(ctx, obj.Dst)
 }
 

@@ -2,66 +2,78 @@ package graph
 
 import (
 	"context"
-	"net/http"
 	"sync"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
-	"github.com/keiretsu/keiretsu/internal/model"
-	"github.com/keiretsu/keiretsu/internal/service"
+	domain "github.com/keiretsu/keiretsu/internal/model"
 )
 
-// request is the per-request context: one consistent state of the data and the
-// dataloaders that batch lookups of nodes into one store call each, made on
-// first use (most screening requests need none).
+// request is the per-request context: the one View the request reads, and the
+// dataloaders that batch lookups of nodes into one call each, made on first
+// use (most screening requests need none).
 type request struct {
-	svc   *service.Service
-	state *service.State
+	view View
 
 	once              sync.Once
-	entityL, productL *dataloadgen.Loader[string, *model.Record]
+	entityL, productL *dataloadgen.Loader[string, *domain.Record]
 }
 
 type requestKey struct{}
 
-// WithRequest returns ctx carrying a fresh per-request state.
-func WithRequest(ctx context.Context, svc *service.Service) context.Context {
-	return context.WithValue(ctx, requestKey{}, &request{svc: svc, state: svc.State()})
+// WithView returns ctx carrying a fresh request context that reads view.
+func WithView(ctx context.Context, view View) context.Context {
+	return context.WithValue(ctx, requestKey{}, &request{view: view})
 }
 
 func (q *request) loaders() {
 	q.once.Do(func() {
-		nodes := func(kind model.Kind) func(context.Context, []string) ([]*model.Record, []error) {
-			return func(ctx context.Context, ids []string) ([]*model.Record, []error) {
-				recs, err := q.svc.Nodes(ctx, q.state, kind, ids)
+		nodes := func(kind domain.Kind) func(context.Context, []string) ([]*domain.Record, []error) {
+			return func(ctx context.Context, ids []string) ([]*domain.Record, []error) {
+				recs, err := q.view.Nodes(ctx, kind, ids)
 				if err != nil {
 					return nil, fillErr(len(ids), err)
 				}
 				return recs, nil
 			}
 		}
-		q.entityL = dataloadgen.NewLoader(nodes(model.KindEntity), dataloadgen.WithWait(0))
-		q.productL = dataloadgen.NewLoader(nodes(model.KindProduct), dataloadgen.WithWait(0))
+		q.entityL = dataloadgen.NewLoader(nodes(domain.KindEntity), dataloadgen.WithWait(0))
+		q.productL = dataloadgen.NewLoader(nodes(domain.KindProduct), dataloadgen.WithWait(0))
 	})
 }
 
 // entities is the request's entity loader.
-func (q *request) entities() *dataloadgen.Loader[string, *model.Record] {
+func (q *request) entities() *dataloadgen.Loader[string, *domain.Record] {
 	q.loaders()
 	return q.entityL
 }
 
 // products is the request's product loader.
-func (q *request) products() *dataloadgen.Loader[string, *model.Record] {
+func (q *request) products() *dataloadgen.Loader[string, *domain.Record] {
 	q.loaders()
 	return q.productL
 }
 
-// Middleware attaches the per-request context to every HTTP request.
-func Middleware(svc *service.Service, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(WithRequest(r.Context(), svc)))
-	})
+// PerOperation is the handler extension that gives every operation, before
+// anything of it runs, the current View of Views and fresh dataloaders: every
+// field of one operation reads one state of the data.
+type PerOperation struct{ Views Views }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+} = PerOperation{}
+
+// ExtensionName names the extension.
+func (PerOperation) ExtensionName() string { return "KeiretsuView" }
+
+// Validate accepts any schema.
+func (PerOperation) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptOperation runs the operation with its View in ctx.
+func (p PerOperation) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(WithView(ctx, p.Views.Current()))
 }
 
 func fillErr(n int, err error) []error {
@@ -72,10 +84,14 @@ func fillErr(n int, err error) []error {
 	return errs
 }
 
-// req returns the request context, creating one when a caller did not (tests).
+// req returns the operation's request context, or one over the current View
+// when the handler does not use PerOperation.
 func (r *Resolver) req(ctx context.Context) *request {
 	if q, ok := ctx.Value(requestKey{}).(*request); ok {
 		return q
 	}
-	return WithRequest(ctx, r.Svc).Value(requestKey{}).(*request)
+	return &request{view: r.Views.Current()}
 }
+
+// view is the View the request reads.
+func (r *Resolver) view(ctx context.Context) View { return r.req(ctx).view }

@@ -4,52 +4,51 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/keiretsu/keiretsu/internal/model"
-	"github.com/keiretsu/keiretsu/internal/service"
+	domain "github.com/keiretsu/keiretsu/internal/model"
 )
 
 // entity loads an entity that an edge or a finding names (never nil: an id that no
 // record defines shows as a placeholder).
-func (r *Resolver) entity(ctx context.Context, id string) (*model.Record, error) {
+func (r *Resolver) entity(ctx context.Context, id string) (*domain.Record, error) {
 	rec, err := r.req(ctx).entities().Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if rec == nil {
-		return service.Placeholder(model.KindEntity, id), nil
+		return domain.Placeholder(domain.KindEntity, id), nil
 	}
 	return rec, nil
 }
 
 // product loads a product that an edge names.
-func (r *Resolver) product(ctx context.Context, id string) (*model.Record, error) {
+func (r *Resolver) product(ctx context.Context, id string) (*domain.Record, error) {
 	rec, err := r.req(ctx).products().Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if rec == nil {
-		return service.Placeholder(model.KindProduct, id), nil
+		return domain.Placeholder(domain.KindProduct, id), nil
 	}
 	return rec, nil
 }
 
 // node answers entity(id) and product(id): nil when unknown.
-func (r *Resolver) node(ctx context.Context, kind model.Kind, id string) (*model.Record, error) {
+func (r *Resolver) node(ctx context.Context, kind domain.Kind, id string) (*domain.Record, error) {
 	q := r.req(ctx)
-	if kind == model.KindEntity {
+	if kind == domain.KindEntity {
 		return q.entities().Load(ctx, id)
 	}
 	return q.products().Load(ctx, id)
 }
 
 // edges answers the exploration fields.
-func (r *Resolver) edges(ctx context.Context, kind model.Kind, id string, dir service.Direction, asOf *model.Date) ([]*model.Record, error) {
-	recs, err := r.Svc.Edges(ctx, r.req(ctx).state, kind, id, dir, asOf)
+func (r *Resolver) edges(ctx context.Context, kind domain.Kind, id string, dir domain.Direction, asOf *domain.Date) ([]*domain.Record, error) {
+	recs, err := r.view(ctx).Edges(ctx, kind, id, dir, asOf)
 	if err != nil {
 		return nil, fmt.Errorf("%s edges of %s: %w", kind, id, err)
 	}
 	if recs == nil {
-		recs = []*model.Record{}
+		recs = []*domain.Record{}
 	}
 	return recs, nil
 }

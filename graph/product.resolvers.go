@@ -9,52 +9,51 @@ import (
 	"context"
 
 	"github.com/keiretsu/keiretsu/graph/generated"
-	"github.com/keiretsu/keiretsu/internal/model"
-	"github.com/keiretsu/keiretsu/internal/service"
+	domain "github.com/keiretsu/keiretsu/internal/model"
 )
 
 // Parent is the resolver for the parent field.
-func (r *componentResolver) Parent(ctx context.Context, obj *model.Record) (*model.Record, error) {
+func (r *componentResolver) Parent(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
 	return r.product(ctx, obj.Src)
 }
 
 // Child is the resolver for the child field.
-func (r *componentResolver) Child(ctx context.Context, obj *model.Record) (*model.Record, error) {
+func (r *componentResolver) Child(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
 	return r.product(ctx, obj.Dst)
 }
 
 // Defined is the resolver for the defined field.
-func (r *productResolver) Defined(ctx context.Context, obj *model.Record) (bool, error) {
-	return r.req(ctx).state.Defined(model.KindProduct, obj.ID), nil
+func (r *productResolver) Defined(ctx context.Context, obj *domain.Record) (bool, error) {
+	return r.view(ctx).Defined(domain.KindProduct, obj.ID), nil
 }
 
 // Components is the resolver for the components field.
-func (r *productResolver) Components(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error) {
-	return r.edges(ctx, model.KindComponent, obj.ID, service.Out, asOf)
+func (r *productResolver) Components(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+	return r.edges(ctx, domain.KindComponent, obj.ID, domain.Out, asOf)
 }
 
 // UsedIn is the resolver for the usedIn field.
-func (r *productResolver) UsedIn(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error) {
-	return r.edges(ctx, model.KindComponent, obj.ID, service.In, asOf)
+func (r *productResolver) UsedIn(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+	return r.edges(ctx, domain.KindComponent, obj.ID, domain.In, asOf)
 }
 
 // Sources is the resolver for the sources field.
-func (r *productResolver) Sources(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error) {
-	return r.edges(ctx, model.KindSourcing, obj.ID, service.Out, asOf)
+func (r *productResolver) Sources(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+	return r.edges(ctx, domain.KindSourcing, obj.ID, domain.Out, asOf)
 }
 
 // Product is the resolver for the product field.
-func (r *queryResolver) Product(ctx context.Context, id string) (*model.Record, error) {
-	return r.node(ctx, model.KindProduct, id)
+func (r *queryResolver) Product(ctx context.Context, id string) (*domain.Record, error) {
+	return r.node(ctx, domain.KindProduct, id)
 }
 
 // Product is the resolver for the product field.
-func (r *sourcingResolver) Product(ctx context.Context, obj *model.Record) (*model.Record, error) {
+func (r *sourcingResolver) Product(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
 	return r.product(ctx, obj.Src)
 }
 
 // Entity is the resolver for the entity field.
-func (r *sourcingResolver) Entity(ctx context.Context, obj *model.Record) (*model.Record, error) {
+func (r *sourcingResolver) Entity(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
 	return r.entity(ctx, obj.Dst)
 }
 

@@ -13,5 +13,5 @@ import (
 
 // Regimes is the resolver for the regimes field.
 func (r *queryResolver) Regimes(ctx context.Context) ([]*rules.Regime, error) {
-	return r.req(ctx).state.Engine.Regimes().All(), nil
+	return r.view(ctx).Regimes(), nil
 }

@@ -9,13 +9,13 @@ import (
 	"context"
 
 	"github.com/keiretsu/keiretsu/graph/generated"
-	"github.com/keiretsu/keiretsu/graph/model"
-	model1 "github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/graph/gql"
+	domain "github.com/keiretsu/keiretsu/internal/model"
 )
 
 // ScreenProduct is the resolver for the screenProduct field.
-func (r *queryResolver) ScreenProduct(ctx context.Context, id string, asOf *model1.Date, regimes []string) (*model.Screening, error) {
-	s, err := r.req(ctx).state.ScreenProduct(id, asOf, regimes)
+func (r *queryResolver) ScreenProduct(ctx context.Context, id string, asOf *domain.Date, regimes []string) (*gql.Screening, error) {
+	s, err := r.view(ctx).ScreenProduct(ctx, id, asOf, regimes)
 	if err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (r *queryResolver) ScreenProduct(ctx context.Context, id string, asOf *mode
 }
 
 // ScreenEntity is the resolver for the screenEntity field.
-func (r *queryResolver) ScreenEntity(ctx context.Context, id string, asOf *model1.Date, regimes []string) (*model.Screening, error) {
-	s, err := r.req(ctx).state.ScreenEntity(id, asOf, regimes)
+func (r *queryResolver) ScreenEntity(ctx context.Context, id string, asOf *domain.Date, regimes []string) (*gql.Screening, error) {
+	s, err := r.view(ctx).ScreenEntity(ctx, id, asOf, regimes)
 	if err != nil {
 		return nil, err
 	}
@@ -40,8 +40,8 @@ func (r *queryResolver) ScreenEntity(ctx context.Context, id string, asOf *model
 }
 
 // ScreenProducts is the resolver for the screenProducts field.
-func (r *queryResolver) ScreenProducts(ctx context.Context, ids []string, asOf *model1.Date, regimes []string) ([]*model.Screening, error) {
-	ss, err := r.req(ctx).state.ScreenProducts(ids, asOf, regimes)
+func (r *queryResolver) ScreenProducts(ctx context.Context, ids []string, asOf *domain.Date, regimes []string) ([]*gql.Screening, error) {
+	ss, err := r.view(ctx).ScreenProducts(ctx, ids, asOf, regimes)
 	if err != nil {
 		return nil, err
 	}

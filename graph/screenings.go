@@ -7,45 +7,45 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	gql "github.com/keiretsu/keiretsu/graph/model"
-	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/graph/gql"
+	domain "github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
-	"github.com/keiretsu/keiretsu/internal/service"
 )
 
 // screenings converts rule engine answers to the GraphQL model and, only when
-// the query selects them, fills the findings' entities and the hops' provenance
-// with one batched store lookup each. Filling them here, rather than in field
-// resolvers, lets gqlgen marshal findings and paths without a goroutine per
-// element.
+// the field's selection asks for them, fills the findings' entities and the
+// hops' provenance with one batched lookup each. Filling them here, rather
+// than in field resolvers, lets gqlgen marshal findings and paths without a
+// goroutine per element, and lets graph/fastpath write them.
 func (r *Resolver) screenings(ctx context.Context, ss ...*rules.Screening) ([]*gql.Screening, error) {
-	var w wanted
+	var w Wanted
 	if graphql.HasOperationContext(ctx) {
-		w = wantedBy(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections)
+		w = WantedBy(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections)
 	}
-	return r.answers(ctx, w, ss...)
+	return Answers(ctx, r.view(ctx), w, ss...)
 }
 
-// answers converts rule engine answers to the GraphQL model and fills what w
-// asks for.
-func (r *Resolver) answers(ctx context.Context, w wanted, ss ...*rules.Screening) ([]*gql.Screening, error) {
+// Answers converts rule engine answers to the GraphQL model and fills, from
+// view, what w asks for: what a screening field returns for a selection.
+func Answers(ctx context.Context, view View, w Wanted, ss ...*rules.Screening) ([]*gql.Screening, error) {
 	out := make([]*gql.Screening, len(ss))
 	for i, s := range ss {
 		out[i] = screening(s)
 	}
-	return out, r.fill(ctx, out, w)
+	return out, fill(ctx, view, out, w)
 }
 
-// wanted says what of the findings a query selects beyond the screening: their
-// entities (the records, or only their ids) and their hops' provenance.
-type wanted struct {
+// Wanted says what of the findings a selection of Screening asks for beyond
+// the screening: their entities (the records, or only their ids) and their
+// hops' provenance.
+type Wanted struct {
 	entity, listed, records, source bool
 }
 
-// wantedBy reads what a selection of Screening asks for (fragments included).
-func wantedBy(opCtx *graphql.OperationContext, set ast.SelectionSet) wanted {
+// WantedBy reads what a selection of Screening asks for (fragments included).
+func WantedBy(opCtx *graphql.OperationContext, set ast.SelectionSet) Wanted {
 	findings := selected(opCtx, []ast.SelectionSet{set}, "results", "findings")
-	w := wanted{entity: findings["entity"] != nil, listed: findings["listedEntity"] != nil,
+	w := Wanted{entity: findings["entity"] != nil, listed: findings["listedEntity"] != nil,
 		source: selected(opCtx, findings["path"])["source"] != nil}
 	if w.entity || w.listed {
 		// Entities of which only the id is asked for need no lookup.
@@ -56,14 +56,14 @@ func wantedBy(opCtx *graphql.OperationContext, set ast.SelectionSet) wanted {
 
 // fill sets the findings' entities and the hops' sources that w asks for, with
 // one batched store lookup each.
-func (r *Resolver) fill(ctx context.Context, out []*gql.Screening, w wanted) error {
+func fill(ctx context.Context, view View, out []*gql.Screening, w Wanted) error {
 	if !w.entity && !w.listed && !w.source {
 		return nil
 	}
 	var ids []string
 	seenID := map[string]bool{}
-	var keys []model.Key
-	seenKey := map[model.Key]bool{}
+	var keys []domain.Key
+	seenKey := map[domain.Key]bool{}
 	each := func(fn func(f *gql.Finding)) {
 		for _, s := range out {
 			for _, res := range s.Results {
@@ -92,33 +92,32 @@ func (r *Resolver) fill(ctx context.Context, out []*gql.Screening, w wanted) err
 	if len(ids) == 0 {
 		return nil
 	}
-	state := r.req(ctx).state
-	nodes := map[string]*model.Record{}
+	nodes := map[string]*domain.Record{}
 	if (w.entity || w.listed) && !w.records {
 		for _, id := range ids {
-			nodes[id] = &model.Record{Kind: model.KindEntity, ID: id}
+			nodes[id] = &domain.Record{Kind: domain.KindEntity, ID: id}
 		}
 	} else if w.entity || w.listed {
-		recs, err := r.Svc.Nodes(ctx, state, model.KindEntity, ids)
+		recs, err := view.Nodes(ctx, domain.KindEntity, ids)
 		if err != nil {
 			return fmt.Errorf("findings' entities: %w", err)
 		}
 		for i, rec := range recs {
 			if rec == nil {
-				rec = service.Placeholder(model.KindEntity, ids[i])
+				rec = domain.Placeholder(domain.KindEntity, ids[i])
 			}
 			nodes[ids[i]] = rec
 		}
 	}
-	sources := map[model.Key]*string{}
+	sources := map[domain.Key]*string{}
 	if w.source {
-		recs, err := r.Svc.Records(ctx, state, keys)
+		recs, err := view.Records(ctx, keys)
 		if err != nil {
 			return fmt.Errorf("hops' provenance: %w", err)
 		}
 		for i, rec := range recs {
 			if rec != nil {
-				sources[keys[i]] = model.Optional(rec.Source)
+				sources[keys[i]] = domain.Optional(rec.Source)
 			}
 		}
 	}

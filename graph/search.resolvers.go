@@ -9,7 +9,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/keiretsu/keiretsu/internal/model"
+	domain "github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/search"
 )
 
@@ -20,9 +20,9 @@ func (r *queryResolver) Search(ctx context.Context, text string, limit *int) ([]
 		n = *limit
 	}
 	if n < 0 || n > 1000 {
-		return nil, fmt.Errorf("%w: limit must be 0..1000", model.ErrBadInput)
+		return nil, fmt.Errorf("%w: limit must be 0..1000", domain.ErrBadInput)
 	}
-	hits := r.req(ctx).state.Search.Search(text, n)
+	hits := r.view(ctx).Search(text, n)
 	out := make([]*search.Hit, len(hits))
 	for i := range hits {
 		out[i] = &hits[i]
@@ -32,5 +32,5 @@ func (r *queryResolver) Search(ctx context.Context, text string, limit *int) ([]
 
 // DataVersion is the resolver for the dataVersion field.
 func (r *queryResolver) DataVersion(ctx context.Context) (string, error) {
-	return r.req(ctx).state.Version(), nil
+	return r.view(ctx).Version(), nil
 }

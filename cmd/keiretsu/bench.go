@@ -40,7 +40,8 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg := bench.Config{Scale: *scale, Seed: *seed, CacheDir: *cache, Samples: *samples,
-		GraphQLSeconds: *gqlSeconds, Clients: *clients, Log: log}
+		GraphQLSeconds: *gqlSeconds, Clients: *clients, Log: log,
+		Ingesting: collectLessOften, Serving: tuneGC}
 	if uri := c.neo4j; uri != "" {
 		cfg.Neo4j = func(ctx context.Context) (store.Store, error) { return openNeo4j(ctx, uri, log) }
 		cfg.Cypher = cypherBaseline(uri, log)

@@ -75,7 +75,7 @@ func runIngest(ctx context.Context, args []string) error {
 	}
 	opt := load.Options{Strict: *strict, SkipInvalid: *skip, Extra: set.Records("--regimes " + *regimesFile), AutoLink: !*noAutoLink}
 	opt.Progress = func(n int) { m.records.Store(int64(n)) }
-	defer load.CollectLessOften()()
+	defer collectLessOften()()
 	m.run()
 	sum, err := load.Run(ctx, st, sources, opt)
 	m.finish()

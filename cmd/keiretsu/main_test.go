@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keiretsu/keiretsu/internal/gen"
+	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/store/neo4j/neo4jtest"
 )
 
@@ -291,40 +293,69 @@ func post(t *testing.T, addr, query string) string {
 	return string(raw)
 }
 
-// TestScreenJSONIsTheAPIAnswer compares `screen --json` with the API's answer for
-// the full selection of the contract.
+// TestScreenJSONIsTheAPIAnswer: `screen --json` prints byte for byte the
+// Screening the API returns for the contract's full selection, on a generated
+// world (products and entities, several days, one regime and all), and exits
+// with the code of its verdict.
 func TestScreenJSONIsTheAPIAnswer(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "store")
-	keiretsu(t, verdictData, "ingest", "--data", data, "-")
-	cli := keiretsu(t, "", "screen", "--data", data, "--entity", "sub", "--as-of", "2024-01-01", "--json")
-	if cli.code != 5 {
-		t.Fatalf("screen: %d %s", cli.code, cli.stderr)
+	var world bytes.Buffer
+	if _, err := gen.Write(&world, gen.Config{Entities: 1500, Products: 300, Seed: 11}); err != nil {
+		t.Fatal(err)
+	}
+	if r := keiretsu(t, world.String(), "ingest", "--data", data, "-"); r.code != 0 {
+		t.Fatalf("ingest: %d %s", r.code, r.stderr)
 	}
 	addr := startServe(t, "--data", data)
-	body, _ := json.Marshal(map[string]any{"query": screenEntityQuery, "variables": map[string]any{"id": "sub", "asOf": "2024-01-01"}})
-	resp, err := http.Post("http://"+addr+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var api struct {
-		Data struct {
-			ScreenEntity json.RawMessage `json:"screenEntity"`
-		} `json:"data"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&api); err != nil {
-		t.Fatal(err)
-	}
-	var want bytes.Buffer
-	_ = json.Indent(&want, api.Data.ScreenEntity, "", "  ")
-	if strings.TrimSpace(cli.stdout) != want.String() {
-		t.Errorf("screen --json differs from the API:\n%s\nvs\n%s", cli.stdout, want.String())
-	}
-	for _, field := range []string{`"subjectId"`, `"dataVersion"`, `"aggregatePercent": 60`, `"source"`, `"listedEntity"`} {
-		if !strings.Contains(cli.stdout, field) {
-			t.Errorf("screen --json lacks %s", field)
+	const query = `query($id: ID!, $asOf: Date, $regimes: [ID!]) { screenKIND(id: $id, asOf: $asOf, regimes: $regimes) { ` + screenFields + ` } }`
+	codes := map[int]int{}
+	findings := 0
+	for i := range 24 {
+		kind, id := "Product", fmt.Sprintf("p%d", 1+i*12)
+		if i%3 == 2 {
+			kind, id = "Entity", fmt.Sprintf("e%d", 1+i*60)
 		}
+		day := []string{"2016-01-01", "2024-01-01", "2025-06-30"}[i%3]
+		args := []string{"screen", "--data", data, "--" + strings.ToLower(kind), id, "--as-of", day}
+		vars := map[string]any{"id": id, "asOf": day}
+		if i%4 == 3 {
+			args = append(args, "--regime", "US-NDAA-889")
+			vars["regimes"] = []string{"US-NDAA-889"}
+		}
+		cli := keiretsu(t, "", append(args, "--json")...)
+		body, _ := json.Marshal(map[string]any{"query": strings.Replace(query, "KIND", kind, 1), "variables": vars})
+		resp, err := http.Post("http://"+addr+"/graphql", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var api struct {
+			Data map[string]json.RawMessage `json:"data"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&api)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := string(api.Data["screen"+kind]) + "\n"
+		if cli.stdout != want {
+			t.Fatalf("screen %v --json differs from the API:\n%s\nvs\n%s", args, cli.stdout, want)
+		}
+		var v struct{ Verdict string }
+		if err := json.Unmarshal([]byte(want), &v); err != nil {
+			t.Fatal(err)
+		}
+		verdict, ok := model.ParseVerdict(v.Verdict)
+		if !ok || cli.code != verdict.ExitCode() {
+			t.Errorf("screen %v: exit %d for %s", args, cli.code, v.Verdict)
+		}
+		codes[cli.code]++
+		if strings.Contains(want, `"findings":[{`) {
+			findings++
+		}
+	}
+	if len(codes) < 3 || findings == 0 {
+		t.Errorf("too little compared: exit codes %v, %d answers with findings", codes, findings)
 	}
 }
 

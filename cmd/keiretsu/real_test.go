@@ -195,7 +195,7 @@ func TestRealHBOMSameAs(t *testing.T) {
 	if r.code != 5 {
 		t.Fatalf("after linking: exit %d %s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, `"kind": "SAME_AS"`) || !strings.Contains(r.stdout, `"kind": "SOURCING"`) {
+	if !strings.Contains(r.stdout, `"kind":"SAME_AS"`) || !strings.Contains(r.stdout, `"kind":"SOURCING"`) {
 		t.Errorf("path lacks the same_as hop:\n%s", r.stdout)
 	}
 }

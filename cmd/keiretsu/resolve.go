@@ -178,7 +178,7 @@ func waiting(ctx context.Context, st store.Store, rejPath string, minScore float
 	}
 	var ents []*model.Record
 	var linked []resolve.Pair
-	err = st.Scan(ctx, func(r *model.Record) error {
+	_, err = st.Scan(ctx, func(r *model.Record) error {
 		switch r.Kind {
 		case model.KindEntity:
 			cp := *r // the store reuses r: keep a copy that shares nothing with it

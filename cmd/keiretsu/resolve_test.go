@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keiretsu/keiretsu/internal/e2e"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/resolve"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/store/embedded"
-	"github.com/keiretsu/keiretsu/internal/store/storetest"
 )
 
 // resolveData: a router sourced from Huawei as a CycloneDX supplier would name it,
@@ -86,7 +86,7 @@ func screenRouter(t *testing.T, dir string) (model.Verdict, []string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	eng := storetest.Engine(t, st)
+	eng := e2e.Engine(t, st)
 	s, err := eng.ScreenProduct("p:router", model.MustDate("2025-01-01"), []*rules.Regime{eng.Regimes().Get("US-OFAC-CMIC")})
 	if err != nil {
 		t.Fatal(err)

@@ -1,19 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 
-	"github.com/rs/zerolog"
-
+	"github.com/keiretsu/keiretsu/graph"
+	"github.com/keiretsu/keiretsu/graph/fastpath"
+	"github.com/keiretsu/keiretsu/graph/generated"
 	"github.com/keiretsu/keiretsu/internal/model"
-	"github.com/keiretsu/keiretsu/internal/server"
+	"github.com/keiretsu/keiretsu/internal/rules"
+	"github.com/keiretsu/keiretsu/internal/service"
 )
 
 // screenFields is the full selection of CONTRACT section 4's Screening.
@@ -23,11 +21,6 @@ const screenFields = `subjectId asOf verdict
       basis aggregatePercent path { kind from to percent source } } }
   gaps { productId reason }
   dataVersion`
-
-const (
-	screenProductQuery = `query($id: ID!, $asOf: Date, $regimes: [ID!]) { screenProduct(id: $id, asOf: $asOf, regimes: $regimes) { ` + screenFields + ` } }`
-	screenEntityQuery  = `query($id: ID!, $asOf: Date, $regimes: [ID!]) { screenEntity(id: $id, asOf: $asOf, regimes: $regimes) { ` + screenFields + ` } }`
-)
 
 type stringList []string
 
@@ -54,21 +47,13 @@ func runScreen(ctx context.Context, args []string) error {
 	if (*product == "") == (*entity == "") {
 		return errors.New("give exactly one of --product ID and --entity ID")
 	}
-	vars := map[string]any{}
+	var day *model.Date
 	if *asOf != "" {
-		if _, err := model.ParseDate(*asOf); err != nil {
+		d, err := model.ParseDate(*asOf)
+		if err != nil {
 			return fmt.Errorf("--as-of: %w", err)
 		}
-		vars["asOf"] = *asOf
-	}
-	if len(regimes) > 0 {
-		vars["regimes"] = []string(regimes)
-	}
-	query, field := screenProductQuery, "screenProduct"
-	vars["id"] = *product
-	if *entity != "" {
-		query, field = screenEntityQuery, "screenEntity"
-		vars["id"] = *entity
+		day = &d
 	}
 	log, st, err := c.open(ctx, true)
 	if err != nil {
@@ -79,33 +64,23 @@ func runScreen(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	raw, err := execute(ctx, server.Handler(svc, zerolog.Nop()), query, vars, field)
+	view := svc.View()
+	kind, id, screen := "product", *product, view.ScreenProduct
+	if *entity != "" {
+		kind, id, screen = "entity", *entity, view.ScreenEntity
+	}
+	s, err := screen(ctx, id, day, regimes)
 	if err != nil {
 		return err
 	}
-	var s struct {
-		Verdict string `json:"verdict"`
-		Results []struct {
-			Regime struct {
-				ID string `json:"id"`
-			} `json:"regime"`
-			Verdict  string            `json:"verdict"`
-			Findings []json.RawMessage `json:"findings"`
-		} `json:"results"`
-		Gaps []struct {
-			ProductID string `json:"productId"`
-		} `json:"gaps"`
-	}
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return err
-	}
 	if *asJSON {
-		var out bytes.Buffer
-		_ = json.Indent(&out, raw, "", "  ")
-		out.WriteByte('\n')
-		os.Stdout.Write(out.Bytes())
+		out, err := screeningJSON(ctx, view, s)
+		if err != nil {
+			return err
+		}
+		os.Stdout.Write(append(out, '\n'))
 	} else {
-		fmt.Printf("%s %s: %s\n", field[len("screen"):], vars["id"], s.Verdict)
+		fmt.Printf("%s %s: %s\n", kind, id, s.Verdict)
 		for _, r := range s.Results {
 			fmt.Printf("  %-16s %-8s %d finding(s)\n", r.Regime.ID, r.Verdict, len(r.Findings))
 		}
@@ -113,41 +88,27 @@ func runScreen(ctx context.Context, args []string) error {
 			fmt.Printf("  %d gap(s): products with no known producer\n", len(s.Gaps))
 		}
 	}
-	for i, name := range []string{"CLEAR", "UNKNOWN", "CAUTION", "POSSIBLE", "EXPOSED"} {
-		if s.Verdict == name {
-			if code := model.Verdict(i).ExitCode(); code != 0 {
-				return exitError{code}
-			}
-			return nil
-		}
+	if code := s.Verdict.ExitCode(); code != 0 {
+		return exitError{code}
 	}
-	return fmt.Errorf("unexpected verdict %q", s.Verdict)
+	return nil
 }
 
-// execute runs one GraphQL request through the API handler in process and returns
-// data[field] as the API rendered it.
-func execute(ctx context.Context, h http.Handler, query string, vars map[string]any, field string) (json.RawMessage, error) {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+// screeningJSON renders s as the API renders the Screening of a query with
+// the full selection (screenFields), by the API's own writer.
+func screeningJSON(ctx context.Context, view *service.View, s *rules.Screening) ([]byte, error) {
+	res := &graph.Resolver{Views: graph.ViewFunc(func() graph.View { return view })}
+	path, err := fastpath.Wrap(generated.NewExecutableSchema(generated.Config{Resolvers: res}), res, fastpath.Options{})
 	if err != nil {
 		return nil, err
 	}
-	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	var resp struct {
-		Data   map[string]json.RawMessage `json:"data"`
-		Errors []struct {
-			Message    string         `json:"message"`
-			Extensions map[string]any `json:"extensions"`
-		} `json:"errors"`
+	sel, err := path.ParseSelection(screenFields)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		return nil, fmt.Errorf("api answered %d: %s", rec.Code, rec.Body.String())
+	ans, err := graph.Answers(ctx, view, graph.WantedBy(sel.Op, sel.Set), s)
+	if err != nil {
+		return nil, err
 	}
-	if len(resp.Errors) > 0 {
-		e := resp.Errors[0]
-		return nil, fmt.Errorf("%s (%v)", e.Message, e.Extensions["code"])
-	}
-	return resp.Data[field], nil
+	return path.WriteScreening(ctx, sel, ans[0])
 }

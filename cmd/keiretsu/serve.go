@@ -39,10 +39,10 @@ func serve(ctx context.Context, st store.Store, addr, regimesFile string, follow
 	if err != nil {
 		return err
 	}
-	server.TuneGC()
+	tuneGC()
 	go svc.Follow(ctx, follow)
 	return server.Serve(ctx, svc, addr, log, func(bound string) {
-		log.Info().Str("addr", bound).Str("store", st.Describe()).Str("data_version", svc.State().Version()).
+		log.Info().Str("addr", bound).Str("store", st.Describe()).Str("data_version", svc.View().Version()).
 			Msgf("serving GraphQL on http://%s/graphql (GraphiQL at http://%s/)", bound, bound)
 		if ready != nil {
 			ready(bound)

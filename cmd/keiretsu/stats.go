@@ -32,8 +32,8 @@ func runStats(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	state := svc.State()
-	snap := state.Engine.Snapshot()
+	view := svc.View()
+	snap := view.Engine().Snapshot()
 	ps := snap.Stats()
 	defined := func(n int, def func(uint32) bool) int {
 		c := 0
@@ -58,7 +58,7 @@ func runStats(ctx context.Context, args []string) error {
 	}
 	out := map[string]any{
 		"store":       st.Describe(),
-		"dataVersion": state.Version(),
+		"dataVersion": view.Version(),
 		"entities":    defined(ps.Entities, snap.EntityDefined),
 		"products":    defined(ps.Products, snap.ProductDefined),
 		"undefinedIds": map[string]int{
@@ -70,7 +70,7 @@ func runStats(ctx context.Context, args []string) error {
 			"sourcing": ps.Sourcing, "listing": ps.Listing, "same_as": ps.SameAs,
 		},
 		"listings":         perRegime,
-		"regimes":          len(state.Engine.Regimes().All()),
+		"regimes":          len(view.Regimes()),
 		"projectionBytes":  ps.Bytes,
 		"proposalsWaiting": proposals,
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
-	model1 "github.com/keiretsu/keiretsu/graph/model"
+	"github.com/keiretsu/keiretsu/graph/gql"
 	"github.com/keiretsu/keiretsu/graph/scalar"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
@@ -247,9 +247,9 @@ type ProductResolver interface {
 	Sources(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
 }
 type QueryResolver interface {
-	ScreenProduct(ctx context.Context, id string, asOf *model.Date, regimes []string) (*model1.Screening, error)
-	ScreenEntity(ctx context.Context, id string, asOf *model.Date, regimes []string) (*model1.Screening, error)
-	ScreenProducts(ctx context.Context, ids []string, asOf *model.Date, regimes []string) ([]*model1.Screening, error)
+	ScreenProduct(ctx context.Context, id string, asOf *model.Date, regimes []string) (*gql.Screening, error)
+	ScreenEntity(ctx context.Context, id string, asOf *model.Date, regimes []string) (*gql.Screening, error)
+	ScreenProducts(ctx context.Context, ids []string, asOf *model.Date, regimes []string) ([]*gql.Screening, error)
 	Entity(ctx context.Context, id string) (*model.Record, error)
 	Product(ctx context.Context, id string) (*model.Record, error)
 	Regimes(ctx context.Context) ([]*rules.Regime, error)
@@ -2992,7 +2992,7 @@ func (ec *executionContext) fieldContext_Entity_supplies(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Finding_verdict(ctx context.Context, field graphql.CollectedField, obj *model1.Finding) (ret graphql.Marshaler) {
+func (ec *executionContext) _Finding_verdict(ctx context.Context, field graphql.CollectedField, obj *gql.Finding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3004,8 +3004,8 @@ func (ec *executionContext) _Finding_verdict(ctx context.Context, field graphql.
 			return obj.Verdict, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model1.Verdict) graphql.Marshaler {
-			return ec.marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐVerdict(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gql.Verdict) graphql.Marshaler {
+			return ec.marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3015,7 +3015,7 @@ func (ec *executionContext) fieldContext_Finding_verdict(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Finding", field, false, false, "Verdict")
 }
 
-func (ec *executionContext) _Finding_entity(ctx context.Context, field graphql.CollectedField, obj *model1.Finding) (ret graphql.Marshaler) {
+func (ec *executionContext) _Finding_entity(ctx context.Context, field graphql.CollectedField, obj *gql.Finding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3047,7 +3047,7 @@ func (ec *executionContext) fieldContext_Finding_entity(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Finding_listedEntity(ctx context.Context, field graphql.CollectedField, obj *model1.Finding) (ret graphql.Marshaler) {
+func (ec *executionContext) _Finding_listedEntity(ctx context.Context, field graphql.CollectedField, obj *gql.Finding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3079,7 +3079,7 @@ func (ec *executionContext) fieldContext_Finding_listedEntity(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Finding_basis(ctx context.Context, field graphql.CollectedField, obj *model1.Finding) (ret graphql.Marshaler) {
+func (ec *executionContext) _Finding_basis(ctx context.Context, field graphql.CollectedField, obj *gql.Finding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3091,8 +3091,8 @@ func (ec *executionContext) _Finding_basis(ctx context.Context, field graphql.Co
 			return obj.Basis, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model1.Basis) graphql.Marshaler {
-			return ec.marshalNBasis2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gql.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐBasis(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3102,7 +3102,7 @@ func (ec *executionContext) fieldContext_Finding_basis(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Finding", field, false, false, "Basis")
 }
 
-func (ec *executionContext) _Finding_aggregatePercent(ctx context.Context, field graphql.CollectedField, obj *model1.Finding) (ret graphql.Marshaler) {
+func (ec *executionContext) _Finding_aggregatePercent(ctx context.Context, field graphql.CollectedField, obj *gql.Finding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3125,7 +3125,7 @@ func (ec *executionContext) fieldContext_Finding_aggregatePercent(_ context.Cont
 	return graphql.NewScalarFieldContext("Finding", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Finding_path(ctx context.Context, field graphql.CollectedField, obj *model1.Finding) (ret graphql.Marshaler) {
+func (ec *executionContext) _Finding_path(ctx context.Context, field graphql.CollectedField, obj *gql.Finding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3137,8 +3137,8 @@ func (ec *executionContext) _Finding_path(ctx context.Context, field graphql.Col
 			return obj.Path, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model1.Hop) graphql.Marshaler {
-			return ec.marshalNHop2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐHopᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.Hop) graphql.Marshaler {
+			return ec.marshalNHop2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐHopᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3157,7 +3157,7 @@ func (ec *executionContext) fieldContext_Finding_path(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Gap_productId(ctx context.Context, field graphql.CollectedField, obj *model1.Gap) (ret graphql.Marshaler) {
+func (ec *executionContext) _Gap_productId(ctx context.Context, field graphql.CollectedField, obj *gql.Gap) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3180,7 +3180,7 @@ func (ec *executionContext) fieldContext_Gap_productId(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Gap", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Gap_reason(ctx context.Context, field graphql.CollectedField, obj *model1.Gap) (ret graphql.Marshaler) {
+func (ec *executionContext) _Gap_reason(ctx context.Context, field graphql.CollectedField, obj *gql.Gap) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3203,7 +3203,7 @@ func (ec *executionContext) fieldContext_Gap_reason(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Gap", field, false, false, "String")
 }
 
-func (ec *executionContext) _Hop_kind(ctx context.Context, field graphql.CollectedField, obj *model1.Hop) (ret graphql.Marshaler) {
+func (ec *executionContext) _Hop_kind(ctx context.Context, field graphql.CollectedField, obj *gql.Hop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3215,8 +3215,8 @@ func (ec *executionContext) _Hop_kind(ctx context.Context, field graphql.Collect
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model1.HopKind) graphql.Marshaler {
-			return ec.marshalNHopKind2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐHopKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gql.HopKind) graphql.Marshaler {
+			return ec.marshalNHopKind2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐHopKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3226,7 +3226,7 @@ func (ec *executionContext) fieldContext_Hop_kind(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Hop", field, false, false, "HopKind")
 }
 
-func (ec *executionContext) _Hop_from(ctx context.Context, field graphql.CollectedField, obj *model1.Hop) (ret graphql.Marshaler) {
+func (ec *executionContext) _Hop_from(ctx context.Context, field graphql.CollectedField, obj *gql.Hop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3249,7 +3249,7 @@ func (ec *executionContext) fieldContext_Hop_from(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Hop", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Hop_to(ctx context.Context, field graphql.CollectedField, obj *model1.Hop) (ret graphql.Marshaler) {
+func (ec *executionContext) _Hop_to(ctx context.Context, field graphql.CollectedField, obj *gql.Hop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3272,7 +3272,7 @@ func (ec *executionContext) fieldContext_Hop_to(_ context.Context, field graphql
 	return graphql.NewScalarFieldContext("Hop", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Hop_percent(ctx context.Context, field graphql.CollectedField, obj *model1.Hop) (ret graphql.Marshaler) {
+func (ec *executionContext) _Hop_percent(ctx context.Context, field graphql.CollectedField, obj *gql.Hop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3295,7 +3295,7 @@ func (ec *executionContext) fieldContext_Hop_percent(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Hop", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Hop_percentMin(ctx context.Context, field graphql.CollectedField, obj *model1.Hop) (ret graphql.Marshaler) {
+func (ec *executionContext) _Hop_percentMin(ctx context.Context, field graphql.CollectedField, obj *gql.Hop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3318,7 +3318,7 @@ func (ec *executionContext) fieldContext_Hop_percentMin(_ context.Context, field
 	return graphql.NewScalarFieldContext("Hop", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Hop_percentMax(ctx context.Context, field graphql.CollectedField, obj *model1.Hop) (ret graphql.Marshaler) {
+func (ec *executionContext) _Hop_percentMax(ctx context.Context, field graphql.CollectedField, obj *gql.Hop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3341,7 +3341,7 @@ func (ec *executionContext) fieldContext_Hop_percentMax(_ context.Context, field
 	return graphql.NewScalarFieldContext("Hop", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Hop_validFrom(ctx context.Context, field graphql.CollectedField, obj *model1.Hop) (ret graphql.Marshaler) {
+func (ec *executionContext) _Hop_validFrom(ctx context.Context, field graphql.CollectedField, obj *gql.Hop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3364,7 +3364,7 @@ func (ec *executionContext) fieldContext_Hop_validFrom(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Hop", field, false, false, "Date")
 }
 
-func (ec *executionContext) _Hop_validTo(ctx context.Context, field graphql.CollectedField, obj *model1.Hop) (ret graphql.Marshaler) {
+func (ec *executionContext) _Hop_validTo(ctx context.Context, field graphql.CollectedField, obj *gql.Hop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3387,7 +3387,7 @@ func (ec *executionContext) fieldContext_Hop_validTo(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Hop", field, false, false, "Date")
 }
 
-func (ec *executionContext) _Hop_source(ctx context.Context, field graphql.CollectedField, obj *model1.Hop) (ret graphql.Marshaler) {
+func (ec *executionContext) _Hop_source(ctx context.Context, field graphql.CollectedField, obj *gql.Hop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4129,8 +4129,8 @@ func (ec *executionContext) _Query_screenProduct(ctx context.Context, field grap
 			return ec.Resolvers.Query().ScreenProduct(ctx, fc.Args["id"].(string), fc.Args["asOf"].(*model.Date), fc.Args["regimes"].([]string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.Screening) graphql.Marshaler {
-			return ec.marshalNScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐScreening(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.Screening) graphql.Marshaler {
+			return ec.marshalNScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐScreening(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4173,8 +4173,8 @@ func (ec *executionContext) _Query_screenEntity(ctx context.Context, field graph
 			return ec.Resolvers.Query().ScreenEntity(ctx, fc.Args["id"].(string), fc.Args["asOf"].(*model.Date), fc.Args["regimes"].([]string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.Screening) graphql.Marshaler {
-			return ec.marshalNScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐScreening(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.Screening) graphql.Marshaler {
+			return ec.marshalNScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐScreening(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4217,8 +4217,8 @@ func (ec *executionContext) _Query_screenProducts(ctx context.Context, field gra
 			return ec.Resolvers.Query().ScreenProducts(ctx, fc.Args["ids"].([]string), fc.Args["asOf"].(*model.Date), fc.Args["regimes"].([]string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model1.Screening) graphql.Marshaler {
-			return ec.marshalNScreening2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐScreeningᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.Screening) graphql.Marshaler {
+			return ec.marshalNScreening2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐScreeningᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4649,7 +4649,7 @@ func (ec *executionContext) fieldContext_Regime_builtin(_ context.Context, field
 	return graphql.NewScalarFieldContext("Regime", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _RegimeResult_regime(ctx context.Context, field graphql.CollectedField, obj *model1.RegimeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegimeResult_regime(ctx context.Context, field graphql.CollectedField, obj *gql.RegimeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4681,7 +4681,7 @@ func (ec *executionContext) fieldContext_RegimeResult_regime(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _RegimeResult_verdict(ctx context.Context, field graphql.CollectedField, obj *model1.RegimeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegimeResult_verdict(ctx context.Context, field graphql.CollectedField, obj *gql.RegimeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4693,8 +4693,8 @@ func (ec *executionContext) _RegimeResult_verdict(ctx context.Context, field gra
 			return obj.Verdict, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model1.Verdict) graphql.Marshaler {
-			return ec.marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐVerdict(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gql.Verdict) graphql.Marshaler {
+			return ec.marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4704,7 +4704,7 @@ func (ec *executionContext) fieldContext_RegimeResult_verdict(_ context.Context,
 	return graphql.NewScalarFieldContext("RegimeResult", field, false, false, "Verdict")
 }
 
-func (ec *executionContext) _RegimeResult_findings(ctx context.Context, field graphql.CollectedField, obj *model1.RegimeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegimeResult_findings(ctx context.Context, field graphql.CollectedField, obj *gql.RegimeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4716,8 +4716,8 @@ func (ec *executionContext) _RegimeResult_findings(ctx context.Context, field gr
 			return obj.Findings, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model1.Finding) graphql.Marshaler {
-			return ec.marshalNFinding2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐFindingᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.Finding) graphql.Marshaler {
+			return ec.marshalNFinding2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐFindingᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4892,7 +4892,7 @@ func (ec *executionContext) fieldContext_SameAs_source(_ context.Context, field 
 	return graphql.NewScalarFieldContext("SameAs", field, true, false, "String")
 }
 
-func (ec *executionContext) _Screening_subjectId(ctx context.Context, field graphql.CollectedField, obj *model1.Screening) (ret graphql.Marshaler) {
+func (ec *executionContext) _Screening_subjectId(ctx context.Context, field graphql.CollectedField, obj *gql.Screening) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4915,7 +4915,7 @@ func (ec *executionContext) fieldContext_Screening_subjectId(_ context.Context, 
 	return graphql.NewScalarFieldContext("Screening", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Screening_asOf(ctx context.Context, field graphql.CollectedField, obj *model1.Screening) (ret graphql.Marshaler) {
+func (ec *executionContext) _Screening_asOf(ctx context.Context, field graphql.CollectedField, obj *gql.Screening) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4938,7 +4938,7 @@ func (ec *executionContext) fieldContext_Screening_asOf(_ context.Context, field
 	return graphql.NewScalarFieldContext("Screening", field, false, false, "Date")
 }
 
-func (ec *executionContext) _Screening_verdict(ctx context.Context, field graphql.CollectedField, obj *model1.Screening) (ret graphql.Marshaler) {
+func (ec *executionContext) _Screening_verdict(ctx context.Context, field graphql.CollectedField, obj *gql.Screening) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4950,8 +4950,8 @@ func (ec *executionContext) _Screening_verdict(ctx context.Context, field graphq
 			return obj.Verdict, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model1.Verdict) graphql.Marshaler {
-			return ec.marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐVerdict(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gql.Verdict) graphql.Marshaler {
+			return ec.marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4961,7 +4961,7 @@ func (ec *executionContext) fieldContext_Screening_verdict(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Screening", field, false, false, "Verdict")
 }
 
-func (ec *executionContext) _Screening_results(ctx context.Context, field graphql.CollectedField, obj *model1.Screening) (ret graphql.Marshaler) {
+func (ec *executionContext) _Screening_results(ctx context.Context, field graphql.CollectedField, obj *gql.Screening) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4973,8 +4973,8 @@ func (ec *executionContext) _Screening_results(ctx context.Context, field graphq
 			return obj.Results, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model1.RegimeResult) graphql.Marshaler {
-			return ec.marshalNRegimeResult2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐRegimeResultᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.RegimeResult) graphql.Marshaler {
+			return ec.marshalNRegimeResult2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐRegimeResultᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4993,7 +4993,7 @@ func (ec *executionContext) fieldContext_Screening_results(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Screening_gaps(ctx context.Context, field graphql.CollectedField, obj *model1.Screening) (ret graphql.Marshaler) {
+func (ec *executionContext) _Screening_gaps(ctx context.Context, field graphql.CollectedField, obj *gql.Screening) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5005,8 +5005,8 @@ func (ec *executionContext) _Screening_gaps(ctx context.Context, field graphql.C
 			return obj.Gaps, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model1.Gap) graphql.Marshaler {
-			return ec.marshalNGap2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐGapᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.Gap) graphql.Marshaler {
+			return ec.marshalNGap2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐGapᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5025,7 +5025,7 @@ func (ec *executionContext) fieldContext_Screening_gaps(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Screening_dataVersion(ctx context.Context, field graphql.CollectedField, obj *model1.Screening) (ret graphql.Marshaler) {
+func (ec *executionContext) _Screening_dataVersion(ctx context.Context, field graphql.CollectedField, obj *gql.Screening) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6643,7 +6643,7 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 
 var findingImplementors = []string{"Finding"}
 
-func (ec *executionContext) _Finding(ctx context.Context, sel ast.SelectionSet, obj *model1.Finding) graphql.Marshaler {
+func (ec *executionContext) _Finding(ctx context.Context, sel ast.SelectionSet, obj *gql.Finding) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, findingImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -6701,7 +6701,7 @@ func (ec *executionContext) _Finding(ctx context.Context, sel ast.SelectionSet, 
 
 var gapImplementors = []string{"Gap"}
 
-func (ec *executionContext) _Gap(ctx context.Context, sel ast.SelectionSet, obj *model1.Gap) graphql.Marshaler {
+func (ec *executionContext) _Gap(ctx context.Context, sel ast.SelectionSet, obj *gql.Gap) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, gapImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -6739,7 +6739,7 @@ func (ec *executionContext) _Gap(ctx context.Context, sel ast.SelectionSet, obj 
 
 var hopImplementors = []string{"Hop"}
 
-func (ec *executionContext) _Hop(ctx context.Context, sel ast.SelectionSet, obj *model1.Hop) graphql.Marshaler {
+func (ec *executionContext) _Hop(ctx context.Context, sel ast.SelectionSet, obj *gql.Hop) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, hopImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -7218,7 +7218,7 @@ func (ec *executionContext) _Regime(ctx context.Context, sel ast.SelectionSet, o
 
 var regimeResultImplementors = []string{"RegimeResult"}
 
-func (ec *executionContext) _RegimeResult(ctx context.Context, sel ast.SelectionSet, obj *model1.RegimeResult) graphql.Marshaler {
+func (ec *executionContext) _RegimeResult(ctx context.Context, sel ast.SelectionSet, obj *gql.RegimeResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, regimeResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -7321,7 +7321,7 @@ func (ec *executionContext) _SameAs(ctx context.Context, sel ast.SelectionSet, o
 
 var screeningImplementors = []string{"Screening"}
 
-func (ec *executionContext) _Screening(ctx context.Context, sel ast.SelectionSet, obj *model1.Screening) graphql.Marshaler {
+func (ec *executionContext) _Screening(ctx context.Context, sel ast.SelectionSet, obj *gql.Screening) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, screeningImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -7852,13 +7852,13 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) unmarshalNBasis2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐBasis(ctx context.Context, v any) (model1.Basis, error) {
-	var res model1.Basis
+func (ec *executionContext) unmarshalNBasis2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐBasis(ctx context.Context, v any) (gql.Basis, error) {
+	var res gql.Basis
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBasis2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐBasis(ctx context.Context, sel ast.SelectionSet, v model1.Basis) graphql.Marshaler {
+func (ec *executionContext) marshalNBasis2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐBasis(ctx context.Context, sel ast.SelectionSet, v gql.Basis) graphql.Marshaler {
 	return v
 }
 
@@ -7946,11 +7946,11 @@ func (ec *executionContext) marshalNEntity2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsu
 	return ec._Entity(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNFinding2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.Finding) graphql.Marshaler {
+func (ec *executionContext) marshalNFinding2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.Finding) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFinding2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐFinding(ctx, sel, v[i])
+		return ec.marshalNFinding2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐFinding(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -7962,7 +7962,7 @@ func (ec *executionContext) marshalNFinding2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeir
 	return ret
 }
 
-func (ec *executionContext) marshalNFinding2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐFinding(ctx context.Context, sel ast.SelectionSet, v *model1.Finding) graphql.Marshaler {
+func (ec *executionContext) marshalNFinding2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐFinding(ctx context.Context, sel ast.SelectionSet, v *gql.Finding) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Finding!")
 		return graphql.Null
@@ -7984,11 +7984,11 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) marshalNGap2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.Gap) graphql.Marshaler {
+func (ec *executionContext) marshalNGap2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.Gap) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNGap2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐGap(ctx, sel, v[i])
+		return ec.marshalNGap2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐGap(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -8000,7 +8000,7 @@ func (ec *executionContext) marshalNGap2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsu
 	return ret
 }
 
-func (ec *executionContext) marshalNGap2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐGap(ctx context.Context, sel ast.SelectionSet, v *model1.Gap) graphql.Marshaler {
+func (ec *executionContext) marshalNGap2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐGap(ctx context.Context, sel ast.SelectionSet, v *gql.Gap) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Gap!")
 		return graphql.Null
@@ -8008,11 +8008,11 @@ func (ec *executionContext) marshalNGap2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋ
 	return ec._Gap(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNHop2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐHopᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.Hop) graphql.Marshaler {
+func (ec *executionContext) marshalNHop2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐHopᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.Hop) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNHop2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐHop(ctx, sel, v[i])
+		return ec.marshalNHop2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐHop(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -8024,7 +8024,7 @@ func (ec *executionContext) marshalNHop2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsu
 	return ret
 }
 
-func (ec *executionContext) marshalNHop2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐHop(ctx context.Context, sel ast.SelectionSet, v *model1.Hop) graphql.Marshaler {
+func (ec *executionContext) marshalNHop2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐHop(ctx context.Context, sel ast.SelectionSet, v *gql.Hop) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Hop!")
 		return graphql.Null
@@ -8032,13 +8032,13 @@ func (ec *executionContext) marshalNHop2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋ
 	return ec._Hop(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNHopKind2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐHopKind(ctx context.Context, v any) (model1.HopKind, error) {
-	var res model1.HopKind
+func (ec *executionContext) unmarshalNHopKind2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐHopKind(ctx context.Context, v any) (gql.HopKind, error) {
+	var res gql.HopKind
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNHopKind2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐHopKind(ctx context.Context, sel ast.SelectionSet, v model1.HopKind) graphql.Marshaler {
+func (ec *executionContext) marshalNHopKind2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐHopKind(ctx context.Context, sel ast.SelectionSet, v gql.HopKind) graphql.Marshaler {
 	return v
 }
 
@@ -8189,11 +8189,11 @@ func (ec *executionContext) marshalNRegime2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsu
 	return ec._Regime(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRegimeResult2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐRegimeResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.RegimeResult) graphql.Marshaler {
+func (ec *executionContext) marshalNRegimeResult2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐRegimeResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.RegimeResult) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRegimeResult2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐRegimeResult(ctx, sel, v[i])
+		return ec.marshalNRegimeResult2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐRegimeResult(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -8205,7 +8205,7 @@ func (ec *executionContext) marshalNRegimeResult2ᚕᚖgithubᚗcomᚋkeiretsu�
 	return ret
 }
 
-func (ec *executionContext) marshalNRegimeResult2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐRegimeResult(ctx context.Context, sel ast.SelectionSet, v *model1.RegimeResult) graphql.Marshaler {
+func (ec *executionContext) marshalNRegimeResult2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐRegimeResult(ctx context.Context, sel ast.SelectionSet, v *gql.RegimeResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RegimeResult!")
 		return graphql.Null
@@ -8237,11 +8237,11 @@ func (ec *executionContext) marshalNSameAs2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsu
 	return ec._SameAs(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNScreening2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐScreeningᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.Screening) graphql.Marshaler {
+func (ec *executionContext) marshalNScreening2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐScreeningᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.Screening) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐScreening(ctx, sel, v[i])
+		return ec.marshalNScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐScreening(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -8253,7 +8253,7 @@ func (ec *executionContext) marshalNScreening2ᚕᚖgithubᚗcomᚋkeiretsuᚋke
 	return ret
 }
 
-func (ec *executionContext) marshalNScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐScreening(ctx context.Context, sel ast.SelectionSet, v *model1.Screening) graphql.Marshaler {
+func (ec *executionContext) marshalNScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐScreening(ctx context.Context, sel ast.SelectionSet, v *gql.Screening) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Screening!")
 		return graphql.Null
@@ -8352,13 +8352,13 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) unmarshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐVerdict(ctx context.Context, v any) (model1.Verdict, error) {
-	var res model1.Verdict
+func (ec *executionContext) unmarshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx context.Context, v any) (gql.Verdict, error) {
+	var res gql.Verdict
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋmodelᚐVerdict(ctx context.Context, sel ast.SelectionSet, v model1.Verdict) graphql.Marshaler {
+func (ec *executionContext) marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx context.Context, sel ast.SelectionSet, v gql.Verdict) graphql.Marshaler {
 	return v
 }
 

@@ -29,7 +29,6 @@ import (
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
-	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store"
 	"github.com/keiretsu/keiretsu/internal/store/embedded"
@@ -58,6 +57,12 @@ type Config struct {
 	WipeNeo4j bool
 	Cypher    CypherRunner
 	Log       zerolog.Logger
+	// Ingesting is called before each ingest run and returns what to call
+	// after it; Serving once the data is loaded. The command sets the garbage
+	// collector there as `keiretsu ingest` and `keiretsu serve` do (settings
+	// are process-wide, so only commands make them). Either may be nil.
+	Ingesting func() (done func())
+	Serving   func()
 }
 
 // Result is the JSON object `keiretsu bench --json` prints.
@@ -216,7 +221,7 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	if err := st.Wipe(ctx); err != nil {
 		return nil, err
 	}
-	sum, err := ingestFile(ctx, st, path)
+	sum, err := ingestFile(ctx, c, st, path)
 	if err != nil {
 		return nil, err
 	}
@@ -246,12 +251,14 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 		return nil, err
 	}
 	res.ProjectionBuildS = round3(time.Since(start).Seconds())
-	ps := svc.State().Engine.Snapshot().Stats()
+	ps := svc.View().Engine().Snapshot().Stats()
 	res.ProjectionBytesPerEdge = round(float64(ps.EdgeBytes) / float64(ps.Edges()))
 	res.ProjectionBytesPerNode = round(float64(ps.NodeBytes) / float64(ps.Entities+ps.Products))
 	log.Info().Float64("seconds", res.ProjectionBuildS).Float64("bytes_per_edge", res.ProjectionBytesPerEdge).Msg("projection built")
 
-	server.TuneGC() // from here on the process is a server, as `keiretsu serve` is
+	if c.Serving != nil {
+		c.Serving()
+	}
 	if err := screening(ctx, c, svc, res); err != nil {
 		return nil, err
 	}
@@ -272,19 +279,21 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	return res, nil
 }
 
-func ingestFile(ctx context.Context, st store.Store, path string) (load.Summary, error) {
+func ingestFile(ctx context.Context, c Config, st store.Store, path string) (load.Summary, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return load.Summary{}, err
 	}
 	defer f.Close()
-	defer load.CollectLessOften()() // as `keiretsu ingest` does
+	if c.Ingesting != nil {
+		defer c.Ingesting()()
+	}
 	return load.Run(ctx, st, []ingest.Source{native.NewReader(filepath.Base(path), f, nil)}, load.Options{AutoLink: true})
 }
 
 // sampleIDs picks n defined product (or entity) ids, deterministically.
-func sampleIDs(st *service.State, products bool, n int, seed uint64) []string {
-	snap := st.Engine.Snapshot()
+func sampleIDs(v *service.View, products bool, n int, seed uint64) []string {
+	snap := v.Engine().Snapshot()
 	total := snap.NumEntities()
 	if products {
 		total = snap.NumProducts()
@@ -305,12 +314,12 @@ func sampleIDs(st *service.State, products bool, n int, seed uint64) []string {
 // screening measures in-process screening: cold fixpoints, then per-product and
 // per-entity latency with warm caches, then a batch of 10,000 products.
 func screening(ctx context.Context, c Config, svc *service.Service, res *Result) error {
-	st := svc.State()
-	regimes := st.Engine.Regimes().All()
+	st := svc.View()
+	regimes := st.Engine().Regimes().All()
 	// The full fixpoint from cold: a fresh engine over the same snapshot.
-	eng := rules.NewEngine(st.Engine.Snapshot(), st.Engine.Regimes())
+	eng := rules.NewEngine(st.Engine().Snapshot(), st.Engine().Regimes())
 	start := time.Now()
-	eng.Eval(st.Engine.Regimes().Get("US-OFAC-SDN"), c.AsOf, ^uint64(0))
+	eng.Eval(st.Engine().Regimes().Get("US-OFAC-SDN"), c.AsOf, ^uint64(0))
 	res.FixpointS = round3(time.Since(start).Seconds())
 	start = time.Now()
 	for _, r := range regimes {
@@ -321,11 +330,11 @@ func screening(ctx context.Context, c Config, svc *service.Service, res *Result)
 	products := sampleIDs(st, true, c.Samples, c.Seed)
 	asOf := c.AsOf
 	// Cold: the first screenings of a fresh state pay for the fixpoints they need.
-	fresh := &service.State{Engine: rules.NewEngine(st.Engine.Snapshot(), st.Engine.Regimes()), Search: st.Search}
+	fresh := st.Fresh()
 	cold := make([]float64, 0, 100)
 	for _, id := range products[:min(100, len(products))] {
 		t0 := time.Now()
-		if _, err := fresh.ScreenProduct(id, &asOf, nil); err != nil {
+		if _, err := fresh.ScreenProduct(ctx, id, &asOf, nil); err != nil {
 			return err
 		}
 		cold = append(cold, float64(time.Since(t0).Nanoseconds())/1e3)
@@ -333,14 +342,14 @@ func screening(ctx context.Context, c Config, svc *service.Service, res *Result)
 	res.ScreenProductColdP99us = round(percentile(cold, 99))
 	// Warm: every regime's evaluations are cached, as in a running server.
 	for _, id := range products {
-		if _, err := st.ScreenProduct(id, &asOf, nil); err != nil {
+		if _, err := st.ScreenProduct(ctx, id, &asOf, nil); err != nil {
 			return err
 		}
 	}
 	lat := make([]float64, 0, len(products))
 	for _, id := range products {
 		t0 := time.Now()
-		s, err := st.ScreenProduct(id, &asOf, nil)
+		s, err := st.ScreenProduct(ctx, id, &asOf, nil)
 		if err != nil {
 			return err
 		}
@@ -352,13 +361,13 @@ func screening(ctx context.Context, c Config, svc *service.Service, res *Result)
 	entities := sampleIDs(st, false, c.Samples, c.Seed)
 	elat := make([]float64, 0, len(entities))
 	for _, id := range entities {
-		if _, err := st.ScreenEntity(id, &asOf, nil); err != nil {
+		if _, err := st.ScreenEntity(ctx, id, &asOf, nil); err != nil {
 			return err
 		}
 	}
 	for _, id := range entities {
 		t0 := time.Now()
-		if _, err := st.ScreenEntity(id, &asOf, nil); err != nil {
+		if _, err := st.ScreenEntity(ctx, id, &asOf, nil); err != nil {
 			return err
 		}
 		elat = append(elat, float64(time.Since(t0).Nanoseconds())/1e3)
@@ -366,13 +375,13 @@ func screening(ctx context.Context, c Config, svc *service.Service, res *Result)
 	res.ScreenEntityP99us = round(percentile(elat, 99))
 
 	batch := sampleIDs(st, true, 10_000, c.Seed+1)
-	if _, err := st.ScreenProducts(batch, &asOf, nil); err != nil { // warm
+	if _, err := st.ScreenProducts(ctx, batch, &asOf, nil); err != nil { // warm
 		return err
 	}
 	best := 0.0
 	for i := 0; i < 3; i++ {
 		t0 := time.Now()
-		if _, err := st.ScreenProducts(batch, &asOf, nil); err != nil {
+		if _, err := st.ScreenProducts(ctx, batch, &asOf, nil); err != nil {
 			return err
 		}
 		if ms := float64(time.Since(t0).Microseconds()) / 1e3; i == 0 || ms < best {

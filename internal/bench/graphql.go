@@ -88,14 +88,18 @@ type httpLoad struct {
 // startLoad serves svc on loopback and sends query once for each of 1,000
 // sampled products, which warms every evaluation and connection.
 func startLoad(c Config, svc *service.Service, query string) (*httpLoad, error) {
+	h, err := server.Handler(svc, zerolog.Nop())
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	srv := &http.Server{Handler: server.Handler(svc, zerolog.Nop())}
+	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	url := "http://" + ln.Addr().String() + "/graphql"
-	ids := sampleIDs(svc.State(), true, 1000, c.Seed+2)
+	ids := sampleIDs(svc.View(), true, 1000, c.Seed+2)
 	l := &httpLoad{bodies: make([][]byte, len(ids)), close: func() { srv.Close() }}
 	for i, id := range ids {
 		l.bodies[i], _ = json.Marshal(map[string]any{"query": query, "variables": map[string]any{"id": id, "asOf": c.AsOf.String()}})

@@ -60,7 +60,7 @@ func neo4jIngest(ctx context.Context, c Config, path string, ours model.Hash, re
 	if err := st.Wipe(ctx); err != nil {
 		return err
 	}
-	sum, err := ingestFile(ctx, st, path)
+	sum, err := ingestFile(ctx, c, st, path)
 	if err != nil {
 		return fmt.Errorf("neo4j ingest: %w", err)
 	}
@@ -130,8 +130,8 @@ func neo4jPart(ctx context.Context, c Config, local *service.Service, res *Resul
 		return err
 	}
 	res.Neo4jProjectionLoadS = round3(time.Since(start).Seconds())
-	if svc.State().Version() != local.State().Version() {
-		return fmt.Errorf("neo4j dataVersion %s differs from the embedded store's %s", svc.State().Version(), local.State().Version())
+	if svc.View().Version() != local.View().Version() {
+		return fmt.Errorf("neo4j dataVersion %s differs from the embedded store's %s", svc.View().Version(), local.View().Version())
 	}
 	names, err := graphqlNames(ctx, c, svc)
 	if err != nil {
@@ -142,7 +142,7 @@ func neo4jPart(ctx context.Context, c Config, local *service.Service, res *Resul
 	if c.Cypher == nil {
 		return nil
 	}
-	st2 := svc.State()
+	st2 := svc.View()
 	asOf := c.AsOf
 	n := 200
 	if c.Scale == "small" {
@@ -151,18 +151,18 @@ func neo4jPart(ctx context.Context, c Config, local *service.Service, res *Resul
 	// Sampled from the embedded store's projection: its order is the store's key
 	// order, while a projection read from Neo4j numbers products in the order the
 	// server returns them, which differs between loads.
-	products := sampleIDs(local.State(), true, n, c.Seed+3)
+	products := sampleIDs(local.View(), true, n, c.Seed+3)
 	reg := []string{baselineRegime}
 	var ours, theirs []float64
 	same := 0
 	for _, id := range products {
-		if _, err := st2.ScreenProduct(id, &asOf, reg); err != nil { // warm
+		if _, err := st2.ScreenProduct(ctx, id, &asOf, reg); err != nil { // warm
 			return err
 		}
 	}
 	for _, id := range products {
 		t0 := time.Now()
-		s, err := st2.ScreenProduct(id, &asOf, reg)
+		s, err := st2.ScreenProduct(ctx, id, &asOf, reg)
 		if err != nil {
 			return err
 		}

@@ -68,7 +68,7 @@ func (t *linkTracker) needed() bool { return t != nil && t.touched }
 func (t *linkTracker) apply(ctx context.Context, st store.Store, run store.Run, sum *Summary) error {
 	ents := map[string]resolve.Ident{}
 	var links []resolve.Link
-	err := st.Scan(ctx, func(r *model.Record) error {
+	_, err := st.Scan(ctx, func(r *model.Record) error {
 		switch r.Kind {
 		case model.KindEntity:
 			if _, mine := t.ents[r.ID]; mine {

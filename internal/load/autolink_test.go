@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/keiretsu/keiretsu/internal/e2e"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/store"
@@ -37,7 +38,7 @@ func openEmbedded(t *testing.T) store.Store {
 func sameAs(t *testing.T, st store.Store) []string {
 	t.Helper()
 	var out []string
-	err := st.Scan(context.Background(), func(r *model.Record) error {
+	_, err := st.Scan(context.Background(), func(r *model.Record) error {
 		if r.Kind == model.KindSameAs {
 			out = append(out, fmt.Sprintf("%s %s | %s | %s", r.Src, r.Dst, r.Reason, r.Source))
 		}
@@ -153,7 +154,7 @@ func testAutoLink(t *testing.T, open func(t *testing.T) store.Store) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				sum, err := storetest.Ingest(t, st, s.jsonl, s.opt)
+				sum, err := e2e.Ingest(t, st, s.jsonl, s.opt)
 				if err != nil {
 					t.Fatalf("step %d: %v", i, err)
 				}

@@ -89,3 +89,24 @@ func (r *Record) PercentMin() float64 { return Percent(uint64(r.Share.Min)) }
 
 // PercentMax is the upper bound of an ownership edge's share (100 when unknown).
 func (r *Record) PercentMax() float64 { return Percent(uint64(r.Share.Max)) }
+
+// Direction says which edges of a node a read wants, relative to the node.
+type Direction bool
+
+// Directions: Out for edges stored from the node (owned, controlled,
+// components, sources, listings), In for edges stored towards it (owners,
+// controllers, usedIn, the products sourced from an entity).
+const (
+	Out Direction = true
+	In  Direction = false
+)
+
+// Placeholder is the record shown for an id that edges name but no record
+// defines: its id as its name (entities are companies).
+func Placeholder(kind Kind, id string) *Record {
+	r := &Record{Kind: kind, ID: id, Name: id}
+	if kind == KindEntity {
+		r.Type = TypeCompany
+	}
+	return r
+}

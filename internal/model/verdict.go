@@ -24,6 +24,16 @@ func (v Verdict) String() string {
 	return fmt.Sprintf("Verdict(%d)", uint8(v))
 }
 
+// ParseVerdict returns the verdict named s (as String writes it).
+func ParseVerdict(s string) (Verdict, bool) {
+	for i, n := range verdictNames {
+		if n == s {
+			return Verdict(i), true
+		}
+	}
+	return 0, false
+}
+
 // ExitCode is the `keiretsu screen` exit status for the verdict.
 func (v Verdict) ExitCode() int {
 	switch v {

@@ -104,22 +104,9 @@ func build(t *testing.T, recs []*model.Record) *Snapshot {
 func dump(s *Snapshot) string {
 	var lines []string
 	for _, kind := range []model.Kind{model.KindOwnership, model.KindControl, model.KindSameAs, model.KindComponent, model.KindSourcing} {
-		var e *Edges
-		src, dst := s.EntityID, s.EntityID
-		switch kind {
-		case model.KindOwnership:
-			e = &s.Own
-		case model.KindControl:
-			e = &s.Ctl
-		case model.KindSameAs:
-			e = &s.Same
-		case model.KindComponent:
-			e, src, dst = &s.Comp, s.ProductID, s.ProductID
-		case model.KindSourcing:
-			e, src = &s.Srcg, s.ProductID
-		}
+		e, srcKind, dstKind := s.EdgesOf(kind)
 		for i := uint32(0); i < uint32(e.Len()); i++ {
-			line := fmt.Sprintf("%s %s>%s %v", kind, src(e.Src(i)), dst(e.Dst(i)), s.EdgePeriod(e, i))
+			line := fmt.Sprintf("%s %s>%s %v", kind, s.NodeID(srcKind, e.Src(i)), s.NodeID(dstKind, e.Dst(i)), s.EdgePeriod(e, i))
 			switch kind {
 			case model.KindOwnership:
 				line += fmt.Sprint(e.Share(i))

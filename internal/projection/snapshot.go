@@ -94,6 +94,41 @@ type Snapshot struct {
 	regimeRecs []*model.Record
 }
 
+// EdgesOf returns the edges of a node-to-node kind (ownership, control,
+// same_as, component, sourcing) and the kinds of their source and target
+// nodes; nil for another kind.
+func (s *Snapshot) EdgesOf(kind model.Kind) (e *Edges, src, dst model.Kind) {
+	switch kind {
+	case model.KindOwnership:
+		return &s.Own, model.KindEntity, model.KindEntity
+	case model.KindControl:
+		return &s.Ctl, model.KindEntity, model.KindEntity
+	case model.KindSameAs:
+		return &s.Same, model.KindEntity, model.KindEntity
+	case model.KindComponent:
+		return &s.Comp, model.KindProduct, model.KindProduct
+	case model.KindSourcing:
+		return &s.Srcg, model.KindProduct, model.KindEntity
+	}
+	return nil, 0, 0
+}
+
+// NodeID returns the id of node x of a kind (entity or product).
+func (s *Snapshot) NodeID(kind model.Kind, x uint32) string {
+	if kind == model.KindProduct {
+		return s.ProductID(x)
+	}
+	return s.EntityID(x)
+}
+
+// Node returns the number of the node of a kind (entity or product) with the id.
+func (s *Snapshot) Node(kind model.Kind, id string) (uint32, bool) {
+	if kind == model.KindProduct {
+		return s.Product(id)
+	}
+	return s.Entity(id)
+}
+
 // Version is the content hash of the data the snapshot was built from.
 func (s *Snapshot) Version() model.Hash { return s.version }
 

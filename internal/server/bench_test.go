@@ -10,7 +10,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/keiretsu/keiretsu/graph"
 	"github.com/keiretsu/keiretsu/internal/gen"
 	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
@@ -35,10 +34,10 @@ func BenchmarkScreenProductGraphQL(b *testing.B) {
 		name, query string
 		h           http.Handler
 	}{
-		{"fast", "ids", server.Handler(svc, zerolog.Nop())},
-		{"executor", "ids", graph.Middleware(svc, server.NewGraphQLWith(svc, zerolog.Nop(), server.NewPost(nil)))},
-		{"fast/names", "names", server.Handler(svc, zerolog.Nop())},
-		{"executor/names", "names", graph.Middleware(svc, server.NewGraphQLWith(svc, zerolog.Nop(), server.NewPost(nil)))},
+		{"fast", "ids", mustHandler(b, svc)},
+		{"executor", "ids", mustHandler(b, svc, server.WithoutFastPath())},
+		{"fast/names", "names", mustHandler(b, svc)},
+		{"executor/names", "names", mustHandler(b, svc, server.WithoutFastPath())},
 	} {
 		var bodies [][]byte
 		for i := 1; i < 4000; i += 4 {

@@ -14,7 +14,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
 
-	"github.com/keiretsu/keiretsu/graph"
 	"github.com/keiretsu/keiretsu/internal/gen"
 	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
@@ -33,17 +32,10 @@ func TestFastScreeningsMatchExecutor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := &graph.Resolver{Svc: svc}
 	var answered atomic.Int64
-	counting := func(ctx context.Context, rc *graphql.OperationContext) ([]byte, bool) {
-		data, ok := res.Fast(ctx, rc)
-		if ok {
-			answered.Add(1)
-		}
-		return data, ok
-	}
-	fast := graph.Middleware(svc, server.NewGraphQLWith(svc, zerolog.Nop(), server.NewPost(counting)))
-	plain := graph.Middleware(svc, server.NewGraphQLWith(svc, zerolog.Nop(), server.NewPost(nil)))
+	fastOps, plainOps := &counting{}, &counting{}
+	fast := mustGraphQL(t, svc, server.WithAnswered(func(string) { answered.Add(1) }), server.WithExtension(fastOps))
+	plain := mustGraphQL(t, svc, server.WithoutFastPath(), server.WithExtension(plainOps))
 
 	const all = `__typename subjectId asOf verdict dataVersion
 	  gaps { __typename productId reason }
@@ -144,11 +136,54 @@ func TestFastScreeningsMatchExecutor(t *testing.T) {
 	if answered.Load() != want {
 		t.Errorf("fast path answered %d operations, want %d", answered.Load(), want)
 	}
+	// The server's operation and response hooks see every operation, on the
+	// fast path as on the executor's: each request that parses and validates is
+	// one operation with one response.
+	if fastOps.ops.Load() != plainOps.ops.Load() || fastOps.responses.Load() != plainOps.responses.Load() ||
+		fastOps.ops.Load() < want || fastOps.responses.Load() != fastOps.ops.Load() {
+		t.Errorf("hooks saw %d operations, %d responses with the fast path; %d, %d without; %d answered by the fast path",
+			fastOps.ops.Load(), fastOps.responses.Load(), plainOps.ops.Load(), plainOps.responses.Load(), want)
+	}
 	// The world must exercise what is compared.
 	if withFindings < products/10 || withPercent == 0 || withGaps == 0 || withNames == 0 || withSources == 0 {
 		t.Errorf("too little compared: %d answers with findings, %d with a percent, %d with gaps, %d with names, %d with sources",
 			withFindings, withPercent, withGaps, withNames, withSources)
 	}
+}
+
+// counting is a handler extension that counts the operations and responses it
+// is called around.
+type counting struct{ ops, responses atomic.Int64 }
+
+func (*counting) ExtensionName() string                   { return "counting" }
+func (*counting) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (c *counting) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	c.ops.Add(1)
+	return next(ctx)
+}
+
+func (c *counting) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	c.responses.Add(1)
+	return next(ctx)
+}
+
+func mustGraphQL(t testing.TB, svc *service.Service, opts ...server.Option) http.Handler {
+	t.Helper()
+	h, err := server.GraphQL(svc, zerolog.Nop(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func mustHandler(t testing.TB, svc *service.Service, opts ...server.Option) http.Handler {
+	t.Helper()
+	h, err := server.Handler(svc, zerolog.Nop(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
 
 var percentValue = regexp.MustCompile(`"(percent|percentMin|percentMax|aggregatePercent|pc)":[0-9]`)

@@ -15,7 +15,6 @@ import (
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/internal/gen"
-	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store/embedded"
 )
@@ -31,7 +30,7 @@ func TestAnswersUnderLoadEqualPlainAnswers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(server.Handler(svc, zerolog.Nop()))
+		srv := httptest.NewServer(mustHandler(t, svc))
 		t.Cleanup(srv.Close)
 		return srv
 	}

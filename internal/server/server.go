@@ -25,6 +25,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/keiretsu/keiretsu/graph"
+	"github.com/keiretsu/keiretsu/graph/fastpath"
 	"github.com/keiretsu/keiretsu/graph/generated"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/service"
@@ -45,22 +46,66 @@ const (
 	CodeInternal     = "INTERNAL"
 )
 
-// GraphQL returns the GraphQL handler over the service.
-func GraphQL(svc *service.Service, log zerolog.Logger) *handler.Server {
-	return newGraphQL(svc, log, post{fast: (&graph.Resolver{Svc: svc}).Fast})
+// Option changes how GraphQL builds the handler (tests compare variants).
+type Option func(*options)
+
+type options struct {
+	post       graphql.Transport
+	noFast     bool
+	answered   func(field string)
+	extensions []graphql.HandlerExtension
 }
 
-// newGraphQL builds the handler with the given POST transport (tests compare
-// post with gqlgen's own).
-func newGraphQL(svc *service.Service, log zerolog.Logger, postTransport graphql.Transport) *handler.Server {
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Svc: svc}}))
+// WithPOST replaces the POST transport (gqlgen's own, to compare).
+func WithPOST(t graphql.Transport) Option { return func(o *options) { o.post = t } }
+
+// WithoutFastPath answers every operation with gqlgen's executor.
+func WithoutFastPath() Option { return func(o *options) { o.noFast = true } }
+
+// WithAnswered calls fn with the root field of every operation the fast path
+// answers.
+func WithAnswered(fn func(field string)) Option { return func(o *options) { o.answered = fn } }
+
+// WithExtension installs a handler extension after the server's own.
+func WithExtension(e graphql.HandlerExtension) Option {
+	return func(o *options) { o.extensions = append(o.extensions, e) }
+}
+
+// Views adapts a service to the views the resolvers read.
+func Views(svc *service.Service) graph.Views {
+	return graph.ViewFunc(func() graph.View { return svc.View() })
+}
+
+// GraphQL returns the GraphQL handler over the service: gqlgen's executor
+// behind the screening fast path (graph/fastpath), with the server's
+// transports, query cache, extensions, error presenter and recover func, which
+// apply to both.
+func GraphQL(svc *service.Service, log zerolog.Logger, opts ...Option) (*handler.Server, error) {
+	o := options{post: post{}}
+	for _, fn := range opts {
+		fn(&o)
+	}
+	res := &graph.Resolver{Views: Views(svc)}
+	var es graphql.ExecutableSchema = generated.NewExecutableSchema(generated.Config{Resolvers: res})
+	if !o.noFast {
+		fast, err := fastpath.Wrap(es, res, fastpath.Options{Answered: o.answered})
+		if err != nil {
+			return nil, err
+		}
+		es = fast
+	}
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(postTransport)
+	srv.AddTransport(o.post)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(graph.PerOperation{Views: res.Views})
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	for _, e := range o.extensions {
+		srv.Use(e)
+	}
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, log)
 	})
@@ -68,7 +113,7 @@ func newGraphQL(svc *service.Service, log zerolog.Logger, postTransport graphql.
 		log.Error().Interface("panic", p).Str("stack", string(debug.Stack())).Msg("resolver panic")
 		return errInternal
 	})
-	return srv
+	return srv, nil
 }
 
 var errInternal = errors.New("internal error")
@@ -103,18 +148,21 @@ func presentError(ctx context.Context, err error, log zerolog.Logger) *gqlerror.
 }
 
 // Handler returns the whole HTTP API: /graphql, / (GraphiQL) and /healthz.
-func Handler(svc *service.Service, log zerolog.Logger) http.Handler {
+func Handler(svc *service.Service, log zerolog.Logger, opts ...Option) (http.Handler, error) {
+	gql, err := GraphQL(svc, log, opts...)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
-	gql := graph.Middleware(svc, GraphQL(svc, log))
 	mux.Handle("/graphql", http.MaxBytesHandler(gql, MaxBodyBytes))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		st := svc.State()
-		_ = json.NewEncoder(w).Encode(map[string]any{"status": "ok", "dataVersion": st.Version(), "loaded": st.Loaded.UTC().Format(time.RFC3339)})
+		v := svc.View()
+		_ = json.NewEncoder(w).Encode(map[string]any{"status": "ok", "dataVersion": v.Version(), "loaded": v.Loaded().UTC().Format(time.RFC3339)})
 	})
 	ui := playground.Handler("Keiretsu", "/graphql")
 	mux.HandleFunc("GET /{$}", ui)
-	return logRequests(mux, log)
+	return logRequests(mux, log), nil
 }
 
 type statusWriter struct {
@@ -146,9 +194,13 @@ func logRequests(next http.Handler, log zerolog.Logger) http.Handler {
 // Serve runs the API on addr until ctx ends, then shuts down gracefully. ready,
 // when not nil, is called with the bound address once the server accepts.
 func Serve(ctx context.Context, svc *service.Service, addr string, log zerolog.Logger, ready func(addr string)) error {
+	h, err := Handler(svc, log)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Addr:              addr,
-		Handler:           Handler(svc, log),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

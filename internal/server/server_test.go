@@ -14,11 +14,11 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/keiretsu/keiretsu/internal/demo"
+	"github.com/keiretsu/keiretsu/internal/e2e"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store/embedded"
-	"github.com/keiretsu/keiretsu/internal/store/storetest"
 )
 
 // newServer serves the demo dataset from an embedded store.
@@ -29,14 +29,14 @@ func newServer(t *testing.T) (*httptest.Server, *service.Service, *embedded.Stor
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if _, err := storetest.Ingest(t, st, string(demo.JSONL), load.Options{}); err != nil {
+	if _, err := e2e.Ingest(t, st, string(demo.JSONL), load.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	svc, err := service.Open(context.Background(), st, service.Options{Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.Handler(svc, zerolog.Nop()))
+	srv := httptest.NewServer(mustHandler(t, svc))
 	t.Cleanup(srv.Close)
 	return srv, svc, st
 }
@@ -135,7 +135,7 @@ func TestInternalErrorsHideInternals(t *testing.T) {
 
 func TestQueries(t *testing.T) {
 	srv, svc, _ := newServer(t)
-	version := svc.State().Version()
+	version := svc.View().Version()
 	for _, c := range []struct {
 		name, query string
 		want        []string // substrings of the data
@@ -182,7 +182,7 @@ func TestHealthAndGraphiQL(t *testing.T) {
 	var h map[string]any
 	_ = json.NewDecoder(resp.Body).Decode(&h)
 	resp.Body.Close()
-	if h["status"] != "ok" || h["dataVersion"] != svc.State().Version() {
+	if h["status"] != "ok" || h["dataVersion"] != svc.View().Version() {
 		t.Errorf("healthz %v", h)
 	}
 	resp, err = http.Get(srv.URL + "/")

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"mime"
@@ -15,18 +14,13 @@ import (
 
 // post is gqlgen's POST transport with a faster write of a plain answer. gqlgen
 // writes every response with json.Marshal, which validates and compacts the
-// already compact data it produced a second time (9% of the GraphQL handler's
-// CPU time in a profile of keiretsu bench). post writes a response that is only data (no errors, no
-// extensions) itself, byte for byte what json.Marshal writes, any other answer
-// (errors, extensions) with json.Marshal as gqlgen does, and hands unreadable or
-// invalid requests to gqlgen's POST, so those behave exactly as before.
-//
-// fast, when set, is tried first for each valid operation (graph.Resolver.Fast):
-// it returns the data of the operations it answers itself, the same bytes as
-// the executor's, and ok false for every other operation.
+// already compact data it produced a second time (docs/benchmarks.md has its
+// share). post writes a response that is only data (no errors, no extensions)
+// itself, byte for byte what json.Marshal writes, any other answer (errors,
+// extensions) with json.Marshal as gqlgen does, and hands unreadable or invalid
+// requests to gqlgen's POST, so those behave exactly as before.
 type post struct {
 	transport.POST
-	fast func(ctx context.Context, rc *graphql.OperationContext) (data []byte, ok bool)
 }
 
 func (h post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
@@ -52,14 +46,11 @@ func (h post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 		return
 	}
 	w.Header().Set("Content-Type", responseContentType(r))
-	if h.fast != nil {
-		if data, ok := h.fast(ctx, rc); ok {
-			writeData(w, data)
-			return
-		}
-	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	resp := responses(ctx)
+	if resp == nil {
+		return // the client is gone: the executor gives no response once ctx is done
+	}
 	if len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
 		b, err := json.Marshal(resp)
 		if err != nil {

@@ -12,11 +12,11 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/keiretsu/keiretsu/internal/demo"
+	"github.com/keiretsu/keiretsu/internal/e2e"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store/embedded"
-	"github.com/keiretsu/keiretsu/internal/store/storetest"
 )
 
 // TestPostTransportMatchesGqlgen: the server's POST transport answers every
@@ -29,15 +29,15 @@ func TestPostTransportMatchesGqlgen(t *testing.T) {
 	}
 	defer st.Close()
 	extra := `{"kind":"entity","id":"amp","name":"A&B <Holdings> \u2028 Ltd","country":"GB"}` + "\n"
-	if _, err := storetest.Ingest(t, st, string(demo.JSONL)+extra, load.Options{}); err != nil {
+	if _, err := e2e.Ingest(t, st, string(demo.JSONL)+extra, load.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	svc, err := service.Open(context.Background(), st, service.Options{Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ours := server.GraphQL(svc, zerolog.Nop())
-	theirs := server.NewGraphQLWith(svc, zerolog.Nop(), transport.POST{})
+	ours := mustGraphQL(t, svc)
+	theirs := mustGraphQL(t, svc, server.WithPOST(transport.POST{}))
 	screen := `{"query":"query($id: ID!) { screenProduct(id: $id, asOf: \"2024-01-01\") { verdict results { regime { id } verdict findings { verdict entity { id name } path { kind from to source } } } gaps { productId } dataVersion } }","variables":{"id":"PRODUCT"}}`
 	cases := []struct {
 		name, body, accept string

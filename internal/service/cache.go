@@ -7,13 +7,13 @@ import (
 	"github.com/keiretsu/keiretsu/internal/model"
 )
 
-// maxCached bounds the records a state keeps (see recordCache); tests lower it.
+// maxCached bounds the records a view keeps (see recordCache); tests lower it.
 var maxCached = 100_000
 
-// recordCache keeps the records a state's requests read from the store of
+// recordCache keeps the records a view's requests read from the store of
 // record, and the keys it found no record for, so that requests naming the
 // same entities do not read them again: a round trip to the server per request
-// when the store is Neo4j. A state's cache starts empty, so a reload or an
+// when the store is Neo4j. A view's cache starts empty, so a reload or an
 // update never serves older records; when it holds maxCached records it
 // starts over. Cached records are shared: readers must not change them.
 type recordCache struct {
@@ -22,12 +22,12 @@ type recordCache struct {
 }
 
 // Records returns the stored records with the given keys, in order, nil where
-// none is stored, reading from the store only the keys st's cache lacks.
-func (s *Service) Records(ctx context.Context, st *State, keys []model.Key) ([]*model.Record, error) {
+// none is stored, reading from the store only the keys the view's cache lacks.
+func (v *View) Records(ctx context.Context, keys []model.Key) ([]*model.Record, error) {
 	out := make([]*model.Record, len(keys))
 	var miss []model.Key
 	var at []int
-	c := &st.recs
+	c := &v.recs
 	c.mu.RLock()
 	for i, k := range keys {
 		r, ok := c.m[k]
@@ -40,7 +40,7 @@ func (s *Service) Records(ctx context.Context, st *State, keys []model.Key) ([]*
 	if len(miss) == 0 {
 		return out, nil
 	}
-	recs, err := s.st.Get(ctx, miss)
+	recs, err := v.st.Get(ctx, miss)
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func names(recs []*model.Record) []string {
 	return out
 }
 
-// TestRecordsCache: a state reads each key from the store once (found or not),
+// TestRecordsCache: a view reads each key from the store once (found or not),
 // a reload starts a new cache that sees the store's changes, and a full cache
 // starts over.
 func TestRecordsCache(t *testing.T) {
@@ -70,7 +70,7 @@ func TestRecordsCache(t *testing.T) {
 	node := func(id string) model.Key { return model.Key{Kind: model.KindEntity, Src: id, From: model.MinDate} }
 	keys := []model.Key{node("a"), node("zz"), node("b"), node("a")}
 	for pass := range 2 {
-		recs, err := svc.Records(ctx, svc.State(), keys)
+		recs, err := svc.View().Records(ctx, keys)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestRecordsCache(t *testing.T) {
 	if err := svc.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := svc.Records(ctx, svc.State(), keys[:3])
+	recs, err := svc.View().Records(ctx, keys[:3])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,23 +98,23 @@ func TestRecordsCache(t *testing.T) {
 	defer func(n int) { maxCached = n }(maxCached)
 	maxCached = 3
 	st.asked = 0
-	state := svc.State()
+	view := svc.View()
 	for i := range 5 {
-		if _, err := svc.Records(ctx, state, []model.Key{node(fmt.Sprint("n", i))}); err != nil {
+		if _, err := view.Records(ctx, []model.Key{node(fmt.Sprint("n", i))}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := len(state.recs.m); n > maxCached {
+	if n := len(view.recs.m); n > maxCached {
 		t.Errorf("the cache holds %d keys, more than %d", n, maxCached)
 	}
-	if _, err := svc.Records(ctx, state, []model.Key{node("m1"), node("m2"), node("m3"), node("m4")}); err != nil {
+	if _, err := view.Records(ctx, []model.Key{node("m1"), node("m2"), node("m3"), node("m4")}); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(state.recs.m); n > maxCached {
+	if n := len(view.recs.m); n > maxCached {
 		t.Errorf("after a read of more keys than it holds, the cache holds %d keys, more than %d", n, maxCached)
 	}
 	asked := st.asked
-	if _, err := svc.Records(ctx, state, []model.Key{node("n4")}); err != nil || st.asked != asked {
+	if _, err := view.Records(ctx, []model.Key{node("n4")}); err != nil || st.asked != asked {
 		t.Errorf("the last key kept was read again (%d keys asked, want %d): %v", st.asked, asked, err)
 	}
 }

@@ -26,7 +26,7 @@ func BenchmarkLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		ps := svc.State().Engine.Snapshot().Stats()
+		ps := svc.View().Engine().Snapshot().Stats()
 		b.ReportMetric(float64(ps.Bytes)/float64(ps.Edges()), "B/edge")
 	}
 }

@@ -26,9 +26,10 @@ var ErrClosed = errors.New("store or run is closed")
 type Store interface {
 	// Begin starts an ingest run. Only one run at a time may be open per store.
 	Begin(ctx context.Context) (Run, error)
-	// Scan calls fn for every record, in no particular order. The record passed to
-	// fn is reused after fn returns.
-	Scan(ctx context.Context, fn func(*model.Record) error) error
+	// Scan calls fn for every record of one committed state, in no particular
+	// order, and returns that state's mark. The record passed to fn is reused
+	// after fn returns.
+	Scan(ctx context.Context, fn func(*model.Record) error) (Mark, error)
 	// Get returns the records with the given keys, in order; nil where none is stored.
 	Get(ctx context.Context, keys []model.Key) ([]*model.Record, error)
 	// Version returns the content hash of everything stored.
@@ -56,6 +57,14 @@ type Run interface {
 	Rollback(ctx context.Context) error
 }
 
+// Mark identifies a committed state of a store: its content hash (the
+// dataVersion) and, for a Follower, its position in the store's commit order
+// (0 for other stores).
+type Mark struct {
+	Version  model.Hash
+	Position uint64
+}
+
 // Change is one committed write, as reported to a change follower.
 type Change struct {
 	Delete bool
@@ -63,28 +72,15 @@ type Change struct {
 	Record *model.Record // nil for a delete
 }
 
-// Follower is implemented by stores that other processes can write to while this
-// process serves (Neo4j). Changes returns what was committed after the position
-// `since` (as returned by an earlier call, or by Position), and the new position.
-// When the store cannot say (the log was truncated), it returns ErrResync and the
-// caller rebuilds from Scan.
+// Follower is implemented by stores that other processes can write to while
+// this process serves (Neo4j). Changes returns what was committed after the
+// position since (from an earlier Changes or Scan) and the mark of the state
+// it leads to, one change per key (the last), so that removing every key and
+// adding every put record gives that state. When the store cannot say (its
+// log was truncated), it returns ErrResync and the caller scans again.
 type Follower interface {
-	Position(ctx context.Context) (uint64, error)
-	Changes(ctx context.Context, since uint64) ([]Change, uint64, error)
+	Changes(ctx context.Context, since uint64) ([]Change, Mark, error)
 }
 
-// ErrResync is returned by Follower.Changes when the caller must reload everything.
+// ErrResync is returned by Follower.Changes when the caller must scan again.
 var ErrResync = errors.New("change log truncated: reload")
-
-// VersionedScanner is implemented by stores whose scan can report exactly the
-// version (and, for a Follower, the position) of the data it scanned, when
-// another process may commit while it runs (Neo4j).
-type VersionedScanner interface {
-	ScanVersion(ctx context.Context, fn func(*model.Record) error) (model.Hash, uint64, error)
-}
-
-// VersionedFollower is a Follower that also reports the content hash at the
-// position it returns.
-type VersionedFollower interface {
-	ChangesVersion(ctx context.Context, since uint64) ([]Change, uint64, model.Hash, error)
-}

@@ -34,6 +34,8 @@ var (
 	keyFormat     = []byte("format")
 )
 
+var _ store.Store = (*Store)(nil)
+
 // Store is the embedded store.
 type Store struct {
 	dir      string
@@ -113,9 +115,14 @@ func (s *Store) Describe() string { return "embedded " + s.dir }
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Scan streams every record.
-func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+// Scan streams every record and returns the mark of the state read: one read
+// transaction, so the records and the version belong together.
+func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) (store.Mark, error) {
+	var mark store.Mark
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if m := tx.Bucket(bucketMeta); m != nil {
+			mark.Version = model.HashFromBytes(m.Get(keyHash))
+		}
 		b := tx.Bucket(bucketRecords)
 		if b == nil {
 			return nil
@@ -134,6 +141,7 @@ func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) error {
 			return fn(&r)
 		})
 	})
+	return mark, err
 }
 
 // Get returns the records with the keys.

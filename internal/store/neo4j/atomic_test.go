@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/keiretsu/keiretsu/internal/e2e"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/store"
@@ -25,7 +26,7 @@ const base = `{"kind":"entity","id":"base","name":"Base"}
 
 func ingest(t *testing.T, st store.Store, jsonl string) {
 	t.Helper()
-	if _, err := storetest.Ingest(t, st, jsonl, load.Options{}); err != nil {
+	if _, err := e2e.Ingest(t, st, jsonl, load.Options{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -125,7 +126,7 @@ func TestStagedRunIsAtomic(t *testing.T) {
 	}
 	// The version is the content hash, the same as the embedded store's.
 	var all []*model.Record
-	if err := st.Scan(ctx, func(r *model.Record) error { c := *r; all = append(all, &c); return nil }); err != nil {
+	if _, err := st.Scan(ctx, func(r *model.Record) error { c := *r; all = append(all, &c); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if want := expected(all); v1 != want || version(t, other) != want {
@@ -193,7 +194,7 @@ func TestKilledAfterCommitPoint(t *testing.T) {
 		t.Errorf("%d records after roll-forward, want %d", len(got), len(before)+len(recs)-1)
 	}
 	var all []*model.Record
-	if err := st.Scan(context.Background(), func(r *model.Record) error { c := *r; all = append(all, &c); return nil }); err != nil {
+	if _, err := st.Scan(context.Background(), func(r *model.Record) error { c := *r; all = append(all, &c); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if v, want := version(t, st), expected(all); v != want {
@@ -277,7 +278,7 @@ func TestCommitWaitsForScans(t *testing.T) {
 	go func() {
 		var got []string
 		first := true
-		err := reader.Scan(ctx, func(r *model.Record) error {
+		_, err := reader.Scan(ctx, func(r *model.Record) error {
 			if first {
 				close(inScan)
 				<-release
@@ -294,7 +295,7 @@ func TestCommitWaitsForScans(t *testing.T) {
 	<-inScan
 	committed := make(chan error, 1)
 	go func() {
-		_, err := storetest.Ingest(t, st, `{"kind":"entity","id":"c0","op":"delete"}
+		_, err := e2e.Ingest(t, st, `{"kind":"entity","id":"c0","op":"delete"}
 {"kind":"entity","id":"new","name":"New"}`, load.Options{})
 		committed <- err
 	}()
@@ -334,7 +335,7 @@ func TestFreshRunRepeatsKeys(t *testing.T) {
 		t.Errorf("relationships (-want +got):\n%s", diff)
 	}
 	var all []*model.Record
-	if err := st.Scan(context.Background(), func(r *model.Record) error { c := *r; all = append(all, &c); return nil }); err != nil {
+	if _, err := st.Scan(context.Background(), func(r *model.Record) error { c := *r; all = append(all, &c); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(all) != 4 {

@@ -193,7 +193,7 @@ func BenchmarkProjectionLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := projection.Build(v, func(fn func(*model.Record) error) error { return st.Scan(ctx, fn) }); err != nil {
+		if _, err := projection.Build(v, func(fn func(*model.Record) error) error { _, err := st.Scan(ctx, fn); return err }); err != nil {
 			b.Fatal(err)
 		}
 	}

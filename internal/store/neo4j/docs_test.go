@@ -12,10 +12,10 @@ import (
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/keiretsu/keiretsu/internal/demo"
+	"github.com/keiretsu/keiretsu/internal/e2e"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/store/neo4j"
 	"github.com/keiretsu/keiretsu/internal/store/neo4j/neo4jtest"
-	"github.com/keiretsu/keiretsu/internal/store/storetest"
 )
 
 // analystQueries extracts the Cypher blocks of docs/neo4j.md's "Ten queries for
@@ -46,7 +46,7 @@ func TestAnalystQueries(t *testing.T) {
 	neo4jtest.Lock(t)
 	st := open(t, neo4j.Config{})
 	defer st.Close()
-	if _, err := storetest.Ingest(t, st, string(demo.JSONL), load.Options{}); err != nil {
+	if _, err := e2e.Ingest(t, st, string(demo.JSONL), load.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()

@@ -10,6 +10,13 @@ import (
 	"github.com/keiretsu/keiretsu/internal/store"
 )
 
+// The Neo4j store is a store of record that other processes write to while
+// this one serves: it reports their changes.
+var (
+	_ store.Store    = (*Store)(nil)
+	_ store.Follower = (*Store)(nil)
+)
+
 // Position returns the number of runs (and wipes) committed so far.
 func (s *Store) Position(ctx context.Context) (uint64, error) {
 	m, err := s.readMeta(ctx)
@@ -21,17 +28,11 @@ func (s *Store) Position(ctx context.Context) (uint64, error) {
 
 // Changes returns the writes committed after position since, one per key (the
 // last), runs in commit order (within a staged run, node records come before
-// relationships), and the position they lead to. It returns store.ErrResync
-// when the change log no longer reaches back to since: the log keeps KeepRuns
-// runs, leaves out runs larger than LogMax, and a wipe restarts it.
-func (s *Store) Changes(ctx context.Context, since uint64) ([]store.Change, uint64, error) {
-	ch, pos, _, err := s.ChangesVersion(ctx, since)
-	return ch, pos, err
-}
-
-// ChangesVersion is Changes that also returns the content hash at the returned
-// position.
-func (s *Store) ChangesVersion(ctx context.Context, since uint64) ([]store.Change, uint64, model.Hash, error) {
+// relationships), and the mark of the state they lead to. It returns
+// store.ErrResync when the change log no longer reaches back to since: the log
+// keeps KeepRuns runs, leaves out runs larger than LogMax, and a wipe restarts
+// it.
+func (s *Store) Changes(ctx context.Context, since uint64) ([]store.Change, store.Mark, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.WithoutCancel(ctx))
 	type result struct {
@@ -83,9 +84,9 @@ func (s *Store) ChangesVersion(ctx context.Context, since uint64) ([]store.Chang
 		return result{changes: lastPerKey(out), pos: m.position, hash: m.hash}, nil
 	})
 	if err != nil {
-		return nil, 0, model.Hash{}, fmt.Errorf("read changes since %d: %w", since, err)
+		return nil, store.Mark{}, fmt.Errorf("read changes since %d: %w", since, err)
 	}
-	return res.changes, uint64(res.pos), res.hash, nil
+	return res.changes, store.Mark{Version: res.hash, Position: uint64(res.pos)}, nil
 }
 
 // lastPerKey keeps the last change of every key, in the order of those last

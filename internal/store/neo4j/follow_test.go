@@ -3,7 +3,6 @@ package neo4j_test
 import (
 	"context"
 	"errors"
-	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -12,35 +11,16 @@ import (
 	"github.com/keiretsu/keiretsu/internal/store"
 	"github.com/keiretsu/keiretsu/internal/store/neo4j"
 	"github.com/keiretsu/keiretsu/internal/store/neo4j/neo4jtest"
+	"github.com/keiretsu/keiretsu/internal/store/storetest"
 )
 
-func position(t *testing.T, f store.Follower) uint64 {
+func position(t *testing.T, f *neo4j.Store) uint64 {
 	t.Helper()
 	p, err := f.Position(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
-}
-
-// summary renders changes as "put KEY" / "delete KEY" lines.
-func summary(ch []store.Change) []string {
-	var out []string
-	for _, c := range ch {
-		switch {
-		case c.Delete:
-			out = append(out, "delete "+c.Key.String())
-		case c.Record == nil || c.Record.Key() != c.Key:
-			out = append(out, "bad put "+c.Key.String())
-		default:
-			out = append(out, "put "+c.Key.String())
-		}
-	}
-	return out
-}
-
-func sorted(s []string) []string {
-	return slices.Sorted(slices.Values(s))
 }
 
 // TestFollower: a store sees the changes another store (another driver, as
@@ -61,14 +41,15 @@ func TestFollower(t *testing.T) {
 {"kind":"entity","id":"a","op":"delete"}
 {"kind":"entity","id":"c","name":"C"}
 {"kind":"entity","id":"c","name":"C2"}`) // staged: 4 writes > SmallRun 3
-	ch, p2, v, err := follower.ChangesVersion(ctx, p0)
+	ch, m2, err := follower.Changes(ctx, p0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	p2, v := m2.Position, m2.Version
 	// One change per key, the last. Within a staged run, node records come
 	// before relationships: compare as sets.
 	want := []string{"delete entity a", "put entity b", "put entity c", "put ownership a->b"}
-	if diff := cmp.Diff(want, sorted(summary(ch))); diff != "" {
+	if diff := cmp.Diff(want, storetest.Summary(ch)); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)
 	}
 	if p2 != p0+2 || p2 != position(t, writer) {
@@ -82,8 +63,8 @@ func TestFollower(t *testing.T) {
 			t.Errorf("change of c %+v, want the last put, C2", c.Record)
 		}
 	}
-	if ch, p, err := follower.Changes(ctx, p2); err != nil || len(ch) != 0 || p != p2 {
-		t.Errorf("changes at the head: %v %d %v", ch, p, err)
+	if ch, m, err := follower.Changes(ctx, p2); err != nil || len(ch) != 0 || m != m2 {
+		t.Errorf("changes at the head: %v %+v %v", ch, m, err)
 	}
 
 	// A run larger than LogMax is left out of the log: followers behind it reload.
@@ -104,8 +85,8 @@ func TestFollower(t *testing.T) {
 		t.Errorf("changes older than KeepRuns: %v, want ErrResync", err)
 	}
 	// The last 3 runs are kept; they put the same record, reported once.
-	if ch, _, err := follower.Changes(ctx, position(t, writer)-3); err != nil || !cmp.Equal(summary(ch), []string{"put entity x"}) {
-		t.Errorf("changes of the last 3 runs: %v, %v", summary(ch), err)
+	if ch, _, err := follower.Changes(ctx, position(t, writer)-3); err != nil || !cmp.Equal(storetest.Summary(ch), []string{"put entity x"}) {
+		t.Errorf("changes of the last 3 runs: %v, %v", storetest.Summary(ch), err)
 	}
 	// A wipe restarts the log.
 	p4 := position(t, writer)

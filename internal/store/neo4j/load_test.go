@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/keiretsu/keiretsu/internal/e2e"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/store/neo4j"
@@ -86,7 +87,7 @@ func TestLoadIsAtomic(t *testing.T) {
 		t.Errorf("%d records after the load, want %d", len(after), len(recs))
 	}
 	var all []*model.Record
-	if err := st.Scan(ctx, func(r *model.Record) error { c := *r; all = append(all, &c); return nil }); err != nil {
+	if _, err := st.Scan(ctx, func(r *model.Record) error { c := *r; all = append(all, &c); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if want := expected(all); v1 != want || version(t, other) != want {
@@ -204,7 +205,7 @@ func TestLoadWithAutoLinks(t *testing.T) {
 	for i := range 100 {
 		fmt.Fprintf(&b, `{"kind":"entity","id":"x%d","name":"X %d","identifiers":{"lei":"%s"}}`+"\n", i, i, testLEI(i%50))
 	}
-	sum, err := storetest.Ingest(t, st, b.String(), load.Options{AutoLink: true})
+	sum, err := e2e.Ingest(t, st, b.String(), load.Options{AutoLink: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	feed "github.com/keiretsu/keiretsu/ingest"
+	"github.com/keiretsu/keiretsu/internal/e2e"
 	"github.com/keiretsu/keiretsu/internal/gen"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/store"
@@ -44,16 +45,25 @@ func open(t testing.TB, cfg neo4j.Config) *neo4j.Store {
 	return st
 }
 
+// conform runs the store contract, the change feed's and the end-to-end
+// suite against stores opened with cfg.
+func conform(t *testing.T, cfg neo4j.Config) {
+	open := func(t *testing.T) store.Store { return open(t, cfg) }
+	storetest.Run(t, open)
+	storetest.RunFollower(t, open)
+	e2e.Run(t, open)
+}
+
 func TestConformance(t *testing.T) {
 	neo4jtest.Lock(t)
-	storetest.Run(t, func(t *testing.T) store.Store { return open(t, neo4j.Config{}) })
+	conform(t, neo4j.Config{})
 }
 
 // TestConformanceStaged runs the suite with every run larger than two writes
 // staged in batches of three.
 func TestConformanceStaged(t *testing.T) {
 	neo4jtest.Lock(t)
-	storetest.Run(t, func(t *testing.T) store.Store { return open(t, neo4j.Config{SmallRun: 2, Batch: 3, NoLoad: true}) })
+	conform(t, neo4j.Config{SmallRun: 2, Batch: 3, NoLoad: true})
 }
 
 // TestConformanceLoad runs the suite with every run larger than two writes
@@ -61,14 +71,14 @@ func TestConformanceStaged(t *testing.T) {
 // staged).
 func TestConformanceLoad(t *testing.T) {
 	neo4jtest.Lock(t)
-	storetest.Run(t, func(t *testing.T) store.Store { return open(t, neo4j.Config{SmallRun: 2, Batch: 3}) })
+	conform(t, neo4j.Config{SmallRun: 2, Batch: 3})
 }
 
 // TestConformanceSmallPages runs the suite with scans reading pages of two
 // nodes, so that every scan crosses pages, placeholders among them.
 func TestConformanceSmallPages(t *testing.T) {
 	neo4jtest.Lock(t)
-	storetest.Run(t, func(t *testing.T) store.Store { return open(t, neo4j.Config{ScanPage: 2}) })
+	conform(t, neo4j.Config{ScanPage: 2})
 }
 
 // TestScanPages scans a generated world (holdings with many subsidiaries,
@@ -124,7 +134,7 @@ func TestScanPages(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	n := 0
-	err = st.Scan(ctx, func(*model.Record) error {
+	_, err = st.Scan(ctx, func(*model.Record) error {
 		if n++; n == 100 {
 			return stop
 		}

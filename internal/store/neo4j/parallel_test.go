@@ -169,7 +169,7 @@ func TestParallelApplyMatchesOneTransaction(t *testing.T) {
 				t.Errorf("commit returned %s, version %s", h, got.Version)
 			}
 			var all []*model.Record
-			if err := st.Scan(context.Background(), func(r *model.Record) error { c := *r; all = append(all, &c); return nil }); err != nil {
+			if _, err := st.Scan(context.Background(), func(r *model.Record) error { c := *r; all = append(all, &c); return nil }); err != nil {
 				t.Fatal(err)
 			}
 			if want := expected(all); got.Version != want {
@@ -233,7 +233,7 @@ func TestKilledDuringParallelApply(t *testing.T) {
 		t.Errorf("%d records after roll-forward, want %d", len(got.Records), len(before)+len(recs)-1)
 	}
 	var all []*model.Record
-	if err := st.Scan(context.Background(), func(r *model.Record) error { c := *r; all = append(all, &c); return nil }); err != nil {
+	if _, err := st.Scan(context.Background(), func(r *model.Record) error { c := *r; all = append(all, &c); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if want := expected(all); got.Version != want {

@@ -8,6 +8,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/store"
 )
 
 // ErrScanOverlap is returned by Scan in the rare case that a write committed
@@ -18,37 +19,32 @@ var ErrScanOverlap = errors.New("a write committed during the scan")
 // errApplying makes a reader wait for a commit being applied.
 var errApplying = errors.New("commit being applied")
 
-// Scan streams every record. See ScanVersion.
-func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) error {
-	_, _, err := s.ScanVersion(ctx, fn)
-	return err
-}
-
-// ScanVersion streams every record and returns the content hash and position
-// of exactly the state it read. The scan registers itself first (waiting while a
+// Scan streams every record and returns the content hash and position of
+// exactly the state it read. The scan registers itself first (waiting while a
 // commit is being applied); commits wait for registered scans, so a scan never
 // sees part of a run. Records are decoded from their canonical encodings as the
 // result streams in; fn's record is reused after fn returns.
-func (s *Store) ScanVersion(ctx context.Context, fn func(*model.Record) error) (model.Hash, uint64, error) {
+func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) (store.Mark, error) {
 	if c := s.loading.Load(); c != nil {
-		return c.hash, uint64(c.position), nil // no record: the load started from none
+		// No record: the load started from none.
+		return store.Mark{Version: c.hash, Position: uint64(c.position)}, nil
 	}
 	rd, err := s.registerReader(ctx)
 	if err != nil {
-		return model.Hash{}, 0, fmt.Errorf("scan: %w", err)
+		return store.Mark{}, fmt.Errorf("scan: %w", err)
 	}
 	defer s.dropReader(rd)
 	if err := s.scan(ctx, fn); err != nil {
-		return model.Hash{}, 0, fmt.Errorf("scan: %w", err)
+		return store.Mark{}, fmt.Errorf("scan: %w", err)
 	}
 	m, err := s.readMeta(ctx)
 	if err != nil {
-		return model.Hash{}, 0, fmt.Errorf("scan: %w", err)
+		return store.Mark{}, fmt.Errorf("scan: %w", err)
 	}
 	if rd.ren.lost.Load() || m.position != rd.position || m.applying != "" {
-		return model.Hash{}, 0, fmt.Errorf("scan: %w", ErrScanOverlap)
+		return store.Mark{}, fmt.Errorf("scan: %w", ErrScanOverlap)
 	}
-	return rd.hash, uint64(rd.position), nil
+	return store.Mark{Version: rd.hash, Position: uint64(rd.position)}, nil
 }
 
 // scan reads every record in pages of Config.ScanPage nodes, each page one

@@ -1,17 +1,17 @@
-// Package model holds the GraphQL models: the ones gqlgen generates
+// Package gql holds the GraphQL models: the ones gqlgen generates
 // (models_gen.go) and the screening answer types below, which carry the ids and
 // edge keys their field resolvers look up.
-package model
+package gql
 
 import (
-	"github.com/keiretsu/keiretsu/internal/model"
+	domain "github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
 )
 
 // Screening is the answer for one subject.
 type Screening struct {
 	SubjectID   string
-	AsOf        model.Date
+	AsOf        domain.Date
 	Verdict     Verdict
 	Results     []*RegimeResult
 	Gaps        []*Gap
@@ -31,8 +31,8 @@ type Finding struct {
 	Verdict          Verdict
 	EntityID         string
 	ListedEntityID   string
-	Entity           *model.Record
-	ListedEntity     *model.Record
+	Entity           *domain.Record
+	ListedEntity     *domain.Record
 	Basis            Basis
 	AggregatePercent *float64
 	Path             []*Hop
@@ -47,9 +47,9 @@ type Hop struct {
 	Percent    *float64
 	PercentMin *float64
 	PercentMax *float64
-	ValidFrom  *model.Date
-	ValidTo    *model.Date
-	Key        model.Key
+	ValidFrom  *domain.Date
+	ValidTo    *domain.Date
+	Key        domain.Key
 	Source     *string
 }
 
