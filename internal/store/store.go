@@ -34,8 +34,15 @@ type Store interface {
 	Get(ctx context.Context, keys []model.Key) ([]*model.Record, error)
 	// Version returns the content hash of everything stored.
 	Version(ctx context.Context) (model.Hash, error)
-	// Wipe deletes every record.
+	// Position returns how many runs (and wipes) the store has committed.
+	Position(ctx context.Context) (uint64, error)
+	// Wipe deletes every record and the bookkeeping (Meta) with them.
 	Wipe(ctx context.Context) error
+	// UpdateMeta runs fn in one atomic transaction of the store's bookkeeping,
+	// serialised with every other process's; an error from fn writes nothing.
+	// ViewMeta runs fn over one consistent state of it.
+	UpdateMeta(ctx context.Context, fn func(MetaTx) error) error
+	ViewMeta(ctx context.Context, fn func(MetaTx) error) error
 	// Describe names the store for logs and messages, e.g. "embedded ./keiretsu-data".
 	Describe() string
 	Close() error
@@ -57,9 +64,20 @@ type Run interface {
 	Rollback(ctx context.Context) error
 }
 
+// MetaTx reads and writes the store's bookkeeping: named buckets of keys and
+// values beside the records (the run log, past states, watches, events),
+// never part of the data or its version. Reads see the transaction's writes.
+type MetaTx interface {
+	Get(bucket, key string) ([]byte, error)
+	Put(bucket, key string, value []byte) error
+	Delete(bucket, key string) error
+	// Scan calls fn for the keys >= from of bucket in byte order until fn
+	// returns false.
+	Scan(bucket, from string, fn func(key string, value []byte) bool) error
+}
+
 // Mark identifies a committed state of a store: its content hash (the
-// dataVersion) and, for a Follower, its position in the store's commit order
-// (0 for other stores).
+// dataVersion) and its position in the store's commit order.
 type Mark struct {
 	Version  model.Hash
 	Position uint64

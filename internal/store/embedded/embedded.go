@@ -31,6 +31,7 @@ var (
 	bucketRecords = []byte("records")
 	bucketMeta    = []byte("meta")
 	keyHash       = []byte("hash")
+	keyPosition   = []byte("position")
 	keyFormat     = []byte("format")
 )
 
@@ -122,6 +123,7 @@ func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) (store.M
 	err := s.db.View(func(tx *bolt.Tx) error {
 		if m := tx.Bucket(bucketMeta); m != nil {
 			mark.Version = model.HashFromBytes(m.Get(keyHash))
+			mark.Position = position(m)
 		}
 		b := tx.Bucket(bucketRecords)
 		if b == nil {
@@ -180,8 +182,33 @@ func (s *Store) Version(context.Context) (model.Hash, error) {
 	return h, err
 }
 
-// Wipe deletes every record.
-func (s *Store) Wipe(context.Context) error {
+// position reads the commit count from the meta bucket.
+func position(meta *bolt.Bucket) uint64 {
+	if v := meta.Get(keyPosition); len(v) == 8 {
+		return binary.BigEndian.Uint64(v)
+	}
+	return 0
+}
+
+// advance counts one more commit in the meta bucket.
+func advance(meta *bolt.Bucket) error {
+	return meta.Put(keyPosition, binary.BigEndian.AppendUint64(nil, position(meta)+1))
+}
+
+// Position returns how many runs and wipes were committed.
+func (s *Store) Position(context.Context) (uint64, error) {
+	var p uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if m := tx.Bucket(bucketMeta); m != nil {
+			p = position(m)
+		}
+		return nil
+	})
+	return p, err
+}
+
+// Wipe deletes every record and the bookkeeping.
+func (s *Store) Wipe(ctx context.Context) error {
 	if s.readOnly {
 		return fmt.Errorf("wipe %s: opened read-only", s.dir)
 	}
@@ -192,6 +219,12 @@ func (s *Store) Wipe(context.Context) error {
 			return err
 		}
 		if _, err := tx.CreateBucket(bucketRecords); err != nil {
+			return err
+		}
+		if err := advance(tx.Bucket(bucketMeta)); err != nil {
+			return err
+		}
+		if err := s.wipeMeta(ctx); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketMeta).Put(keyHash, model.Hash{}.Bytes())
@@ -411,6 +444,9 @@ func (r *run) Commit(context.Context) (model.Hash, error) {
 			if err := b.Put(k, v); err != nil {
 				return err
 			}
+		}
+		if err := advance(meta); err != nil {
+			return err
 		}
 		return meta.Put(keyHash, h.Bytes())
 	})

@@ -399,7 +399,7 @@ DELETE r
 RETURN count(*) AS n`
 
 	cypherWipeNodes = `MATCH (n)
-WHERE n:Entity OR n:Product OR n:Regime OR n:KeiretsuStage OR n:KeiretsuLog
+WHERE n:Entity OR n:Product OR n:Regime OR n:KeiretsuStage OR n:KeiretsuLog OR n:KeiretsuKV
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS n`
@@ -415,4 +415,6 @@ var schema = []string{
 	`CREATE CONSTRAINT keiretsu_reader_id IF NOT EXISTS FOR (n:KeiretsuReader) REQUIRE n.id IS UNIQUE`,
 	`CREATE CONSTRAINT keiretsu_stage_key IF NOT EXISTS FOR (n:KeiretsuStage) REQUIRE (n.run, n.seq) IS UNIQUE`,
 	`CREATE INDEX keiretsu_log_pos IF NOT EXISTS FOR (n:KeiretsuLog) ON (n.pos)`,
+	`CREATE CONSTRAINT keiretsu_kv_id IF NOT EXISTS FOR (n:KeiretsuKV) REQUIRE n.id IS UNIQUE`,
+	`CREATE INDEX keiretsu_kv_bucket IF NOT EXISTS FOR (n:KeiretsuKV) ON (n.b, n.k)`,
 }

@@ -10,13 +10,6 @@ import (
 	"github.com/keiretsu/keiretsu/internal/store"
 )
 
-// The Neo4j store is a store of record that other processes write to while
-// this one serves: it reports their changes.
-var (
-	_ store.Store    = (*Store)(nil)
-	_ store.Follower = (*Store)(nil)
-)
-
 // Position returns the number of runs (and wipes) committed so far.
 func (s *Store) Position(ctx context.Context) (uint64, error) {
 	m, err := s.readMeta(ctx)

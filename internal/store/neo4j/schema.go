@@ -21,6 +21,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.query(ctx, "CALL db.awaitIndexes(300)", nil, false); err != nil {
 		return fmt.Errorf("wait for indexes: %w", err)
 	}
+	if _, err := s.query(ctx, cypherMetaLockInit, nil, false); err != nil {
+		return fmt.Errorf("create bookkeeping lock: %w", err)
+	}
 	res, err := s.query(ctx, cypherInitMeta, map[string]any{"format": int64(formatVersion), "zero": model.Hash{}.Bytes()}, false)
 	if err != nil {
 		return fmt.Errorf("create meta node: %w", err)

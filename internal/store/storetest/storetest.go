@@ -57,6 +57,8 @@ func Run(t *testing.T, open Opener) {
 		{"VersionIsContentHash", testVersionIsContent},
 		{"ScanMarksItsState", testScanMark},
 		{"Wipe", testWipe},
+		{"Bookkeeping", testMeta},
+		{"PositionCountsCommits", testPosition},
 	})
 }
 
@@ -498,5 +500,105 @@ func testChanges(t *testing.T, st store.Store, f store.Follower) {
 	}
 	if _, _, err := f.Changes(ctx, m2.Position); !errors.Is(err, store.ErrResync) {
 		t.Errorf("changes across a wipe: %v, want ErrResync", err)
+	}
+}
+
+func testMeta(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	scan := func(bucket, from string) []string {
+		t.Helper()
+		var out []string
+		err := st.ViewMeta(ctx, func(tx store.MetaTx) error {
+			return tx.Scan(bucket, from, func(k string, v []byte) bool {
+				out = append(out, k+"="+string(v))
+				return len(out) < 3
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got := scan("b", ""); len(got) != 0 {
+		t.Errorf("empty bookkeeping: %v", got)
+	}
+	err := st.UpdateMeta(ctx, func(tx store.MetaTx) error {
+		for _, k := range []string{"k3", "k1", "k2", "k4"} {
+			if err := tx.Put("b", k, []byte("v"+k)); err != nil {
+				return err
+			}
+		}
+		if err := tx.Put("other", "k0", []byte{}); err != nil {
+			return err
+		}
+		// A transaction reads its own writes.
+		if v, err := tx.Get("b", "k3"); err != nil || string(v) != "vk3" {
+			return fmt.Errorf("read own write: %q %v", v, err)
+		}
+		return tx.Delete("b", "k4")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"k1=vk1", "k2=vk2", "k3=vk3"}, scan("b", "")); diff != "" {
+		t.Errorf("scan (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"k2=vk2", "k3=vk3"}, scan("b", "k15")); diff != "" {
+		t.Errorf("scan from k15 (-want +got):\n%s", diff)
+	}
+	// A failing transaction writes nothing.
+	boom := errors.New("boom")
+	err = st.UpdateMeta(ctx, func(tx store.MetaTx) error {
+		if err := tx.Put("b", "k0", []byte("x")); err != nil {
+			return err
+		}
+		if err := tx.Delete("b", "k1"); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("failed transaction: %v", err)
+	}
+	if diff := cmp.Diff([]string{"k1=vk1", "k2=vk2", "k3=vk3"}, scan("b", "")); diff != "" {
+		t.Errorf("a failed transaction wrote (-want +got):\n%s", diff)
+	}
+	// Bookkeeping is not data: no record, no change of version.
+	if n := len(All(t, st)); n != 0 || version(t, st) != (model.Hash{}) {
+		t.Errorf("bookkeeping shows as %d records, version %s", n, version(t, st))
+	}
+	if err := st.Wipe(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := scan("b", ""); len(got) != 0 {
+		t.Errorf("bookkeeping after wipe: %v", got)
+	}
+}
+
+func testPosition(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	pos := func() uint64 {
+		t.Helper()
+		p, err := st.Position(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p0 := pos()
+	Commit(t, st, everyKind())
+	Commit(t, st, everyKind()) // a run that changes nothing still counts
+	if p := pos(); p != p0+2 {
+		t.Errorf("position %d after two runs from %d", p, p0)
+	}
+	m, err := st.Scan(ctx, func(*model.Record) error { return nil })
+	if err != nil || m.Position != p0+2 {
+		t.Errorf("scan mark %+v, %v; want position %d", m, err, p0+2)
+	}
+	if err := st.Wipe(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p := pos(); p <= p0+2 {
+		t.Errorf("position %d after a wipe, want more than %d", p, p0+2)
 	}
 }
