@@ -16,6 +16,7 @@ import (
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/native"
+	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/projection"
@@ -34,6 +35,8 @@ func Run(t *testing.T, open storetest.Opener) {
 		{Name: "DanglingReferences", Fn: testDangling},
 		{Name: "Scenarios", Fn: testScenarios},
 		{Name: "TimeFilteredReads", Fn: testTimeFiltered},
+		{Name: "Snapshots", Fn: testSnapshots},
+		{Name: "KilledRun", Fn: testKilledRun},
 	})
 }
 
@@ -266,4 +269,169 @@ func testIngestDelete(t *testing.T, st store.Store) {
 	if !strings.Contains(all, "ownership e2->e3|") {
 		t.Error("delete removed an edge it did not name")
 	}
+}
+
+// record ingests jsonl as one recorded run (a snapshot of name when set).
+func record(t *testing.T, st store.Store, jsonl, name string) history.Result {
+	t.Helper()
+	rs := history.Recording(st, history.Info{Snapshot: name, Files: []string{"test.jsonl"}})
+	if _, err := Ingest(t, rs, jsonl, load.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	return rs.Result()
+}
+
+func ids(t *testing.T, s *history.State) []string {
+	t.Helper()
+	var out []string
+	if err := s.Scan(context.Background(), func(r *model.Record) error {
+		out = append(out, r.Key().String())
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func testSnapshots(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	const sdn = `{"kind":"entity","id":"a","name":"A"}
+{"kind":"entity","id":"b","name":"B"}
+{"kind":"listing","regime":"US-OFAC-SDN","entity":"a"}
+{"kind":"listing","regime":"US-OFAC-SDN","entity":"b"}
+`
+	if r := record(t, st, sdn, "ofac-sdn"); r.Run != 1 || r.SnapshotDeleted != 0 {
+		t.Fatalf("first snapshot: %+v", r)
+	}
+	record(t, st, `{"kind":"entity","id":"c","name":"C"}`+"\n", "")
+	record(t, st, `{"kind":"entity","id":"x","name":"X"}`+"\n", "other")
+	// b is written again by a plain run: no longer the snapshot's.
+	record(t, st, `{"kind":"entity","id":"b","name":"B"}`+"\n", "")
+	// The next snapshot no longer states b's listing nor b nor a's name change.
+	r := record(t, st, `{"kind":"entity","id":"a","name":"A2"}
+{"kind":"listing","regime":"US-OFAC-SDN","entity":"a"}
+`, "ofac-sdn")
+	if r.Run != 5 || r.SnapshotDeleted != 1 {
+		t.Errorf("second snapshot: %+v, want run 5 deleting b's listing only", r)
+	}
+	all := strings.Join(storetest.All(t, st), "\n")
+	for _, want := range []string{"entity a|", "entity b|", "entity c|", "entity x|", "listing a->US-OFAC-SDN|"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("%s was deleted", want)
+		}
+	}
+	if strings.Contains(all, "listing b->US-OFAC-SDN") {
+		t.Error("the delisting was not applied")
+	}
+	runs, err := history.Runs(ctx, st)
+	if err != nil || len(runs) != 5 {
+		t.Fatalf("runs %+v %v", runs, err)
+	}
+	if runs[0].DataVersionBefore != nil || *runs[4].DataVersionBefore != runs[3].DataVersion || runs[4].Deleted != 1 ||
+		runs[4].Snapshot == nil || *runs[4].Snapshot != "ofac-sdn" || runs[1].Snapshot != nil {
+		t.Errorf("run log %+v", runs)
+	}
+	// The state after run 1, then a diff to now.
+	s1, err := history.At(ctx, st, runs[0].DataVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"entity a", "entity b", "listing a->US-OFAC-SDN", "listing b->US-OFAC-SDN"}
+	if diff := cmp.Diff(want, ids(t, s1)); diff != "" {
+		t.Errorf("state after run 1 (-want +got):\n%s", diff)
+	}
+	now, err := history.At(ctx, st, runs[4].DataVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := history.Compare(ctx, s1, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Added) != 2 || len(d.Deleted) != 1 || len(d.Changed) != 1 || d.Changed[0][1].Name != "A2" {
+		t.Errorf("diff %+v", d)
+	}
+	// Pruning to the last two runs keeps run 4's state and drops run 3's.
+	if _, err := history.Prune(ctx, st, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := history.At(ctx, st, runs[3].DataVersion); err != nil {
+		t.Errorf("run 4 after pruning to 2: %v", err)
+	}
+	if _, err := history.At(ctx, st, runs[1].DataVersion); !errors.Is(err, history.ErrNotRetained) {
+		t.Errorf("run 2 after pruning to 2: %v", err)
+	}
+}
+
+// testKilledRun: a run killed before its commit changes nothing and is not
+// logged; one killed after the store committed it is logged by the next
+// process.
+func testKilledRun(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	record(t, st, `{"kind":"entity","id":"a","name":"A"}`+"\n", "s")
+	before := storetest.All(t, st)
+	// Killed between the pending entry and the store's commit.
+	crash := &crashing{Store: st, before: true}
+	rs := history.Recording(crash, history.Info{Snapshot: "s"})
+	if _, err := Ingest(t, rs, `{"kind":"entity","id":"b","name":"B"}`+"\n", load.Options{}); err == nil {
+		t.Fatal("the crashing run committed")
+	}
+	if diff := cmp.Diff(before, storetest.All(t, st)); diff != "" {
+		t.Errorf("a killed snapshot run changed the data:\n%s", diff)
+	}
+	if err := history.Recover(ctx, st, true); err != nil {
+		t.Fatal(err)
+	}
+	if runs, _ := history.Runs(ctx, st); len(runs) != 1 {
+		t.Errorf("a run that did not commit was logged: %+v", runs)
+	}
+	// Killed after the store's commit, before the log entry.
+	crash = &crashing{Store: st}
+	rs = history.Recording(crash, history.Info{Snapshot: "s"})
+	if _, err := Ingest(t, rs, `{"kind":"entity","id":"a","name":"A"}`+"\n"+`{"kind":"entity","id":"c","name":"C"}`+"\n", load.Options{}); err == nil {
+		t.Fatal("the crash did not happen")
+	}
+	if err := history.Recover(ctx, st, false); err != nil {
+		t.Fatal(err)
+	}
+	runs, _ := history.Runs(ctx, st)
+	v, _ := st.Version(ctx)
+	if len(runs) != 2 || runs[1].DataVersion != v.String() {
+		t.Errorf("the committed run was not logged: %+v (store %s)", runs, v)
+	}
+	// Its snapshot names were applied: the next snapshot of s deletes a.
+	if r := record(t, st, `{"kind":"entity","id":"c","name":"C"}`+"\n", "s"); r.SnapshotDeleted != 1 {
+		t.Errorf("snapshot after recovery deleted %d, want a", r.SnapshotDeleted)
+	}
+}
+
+// crashing is a store whose runs fail around their commit, as a killed
+// process would leave them: before the store commits, or after.
+type crashing struct {
+	store.Store
+	before bool
+}
+
+var errCrash = errors.New("killed")
+
+func (c *crashing) Begin(ctx context.Context) (store.Run, error) {
+	r, err := c.Store.Begin(ctx)
+	return &crashRun{Run: r, before: c.before}, err
+}
+
+type crashRun struct {
+	store.Run
+	before bool
+}
+
+func (r *crashRun) Commit(ctx context.Context) (model.Hash, error) {
+	if r.before {
+		r.Run.Rollback(ctx)
+		return model.Hash{}, errCrash
+	}
+	if _, err := r.Run.Commit(ctx); err != nil {
+		return model.Hash{}, err
+	}
+	return model.Hash{}, errCrash
 }

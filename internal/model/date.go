@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"math"
+	"os"
+	"sync/atomic"
 	"time"
 )
 
@@ -46,7 +48,32 @@ func DateOf(t time.Time) Date {
 }
 
 // Today is the current UTC day.
-func Today() Date { return DateOf(time.Now()) }
+func Today() Date { return DateOf(Now()) }
+
+// Now is the clock: $KEIRETSU_NOW (RFC 3339) when set, so that tests can move
+// days (contract section 6), else the time.
+func Now() time.Time {
+	v := os.Getenv("KEIRETSU_NOW")
+	if v == "" {
+		return time.Now()
+	}
+	if c := nowCache.Load(); c != nil && c.text == v {
+		return c.t
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Now()
+	}
+	nowCache.Store(&parsedNow{v, t})
+	return t
+}
+
+type parsedNow struct {
+	text string
+	t    time.Time
+}
+
+var nowCache atomic.Pointer[parsedNow]
 
 // Time returns midnight UTC of the day.
 func (d Date) Time() time.Time { return time.Unix(int64(d)*secondsPerDay, 0).UTC() }
