@@ -35,6 +35,8 @@ type Options struct {
 
 // Summary reports what a run did.
 type Summary struct {
+	// Written counts upserts; Deleted the records removed by deletes (and, set
+	// by the caller, by a snapshot).
 	Read, Written, Deleted, Rejected int
 	// Dangling counts references to ids that are defined neither in the store nor
 	// in the run; DanglingIDs lists some of them.
@@ -56,8 +58,8 @@ type Summary struct {
 // String is the one-line summary printed after an ingest (CONTRACT section 2: its
 // fields and their order are relied upon; see AutoLinkNote for the links).
 func (s Summary) String() string {
-	return fmt.Sprintf("read %d records, wrote %d, rejected %d, dangling references %d, %.2f s",
-		s.Read, s.Written, s.Rejected, s.Dangling, s.Seconds)
+	return fmt.Sprintf("read %d records, wrote %d, rejected %d, dangling references %d, deleted %d, %.2f s",
+		s.Read, s.Written, s.Rejected, s.Dangling, s.Deleted, s.Seconds)
 }
 
 // AutoLinkNote describes the automatic links of the run ("same_as by identifier:
@@ -144,7 +146,9 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 			if err != nil {
 				return sum, fmt.Errorf("%s:%d: %w", it.src.Name(), op.Line, err)
 			}
-			sum.Written++
+			if !op.Delete {
+				sum.Written++
+			}
 		}
 	}
 	counts := refs.wait()
