@@ -226,7 +226,7 @@ func (s *Service) apply(changes []store.Change, pos uint64, v model.Hash) error 
 func (st *State) Regimes(ids []string) ([]*rules.Regime, error) {
 	set := st.Engine.Regimes()
 	if len(ids) == 0 {
-		return set.All(), nil
+		return set.Defaults(), nil
 	}
 	var out []*rules.Regime
 	for _, id := range ids {
