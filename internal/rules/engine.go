@@ -68,7 +68,7 @@ func (e *Engine) categories() {
 	e.catBit = map[string]uint64{}
 	next := s.NumListingCategories()
 	for i := 0; i < next; i++ {
-		e.catBit[s.ListingCategories(1<<uint(i))[0]] = 1 << uint(i)
+		e.catBit[s.ListingCategories(1 << uint(i))[0]] = 1 << uint(i)
 	}
 	for _, r := range e.set.All() {
 		for _, c := range r.Categories {
