@@ -45,6 +45,7 @@ func programVars(list string) rules.ProgramVars {
 	name, agency, _ := strings.Cut(list, " - ")
 	return rules.ProgramVars{List: strings.TrimSpace(name), Agency: strings.TrimSpace(agency)}
 }
+
 // regimeOf returns the regime of a CSL source ("Entity List (EL) - Bureau of
 // Industry and Security") and whether the list is OFAC's (Treasury's). A list
 // not in listRegimes gets an id from its agency and abbreviation: US-OFAC-<X>
@@ -91,4 +92,3 @@ func regimeOf(list string) (id string, treasury, ok bool) {
 	}
 	return "US-CSL-" + code, false, true
 }
-

@@ -40,9 +40,9 @@ func TestSharedCriteriaScenarios(t *testing.T) {
 			var exp struct {
 				Cases []struct {
 					Screen, ID, AsOf, Regime, Verdict string
-					ExposedEntities                    *[]string `json:"exposedEntities"`
-					Seeds                              *[]string `json:"seeds"`
-					FindingEntities                    *[]string `json:"findingEntities"`
+					ExposedEntities                   *[]string `json:"exposedEntities"`
+					Seeds                             *[]string `json:"seeds"`
+					FindingEntities                   *[]string `json:"findingEntities"`
 				}
 			}
 			b, err := os.ReadFile(filepath.Join(dir, name+".expect.json"))
