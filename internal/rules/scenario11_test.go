@@ -124,7 +124,23 @@ func checkPath11(t *testing.T, what, subject string, r *Regime, f Finding) {
 			t.Errorf("%s: path %v does not end in the CRITERION hop of %s", what, pathStrings(p), f.Listed)
 		}
 	}
-	if (f.Basis == BasisListed) != (len(p) == 1 || p[len(p)-2].Kind == model.KindSourcing && f.Seed != SeedOrigin) {
+	// The entity part of the path: after the last SOURCING hop, before the seed's hop.
+	from := 0
+	for i, h := range p {
+		if h.Kind == model.KindSourcing {
+			from = i + 1
+		}
+	}
+	own := true
+	for _, h := range p[from : len(p)-1] {
+		own = own && h.Kind == model.KindSameAs
+	}
+	switch {
+	case f.Seed == SeedOrigin:
+		if f.Basis != BasisOrigin || len(p) < 2 || p[len(p)-2].Kind != model.KindSourcing || last.Source != "site "+p[len(p)-2].Site {
+			t.Errorf("%s: origin finding with basis %s, path %v", what, f.Basis, pathStrings(p))
+		}
+	case (f.Basis == BasisListed) != own:
 		t.Errorf("%s: basis %s for path %v", what, f.Basis, pathStrings(p))
 	}
 }
