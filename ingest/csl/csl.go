@@ -273,7 +273,7 @@ func (s *source) ops(rec []string, line int, out []ingest.Op) ([]ingest.Op, erro
 		return out, ingest.AtLine(s.path, line, err)
 	}
 	out = append(out, ingest.Op{Line: line, Record: ent})
-	out = s.regimes.Need(out, regime, func(id string) ofac.RegimeDef { return regimeDef(id, list) }, prov, line)
+	out = s.regimes.Need(out, regime, programVars(list), prov, line)
 	return append(out, ingest.Op{Line: line, Record: l}), nil
 }
 

@@ -231,6 +231,6 @@ func (s *dplSource) group(rows []*dplRow, out []ingest.Op) ([]ingest.Op, error) 
 		listings = append(listings, ingest.Op{Line: r.line, Record: l})
 	}
 	out = append(out, ingest.Op{Line: first.line, Record: ent})
-	out = s.regimes.Need(out, RegimeDPL, func(id string) ofac.RegimeDef { return regimeDef(id, dplList) }, prov, first.line)
+	out = s.regimes.Need(out, RegimeDPL, programVars(dplList), prov, first.line)
 	return append(out, listings...), nil
 }

@@ -4,10 +4,12 @@ import (
 	"strings"
 
 	"github.com/keiretsu/keiretsu/ingest/ofac"
+	"github.com/keiretsu/keiretsu/internal/rules"
 )
 
 // Regime ids of the CSL's non-OFAC lists (the OFAC ones are package ofac's).
-// The Entity List's is built in; the others are defined here (regimeDef).
+// The Entity List's is built in; the others are program regimes, defined in
+// internal/rules/regimes.json.
 const (
 	RegimeEntityList = "US-BIS-ENTITY"
 	RegimeDPL        = "US-BIS-DPL"
@@ -37,20 +39,11 @@ var listRegimes = map[string]string{
 	"DTC":    RegimeDTC,        // ITAR Debarred (DTC) - State Department
 }
 
-const (
-	bisAuthority   = "US Commerce, Bureau of Industry and Security"
-	stateAuthority = "US Department of State"
-	cslURL         = "https://www.trade.gov/consolidated-screening-list"
-)
-
-var cslRegimes = map[string]ofac.RegimeDef{
-	RegimeDPL: {ID: RegimeDPL, Name: "US BIS Denied Persons List (DPL)", Authority: bisAuthority + " (15 CFR 764, denial orders)", URL: cslURL},
-	RegimeUVL: {ID: RegimeUVL, Name: "US BIS Unverified List (UVL)", Authority: bisAuthority + " (15 CFR 744, Supplement No. 6)", URL: cslURL},
-	RegimeMEU: {ID: RegimeMEU, Name: "US BIS Military End-User List (MEU)", Authority: bisAuthority + " (15 CFR 744, Supplement No. 7)", URL: cslURL},
-	RegimeISN: {ID: RegimeISN, Name: "US State Department Nonproliferation Sanctions (ISN)",
-		Authority: stateAuthority + ", Bureau of International Security and Nonproliferation", URL: cslURL},
-	RegimeDTC: {ID: RegimeDTC, Name: "US State Department ITAR Debarred Parties (DTC)",
-		Authority: stateAuthority + ", Directorate of Defense Trade Controls (22 CFR 127.7)", URL: cslURL},
+// programVars are what a CSL source says of a list regimes.json does not name
+// (its name and agency), for its program regime's template.
+func programVars(list string) rules.ProgramVars {
+	name, agency, _ := strings.Cut(list, " - ")
+	return rules.ProgramVars{List: strings.TrimSpace(name), Agency: strings.TrimSpace(agency)}
 }
 
 // regimeOf returns the regime of a CSL source ("Entity List (EL) - Bureau of
@@ -98,18 +91,4 @@ func regimeOf(list string) (id string, treasury, ok bool) {
 		return "US-STATE-" + code, false, true
 	}
 	return "US-CSL-" + code, false, true
-}
-
-// regimeDef returns the definition of a non-built-in regime the CSL may list
-// under; list is the CSL source text, which names a list this package does not
-// know.
-func regimeDef(id, list string) ofac.RegimeDef {
-	if strings.HasPrefix(id, "US-OFAC-") {
-		return ofac.OFACRegime(id)
-	}
-	if d, ok := cslRegimes[id]; ok {
-		return d
-	}
-	name, agency, _ := strings.Cut(list, " - ")
-	return ofac.RegimeDef{ID: id, Name: "US " + strings.TrimSpace(name), Authority: strings.TrimSpace(agency), URL: cslURL}
 }

@@ -97,10 +97,11 @@
 //
 // # Regimes
 //
-// US-OFAC-SDN and US-OFAC-CMIC are built in. The others are defined by this
-// package (OFACRegime): before the first listing that names one that is not
-// loaded (built in, stored or given with --regimes), the source emits a
-// model.KindRegime record whose Spec is a regime-file entry with rule "listed".
+// US-OFAC-SDN and US-OFAC-CMIC are built in. The others are program regimes,
+// defined in the programs section of internal/rules/regimes.json (rules.Program;
+// US-OFAC-<PROGRAM> from its template): before the first listing that names one
+// that is not loaded (built in, stored or given with --regimes), the source
+// emits a model.KindRegime record with that definition as its Spec.
 //
 // # Errors
 //

@@ -5,6 +5,7 @@ import (
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/rules"
 )
 
 // list says which OFAC list a file holds, and so how its entries are listed.
@@ -141,7 +142,7 @@ func (c *converter) ops(e *entry, out []ingest.Op) ([]ingest.Op, error) {
 	}
 	out = append(out, ingest.Op{Line: e.line, Record: rec})
 	for _, l := range listings {
-		out = c.regimes.Need(out, l.Record.Dst, OFACRegime, e.source, e.line)
+		out = c.regimes.Need(out, l.Record.Dst, rules.ProgramVars{}, e.source, e.line)
 		out = append(out, l)
 	}
 	return out, nil

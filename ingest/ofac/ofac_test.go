@@ -39,27 +39,29 @@ func TestGoldenParsesBack(t *testing.T) {
 	formattest.ParsesBack(t, "testdata/*.golden")
 }
 
-// TestRegimeSpecs checks that every regime definition the OFAC formats may emit
-// is a valid regime file entry with rule "listed".
+// TestRegimeSpecs checks that every program regime the OFAC formats may emit
+// is a valid regime file entry: OFAC's 50 percent rule for SSI, NS-MBS and
+// CAPTA, listed entities only for the others.
 func TestRegimeSpecs(t *testing.T) {
 	ids := []string{RegimeSSI, RegimeNSPLC, RegimeNSMBS, RegimeFSE, RegimeCAPTA, "US-OFAC-SOME-NEW-EO99999"}
 	for _, id := range ids {
-		d := OFACRegime(id)
-		r, err := rules.ParseSpec(d.Spec())
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", id, err, d.Spec())
+		name, spec, ok := rules.Program(id, rules.ProgramVars{})
+		if !ok {
+			t.Fatalf("%s: no program regime", id)
 		}
+		r, err := rules.ParseSpec(spec)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", id, err, spec)
+		}
+		fifty := id == RegimeSSI || id == RegimeNSMBS || id == RegimeCAPTA
 		want := rules.RuleListed
-		if d.FiftyPercent {
+		if fifty {
 			want = rules.RuleAggregate
 			if th := r.ThresholdOn(0); th.Units != 50_000_000 || !th.Inclusive || r.Control != rules.ControlNone {
 				t.Errorf("%s: 50 percent rule as %+v", id, r)
 			}
 		}
-		if d.FiftyPercent != (id == RegimeSSI || id == RegimeNSMBS || id == RegimeCAPTA) {
-			t.Errorf("%s: FiftyPercent %v", id, d.FiftyPercent)
-		}
-		if r.ID != id || r.Rule != want || r.Name != d.Name || r.Name == "" {
+		if r.ID != id || r.Rule != want || r.Name != name || r.Name == "" {
 			t.Errorf("%s: parsed as %+v", id, r)
 		}
 		if IsBuiltin(id) {
@@ -71,7 +73,7 @@ func TestRegimeSpecs(t *testing.T) {
 	for _, op := range readFile(t, FormatCons, "testdata/cons/cons_prim.csv").Ops {
 		if op.Record.Kind == model.KindRegime {
 			n++
-			if !bytes.Equal(op.Record.Spec, OFACRegime(op.Record.ID).Spec()) {
+			if _, spec, _ := rules.Program(op.Record.ID, rules.ProgramVars{}); !bytes.Equal(op.Record.Spec, spec) {
 				t.Errorf("%s: spec %s", op.Record.ID, op.Record.Spec)
 			}
 		}

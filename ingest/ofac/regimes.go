@@ -1,7 +1,6 @@
 package ofac
 
 import (
-	"encoding/json"
 	"regexp"
 	"strings"
 	"sync"
@@ -11,78 +10,18 @@ import (
 	"github.com/keiretsu/keiretsu/internal/rules"
 )
 
-// Regime ids of OFAC's lists. The first two are built in
-// (internal/rules/regimes.json); the others are defined by the formats that use
-// them (see OFACRegime and Regimes).
+// Regime ids of OFAC's lists. The first two are built in; the others are
+// program regimes, defined in the programs section of internal/rules/regimes.json
+// (see Regimes).
 const (
-	RegimeSDN     = "US-OFAC-SDN"
-	RegimeCMIC    = "US-OFAC-CMIC"
-	RegimeSSI     = "US-OFAC-SSI"
-	RegimeNSPLC   = "US-OFAC-NS-PLC"
-	RegimeNSMBS   = "US-OFAC-NS-MBS"
-	RegimeFSE     = "US-OFAC-FSE"
-	RegimeCAPTA   = "US-OFAC-CAPTA"
-	ofacAuthority = "US Treasury, Office of Foreign Assets Control"
-	ofacNonSDN    = "https://ofac.treasury.gov/consolidated-sanctions-list-non-sdn-lists"
+	RegimeSDN   = "US-OFAC-SDN"
+	RegimeCMIC  = "US-OFAC-CMIC"
+	RegimeSSI   = "US-OFAC-SSI"
+	RegimeNSPLC = "US-OFAC-NS-PLC"
+	RegimeNSMBS = "US-OFAC-NS-MBS"
+	RegimeFSE   = "US-OFAC-FSE"
+	RegimeCAPTA = "US-OFAC-CAPTA"
 )
-
-// RegimeDef is the definition of a regime that is not built in: what a format
-// stores (as a model.KindRegime record) before the first listing that names it.
-// Such a regime catches its listed entities only, unless FiftyPercent: OFAC applies
-// its 50 percent rule to the SSI, NS-MBS and CAPTA lists too (entities owned 50%
-// or more, in aggregate, by listed persons are subject to the same directives).
-type RegimeDef struct {
-	ID, Name, Authority, URL string
-	FiftyPercent             bool
-}
-
-type thresholdSpec struct {
-	Percent   float64 `json:"percent"`
-	Inclusive bool    `json:"inclusive"`
-}
-
-// Spec is the definition as the regime file format (rules.ParseSpec) reads it.
-func (d RegimeDef) Spec() []byte {
-	rule, note := "listed", "defined by Keiretsu's list ingest formats: listed entities only"
-	var thresholds []thresholdSpec
-	if d.FiftyPercent {
-		rule, note = "aggregate", "defined by Keiretsu's list ingest formats: OFAC's 50 percent rule applies"
-		thresholds = []thresholdSpec{{Percent: 50, Inclusive: true}}
-	}
-	b, _ := json.Marshal(struct {
-		ID         string          `json:"id"`
-		Name       string          `json:"name"`
-		Authority  string          `json:"authority,omitempty"`
-		Rule       string          `json:"rule"`
-		Thresholds []thresholdSpec `json:"thresholds,omitempty"`
-		URL        string          `json:"url,omitempty"`
-		Note       string          `json:"note"`
-	}{d.ID, d.Name, d.Authority, rule, thresholds, d.URL, note})
-	return b
-}
-
-var ofacRegimes = map[string]RegimeDef{
-	RegimeSSI: {RegimeSSI, "US OFAC Sectoral Sanctions Identifications List (SSI)",
-		ofacAuthority + " (EO 13662 directives)", ofacNonSDN, true},
-	RegimeNSPLC: {RegimeNSPLC, "US OFAC Non-SDN Palestinian Legislative Council List (NS-PLC)", ofacAuthority, ofacNonSDN, false},
-	RegimeNSMBS: {RegimeNSMBS, "US OFAC Non-SDN Menu-Based Sanctions List (NS-MBS)",
-		ofacAuthority + " (EO 14024, EO 14014, EO 14059 directives; CAATSA section 235)", ofacNonSDN, true},
-	RegimeFSE: {RegimeFSE, "US OFAC Foreign Sanctions Evaders List (FSE)", ofacAuthority, ofacNonSDN, false},
-	RegimeCAPTA: {RegimeCAPTA, "US OFAC Correspondent Account or Payable-Through Account Sanctions List (CAPTA)",
-		ofacAuthority + " (31 CFR 561; EO 14024 Directive 2)", ofacNonSDN, true},
-}
-
-// OFACRegime returns the definition of a non-built-in OFAC regime id: the
-// non-SDN lists (US-OFAC-SSI, US-OFAC-NS-PLC, US-OFAC-NS-MBS, US-OFAC-FSE,
-// US-OFAC-CAPTA) and the ids made for programs this package does not know
-// ("US-OFAC-<PROGRAM>").
-func OFACRegime(id string) RegimeDef {
-	if d, ok := ofacRegimes[id]; ok {
-		return d
-	}
-	return RegimeDef{ID: id, Name: "US OFAC " + strings.TrimPrefix(id, "US-OFAC-") + " (non-SDN program)",
-		Authority: ofacAuthority, URL: ofacNonSDN}
-}
 
 var builtin = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
@@ -114,17 +53,21 @@ func NewRegimes(loaded func(string) bool) *Regimes {
 	return &Regimes{loaded: loaded, emitted: map[string]bool{}}
 }
 
-// Need appends to out the operation defining the regime when it is neither built
-// in, loaded, nor emitted yet by this source; def gives its definition. source and
-// line are the provenance of the listing that needs it.
-func (t *Regimes) Need(out []ingest.Op, id string, def func(string) RegimeDef, source string, line int) []ingest.Op {
+// Need appends to out the operation defining program regime id when it is
+// neither built in, loaded, nor emitted yet by this source: the definition
+// rules.Program gives (vars are what the feed knows of a list regimes.json does
+// not name). source and line are the provenance of the listing that needs it.
+func (t *Regimes) Need(out []ingest.Op, id string, vars rules.ProgramVars, source string, line int) []ingest.Op {
 	if t.emitted[id] || IsBuiltin(id) || t.loaded(id) {
 		return out
 	}
+	name, spec, ok := rules.Program(id, vars)
+	if !ok {
+		return out // no definition: the listing's regime check reports it
+	}
 	t.emitted[id] = true
-	d := def(id)
-	op := ingest.Op{Line: line, Record: model.Record{Kind: model.KindRegime, ID: d.ID, Name: d.Name,
-		Spec: d.Spec(), Source: source, Valid: model.Always}}
+	op := ingest.Op{Line: line, Record: model.Record{Kind: model.KindRegime, ID: id, Name: name,
+		Spec: spec, Source: source, Valid: model.Always}}
 	op.Record.Normalize()
 	return append(out, op)
 }

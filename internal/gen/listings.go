@@ -7,7 +7,8 @@ import (
 	"github.com/keiretsu/keiretsu/internal/model"
 )
 
-// RegimeIDs are the built-in regimes listings are spread over (internal/rules/regimes.json).
+// RegimeIDs are the built-in regimes listings are spread over: those screened by
+// default (internal/rules/regimes.json).
 var RegimeIDs = []string{
 	"US-OFAC-SDN", "US-OFAC-CMIC", "US-BIS-ENTITY", "EU-ASSET-FREEZE", "UK-OFSI", "US-NDAA-889", "US-FCC-COVERED",
 }

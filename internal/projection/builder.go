@@ -14,6 +14,8 @@ import (
 type Builder struct {
 	ents    interner
 	entType []uint8
+	entCtry []uint16 // country code (countryCode), 0 when none
+	entHQ   []uint16 // hqCountry code, 0 when none
 	entDef  bitset
 	prods   interner
 	prodCat []uint16
@@ -21,6 +23,7 @@ type Builder struct {
 	pcats   interner
 	lcats   interner
 	regimes interner
+	sites   interner
 
 	own, ctl, same, comp, srcg []edgeRec
 	ranges                     [][2]uint32
@@ -38,13 +41,15 @@ type listRec struct {
 
 // NewBuilder returns an empty builder.
 func NewBuilder() *Builder {
-	return &Builder{ents: newInterner(), prods: newInterner(), pcats: newInterner(), lcats: newInterner(), regimes: newInterner()}
+	return &Builder{ents: newInterner(), prods: newInterner(), pcats: newInterner(), lcats: newInterner(), regimes: newInterner(), sites: newInterner()}
 }
 
 func (b *Builder) entity(id string) uint32 {
 	i := b.ents.intern(id)
 	if int(i) == len(b.entType) {
 		b.entType = append(b.entType, typeCompany)
+		b.entCtry = append(b.entCtry, 0)
+		b.entHQ = append(b.entHQ, 0)
 	}
 	return i
 }
@@ -89,6 +94,7 @@ func (b *Builder) Add(r *model.Record) {
 	case model.KindEntity:
 		i := b.entity(r.ID)
 		b.entType[i] = typeCode(r.Type)
+		b.entCtry[i], b.entHQ[i] = countryCode(r.Country), countryCode(r.HQCountry)
 		b.entDef.set(i)
 	case model.KindProduct:
 		i := b.product(r.ID)
@@ -113,7 +119,11 @@ func (b *Builder) Add(r *model.Record) {
 		}
 		b.comp = append(b.comp, edgeRec{b.product(r.Src), b.product(r.Dst), r.Valid.From, r.Valid.To, ess})
 	case model.KindSourcing:
-		b.srcg = append(b.srcg, edgeRec{b.product(r.Src), b.entity(r.Dst), r.Valid.From, r.Valid.To, 0})
+		var site uint32
+		if r.Site != "" {
+			site = b.sites.intern(r.Site) + 1
+		}
+		b.srcg = append(b.srcg, edgeRec{b.product(r.Src), b.entity(r.Dst), r.Valid.From, r.Valid.To, site})
 	case model.KindListing:
 		reg := b.regimes.intern(r.Dst)
 		b.lst = append(b.lst, listRec{b.entity(r.Src), uint16(reg), r.Valid.From, r.Valid.To, b.catMask(r.Categories)})
@@ -124,6 +134,9 @@ func (b *Builder) Add(r *model.Record) {
 func (b *Builder) Build(version model.Hash) (*Snapshot, error) {
 	if b.err != nil {
 		return nil, b.err
+	}
+	if b.sites.len() >= 0xFFFF {
+		return nil, fmt.Errorf("projection: too many distinct sourcing sites (%d)", b.sites.len())
 	}
 	if b.regimes.len() > 0xFFFF {
 		return nil, fmt.Errorf("projection: too many regimes (%d)", b.regimes.len())
@@ -144,9 +157,9 @@ func (b *Builder) Build(version model.Hash) (*Snapshot, error) {
 	ne, np := b.ents.len(), b.prods.len()
 	s := &Snapshot{
 		version: version, dates: dd,
-		ents: b.ents, entType: b.entType, entDef: b.entDef,
+		ents: b.ents, entType: b.entType, entCtry: b.entCtry, entHQ: b.entHQ, entDef: b.entDef,
 		prods: b.prods, prodCat: b.prodCat, prodDef: b.prodDef,
-		pcats: b.pcats, lcats: b.lcats, regimes: b.regimes,
+		pcats: b.pcats, lcats: b.lcats, regimes: b.regimes, sites: b.sites,
 		regimeRecs: b.regimeRecs,
 	}
 	entOrder, entRank := idOrder(&s.ents)
@@ -239,7 +252,8 @@ func (s *Snapshot) emit(b *Builder, skip map[model.Key]bool) {
 	for x := range uint32(s.ents.len()) {
 		id := s.ents.str(x)
 		if s.entDef.get(x) && !skip[model.Key{Kind: model.KindEntity, Src: id, From: model.MinDate}] {
-			b.Add(&model.Record{Kind: model.KindEntity, ID: id, Type: typeNames[s.entType[x]]})
+			b.Add(&model.Record{Kind: model.KindEntity, ID: id, Type: typeNames[s.entType[x]],
+				Country: s.EntityCountry(x), HQCountry: s.EntityHQCountry(x)})
 		}
 	}
 	for p := range uint32(s.prods.len()) {
@@ -283,6 +297,8 @@ func (s *Snapshot) emitEdges(b *Builder, kind model.Kind, e *Edges, srcID, dstID
 				r.Share = e.Share(i)
 			case model.KindComponent:
 				r.Essential = e.Essential(i)
+			case model.KindSourcing:
+				r.Site = s.SiteName(e.Site(i))
 			}
 			b.Add(&r)
 		}

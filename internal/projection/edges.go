@@ -19,6 +19,9 @@ type Edges struct {
 	ranges [][2]uint32 // (min, max) of range shares
 	// Component only: essential flags, one bit per edge.
 	essential []uint64
+	// Sourcing only: the site of each edge (index+1 into the snapshot's sites, 0
+	// when none); nil when no edge has a site.
+	site []uint16
 }
 
 const (
@@ -105,11 +108,20 @@ func (e *Edges) Share(i uint32) model.Share {
 // Essential reports whether component edge i is essential.
 func (e *Edges) Essential(i uint32) bool { return e.essential[i>>6]&(1<<(i&63)) != 0 }
 
+// Site returns sourcing edge i's site number (0 when it has none); see
+// Snapshot.SiteName.
+func (e *Edges) Site(i uint32) uint16 {
+	if e.site == nil {
+		return 0
+	}
+	return e.site[i]
+}
+
 // edgeRec is an edge while a snapshot is being built.
 type edgeRec struct {
 	src, dst uint32
 	from, to model.Date
-	attr     uint32 // ownership: coded share; component: 1 if essential
+	attr     uint32 // ownership: coded share; component: 1 if essential; sourcing: site number
 }
 
 // buildEdges sorts recs by (src, rank of dst, from) and lays them out as CSR, with
@@ -134,6 +146,13 @@ func buildEdges(recs []edgeRec, nsrc, ndst int, srcOrder []uint32, dstRank []uin
 		e.ranges = ranges
 	case model.KindComponent:
 		e.essential = make([]uint64, (m+63)/64)
+	case model.KindSourcing:
+		for i := range recs {
+			if recs[i].attr != 0 {
+				e.site = make([]uint16, m)
+				break
+			}
+		}
 	}
 	for i, r := range recs {
 		e.off[r.src+1]++
@@ -147,6 +166,10 @@ func buildEdges(recs []edgeRec, nsrc, ndst int, srcOrder []uint32, dstRank []uin
 		case model.KindComponent:
 			if r.attr&1 != 0 {
 				e.essential[i>>6] |= 1 << (uint(i) & 63)
+			}
+		case model.KindSourcing:
+			if e.site != nil {
+				e.site[i] = uint16(r.attr)
 			}
 		}
 	}

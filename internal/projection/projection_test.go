@@ -70,7 +70,7 @@ func randomRecords(rng *rand.Rand, n int) []*model.Record {
 		case 2:
 			out = append(out, &model.Record{Kind: model.KindComponent, Src: p(), Dst: p(), Valid: period(), Essential: rng.IntN(3) > 0})
 		case 3:
-			out = append(out, &model.Record{Kind: model.KindSourcing, Src: p(), Dst: e(), Valid: period()})
+			out = append(out, &model.Record{Kind: model.KindSourcing, Src: p(), Dst: e(), Valid: period(), Site: []string{"", "CN", "CN-XJ"}[rng.IntN(3)]})
 		case 4:
 			out = append(out, &model.Record{Kind: model.KindListing, Src: e(), Dst: []string{"A", "B"}[rng.IntN(2)], Valid: period(), Categories: [][]string{nil, {"telecom"}}[rng.IntN(2)]})
 		case 5:
@@ -81,7 +81,8 @@ func randomRecords(rng *rand.Rand, n int) []*model.Record {
 				out = append(out, r)
 			}
 		default:
-			out = append(out, &model.Record{Kind: model.KindEntity, ID: fmt.Sprintf("late%d", i), Name: "y"})
+			out = append(out, &model.Record{Kind: model.KindEntity, ID: fmt.Sprintf("late%d", i), Name: "y",
+				Country: []string{"", "CN", "JP"}[rng.IntN(3)], HQCountry: []string{"", "CN", "BM"}[rng.IntN(3)]})
 		}
 	}
 	return out
@@ -112,6 +113,8 @@ func dump(s *Snapshot) string {
 				line += fmt.Sprint(e.Share(i))
 			case model.KindComponent:
 				line += fmt.Sprint(e.Essential(i))
+			case model.KindSourcing:
+				line += " site=" + s.SiteName(e.Site(i))
 			}
 			if !slices.Contains(e.In(e.Dst(i)), i) {
 				line += " MISSING FROM THE REVERSE INDEX"
@@ -124,7 +127,7 @@ func dump(s *Snapshot) string {
 	}
 	for x := uint32(0); x < uint32(s.NumEntities()); x++ {
 		if s.EntityDefined(x) {
-			lines = append(lines, fmt.Sprintf("E %s %s", s.EntityID(x), s.EntityType(x)))
+			lines = append(lines, fmt.Sprintf("E %s %s %s %s", s.EntityID(x), s.EntityType(x), s.EntityCountry(x), s.EntityHQCountry(x)))
 		}
 	}
 	for p := uint32(0); p < uint32(s.NumProducts()); p++ {

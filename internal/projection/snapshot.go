@@ -77,6 +77,8 @@ type Snapshot struct {
 
 	ents     interner
 	entType  []uint8
+	entCtry  []uint16 // country code (countryCode), 0 when none
+	entHQ    []uint16 // hqCountry code, 0 when none
 	entDef   bitset
 	prods    interner
 	prodCat  []uint16 // index+1 into pcats, 0 = none
@@ -85,6 +87,7 @@ type Snapshot struct {
 	pcatMask []uint64 // per product category: its bit among listing categories, or 0
 	lcats    interner // listing categories, at most 64
 	regimes  interner
+	sites    interner // sourcing sites, numbered from 1 on the edges
 
 	// Own, Ctl and Same link entities (same_as edges are stored once, a -> b with
 	// a < b); Comp links products (parent -> child); Srcg links products to entities.
@@ -172,6 +175,30 @@ func (s *Snapshot) IsStateBody(x uint32) bool { return s.entType[x] == typeState
 // EntityType returns entity x's type.
 func (s *Snapshot) EntityType(x uint32) string { return typeNames[s.entType[x]] }
 
+// EntityCountry returns entity x's country (ISO 3166 alpha-2), or "".
+func (s *Snapshot) EntityCountry(x uint32) string { return countryName(s.entCtry[x]) }
+
+// EntityHQCountry returns entity x's headquarters country, or "".
+func (s *Snapshot) EntityHQCountry(x uint32) string { return countryName(s.entHQ[x]) }
+
+// EntityCountryCode and EntityHQCountryCode return entity x's countries as
+// CountryCode values (0 when none), for comparisons without strings.
+func (s *Snapshot) EntityCountryCode(x uint32) uint16 { return s.entCtry[x] }
+
+// EntityHQCountryCode: see EntityCountryCode.
+func (s *Snapshot) EntityHQCountryCode(x uint32) uint16 { return s.entHQ[x] }
+
+// NumSites is the number of distinct sourcing sites; site numbers run 1..NumSites.
+func (s *Snapshot) NumSites() int { return s.sites.len() }
+
+// SiteName returns the site of site number n (as Edges.Site gives it), or "" for 0.
+func (s *Snapshot) SiteName(n uint16) string {
+	if n == 0 {
+		return ""
+	}
+	return s.sites.str(uint32(n - 1))
+}
+
 // Product returns the index of product id.
 func (s *Snapshot) Product(id string) (uint32, bool) { return s.prods.lookup(id) }
 
@@ -253,9 +280,46 @@ func (s *Snapshot) Stats() Stats {
 	}
 	offsets := func(e *Edges) int { return 4 * (len(e.off) + len(e.inOff)) }
 	st.EdgeBytes = edgeArrays(&s.Own) + edgeArrays(&s.Ctl) + edgeArrays(&s.Same) + edgeArrays(&s.Comp) + edgeArrays(&s.Srcg) +
-		4*len(l.Entity) + 2*len(l.Regime) + 4*len(l.from) + 8*len(l.Cats) + 4*len(l.byEntIdx) + 4*len(s.dates)
-	st.NodeBytes = s.ents.bytes() + s.prods.bytes() + len(s.entType) + 2*len(s.prodCat) + 8*(len(s.entDef)+len(s.prodDef)) +
+		2*len(s.Srcg.site) + 4*len(l.Entity) + 2*len(l.Regime) + 4*len(l.from) + 8*len(l.Cats) + 4*len(l.byEntIdx) + 4*len(s.dates)
+	st.NodeBytes = s.ents.bytes() + s.prods.bytes() + s.sites.bytes() + len(s.entType) + 2*(len(s.entCtry)+len(s.entHQ)) + 2*len(s.prodCat) + 8*(len(s.entDef)+len(s.prodDef)) +
 		offsets(&s.Own) + offsets(&s.Ctl) + offsets(&s.Same) + offsets(&s.Comp) + offsets(&s.Srcg) + 4*len(l.byEntOff)
 	st.Bytes = st.EdgeBytes + st.NodeBytes
 	return st
+}
+
+// CountryCode codes a two-letter country (upper case, as records store it) in a
+// uint16; "" and anything not two letters code as 0.
+func CountryCode(c string) uint16 { return countryCode(c) }
+
+func countryCode(c string) uint16 {
+	if len(c) != 2 {
+		return 0
+	}
+	return uint16(c[0])<<8 | uint16(c[1])
+}
+
+func countryName(code uint16) string {
+	if code == 0 {
+		return ""
+	}
+	return string([]byte{byte(code >> 8), byte(code)})
+}
+
+// NumListingCategories is the number of listing categories; they own the low
+// bits of the category masks.
+func (s *Snapshot) NumListingCategories() int { return s.lcats.len() }
+
+// NumProductCategories is the number of distinct product categories.
+func (s *Snapshot) NumProductCategories() int { return s.pcats.len() }
+
+// ProductCategoryNumber returns product p's category number, 1..NumProductCategories,
+// or 0 when it has none.
+func (s *Snapshot) ProductCategoryNumber(p uint32) uint16 { return s.prodCat[p] }
+
+// ProductCategoryName returns the category of number n (as ProductCategoryNumber gives it).
+func (s *Snapshot) ProductCategoryName(n uint16) string {
+	if n == 0 {
+		return ""
+	}
+	return s.pcats.str(uint32(n - 1))
 }

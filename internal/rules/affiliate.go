@@ -88,23 +88,27 @@ func controllers(s *projection.Snapshot, q projection.DateCode, y uint32, fn fun
 }
 
 // allowed reports whether entity class x may lie on an affiliate relationship of
-// level v: below CAUTION, state bodies other than listed entities break the chain.
-func (ev *Eval) allowed(x uint32, v model.Verdict) bool {
-	if v == model.Caution || !ev.regime.StateBodyCaution || ev.isSeed(x) {
+// level v: below CAUTION, state bodies other than seeds break the chain.
+func (pe *prongEval) allowed(x uint32, v model.Verdict) bool {
+	if v == model.Caution || !pe.p.StateBodyCaution || pe.isSeed(x) {
 		return true
 	}
 	state := false
-	ev.cls.each(x, func(m uint32) { state = state || ev.eng.snap.IsStateBody(m) })
+	pe.cls.each(x, func(m uint32) { state = state || pe.eng.snap.IsStateBody(m) })
 	return !state
 }
 
 // affiliate runs, for each level from EXPOSED down, the two-phase search from the
-// seeds: up through controllers, then down through everything controlled.
-func (ev *Eval) affiliate(seeds []uint32) {
-	s := ev.eng.snap
-	ev.aff = make([]uint8, s.NumEntities())
+// seeds that the prong's directions ask for: up through controllers (up and
+// siblings), then down through everything controlled, from the seeds (down and
+// siblings) and from the controllers (siblings). The seeds are caught; the
+// controllers only with up; what the down phase reaches always.
+func (pe *prongEval) affiliate(seeds []uint32) {
+	s := pe.eng.snap
+	dirs := pe.p.Directions
+	pe.aff = make([]uint8, s.NumEntities())
 	levels := []model.Verdict{model.Exposed, model.Possible}
-	if ev.regime.StateBodyCaution {
+	if pe.p.StateBodyCaution {
 		levels = append(levels, model.Caution)
 	}
 	for _, v := range levels {
@@ -115,32 +119,50 @@ func (ev *Eval) affiliate(seeds []uint32) {
 		}
 		queue := append([]uint32(nil), seeds...)
 		for _, x := range seeds {
-			ev.aff[x] |= up | down
+			pe.aff[x] |= up | down
+			pe.raise(x, v)
 		}
-		for i := 0; i < len(queue); i++ {
-			ev.cls.each(queue[i], func(m uint32) {
-				controllers(s, ev.q, m, func(z uint32, st model.Verdict, _ model.Kind, _ uint32) {
-					z = ev.cls.of(z)
-					if st >= need && ev.aff[z]&up == 0 && ev.allowed(z, v) {
-						ev.aff[z] |= up | down
-						queue = append(queue, z)
-					}
+		if dirs&(DirUp|DirSiblings) != 0 {
+			for i := 0; i < len(queue); i++ {
+				pe.cls.each(queue[i], func(m uint32) {
+					controllers(s, pe.q, m, func(z uint32, st model.Verdict, _ model.Kind, _ uint32) {
+						z = pe.cls.of(z)
+						if st >= need && pe.aff[z]&up == 0 && pe.allowed(z, v) {
+							pe.aff[z] |= up
+							if dirs&DirUp != 0 {
+								pe.raise(z, v)
+							}
+							queue = append(queue, z)
+						}
+					})
 				})
-			})
+			}
+		}
+		if dirs&(DirDown|DirSiblings) == 0 {
+			continue
+		}
+		if dirs&DirSiblings == 0 {
+			queue = queue[:len(seeds)]
+		}
+		for _, x := range queue {
+			pe.aff[x] |= down
 		}
 		for i := 0; i < len(queue); i++ {
-			ev.cls.each(queue[i], func(m uint32) {
-				controlled(s, ev.q, m, func(y uint32, st model.Verdict, _ model.Kind, _ uint32) {
-					y = ev.cls.of(y)
-					if st >= need && ev.aff[y]&down == 0 && ev.allowed(y, v) {
-						ev.aff[y] |= down
+			pe.cls.each(queue[i], func(m uint32) {
+				controlled(s, pe.q, m, func(y uint32, st model.Verdict, _ model.Kind, _ uint32) {
+					y = pe.cls.of(y)
+					if st < need || !pe.allowed(y, v) {
+						return
+					}
+					// A controller a down edge reaches is caught too (siblings
+					// without up), but is already in the queue.
+					pe.raise(y, v)
+					if pe.aff[y]&down == 0 {
+						pe.aff[y] |= down
 						queue = append(queue, y)
 					}
 				})
 			})
-		}
-		for _, x := range queue {
-			ev.raise(x, v)
 		}
 	}
 }

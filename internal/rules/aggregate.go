@@ -5,48 +5,48 @@ import (
 )
 
 // aggregate spreads the seeds by aggregate direct ownership (and control, as the
-// regime says) to a fixpoint: first with lower bounds (EXPOSED), then with upper
+// prong says) to a fixpoint: first with lower bounds (EXPOSED), then with upper
 // bounds seeded with everything EXPOSED (POSSIBLE), then one step of control
 // (CAUTION) when control only cautions.
-func (ev *Eval) aggregate(seeds []uint32) {
-	exposed := ev.spread(seeds, model.Exposed, false, nil)
-	ev.spread(exposed, model.Possible, true, nil)
-	if ev.regime.Control == ControlCaution {
-		ev.cautionByControl()
+func (pe *prongEval) aggregate(seeds []uint32) {
+	exposed := pe.spread(seeds, model.Exposed, false, nil)
+	pe.spread(exposed, model.Possible, true, nil)
+	if pe.p.Control == ControlCaution {
+		pe.cautionByControl()
 	}
 }
 
 // spread runs the ownership fixpoint from queue at level v, using upper bounds when
-// upper is set. When member is not nil, only entities it accepts may join and
-// joining entities are recorded there instead of raising levels (per-person rule).
-// It returns every entity processed (the queue and all that joined).
-func (ev *Eval) spread(queue []uint32, v model.Verdict, upper bool, group *group) []uint32 {
-	s := ev.eng.snap
+// upper is set. When group is not nil, only the group's holdings add up and
+// joining entities are recorded there instead of raising levels (aggregateBy seed
+// or country). It returns every entity processed (the queue and all that joined).
+func (pe *prongEval) spread(queue []uint32, v model.Verdict, upper bool, group *group) []uint32 {
+	s := pe.eng.snap
 	acc := map[uint32]uint64{}
 	in := func(y uint32) bool {
 		if group != nil {
 			return group.has(y, v)
 		}
-		return ev.lvl(y) >= v
+		return pe.lvl(y) >= v
 	}
 	join := func(y uint32) {
 		if group != nil {
 			group.add(y, v)
 		} else {
-			ev.raise(y, v)
+			pe.raise(y, v)
 		}
 		queue = append(queue, y)
 	}
-	catch := ev.regime.Control == ControlCatch
+	catch := pe.p.Control == ControlCatch
 	for i := 0; i < len(queue); i++ {
 		x := queue[i]
-		ev.cls.each(x, func(m uint32) {
+		pe.cls.each(x, func(m uint32) {
 			lo, hi := s.Own.Out(m)
 			for e := lo; e < hi; e++ {
-				if !s.Own.Holds(e, ev.q) {
+				if !s.Own.Holds(e, pe.q) {
 					continue
 				}
-				y := ev.cls.of(s.Own.Dst(e))
+				y := pe.cls.of(s.Own.Dst(e))
 				if in(y) {
 					continue
 				}
@@ -55,7 +55,7 @@ func (ev *Eval) spread(queue []uint32, v model.Verdict, upper bool, group *group
 					share = s.Own.Hi(e)
 				}
 				acc[y] += uint64(share)
-				if ev.thr.Crossed(acc[y]) {
+				if pe.thr.Crossed(acc[y]) {
 					join(y)
 				}
 			}
@@ -64,10 +64,10 @@ func (ev *Eval) spread(queue []uint32, v model.Verdict, upper bool, group *group
 			}
 			lo, hi = s.Ctl.Out(m)
 			for e := lo; e < hi; e++ {
-				if !s.Ctl.Holds(e, ev.q) {
+				if !s.Ctl.Holds(e, pe.q) {
 					continue
 				}
-				if y := ev.cls.of(s.Ctl.Dst(e)); !in(y) {
+				if y := pe.cls.of(s.Ctl.Dst(e)); !in(y) {
 					join(y)
 				}
 			}
@@ -78,18 +78,18 @@ func (ev *Eval) spread(queue []uint32, v model.Verdict, upper bool, group *group
 
 // cautionByControl marks CAUTION every entity not otherwise caught that a caught
 // (EXPOSED or POSSIBLE) entity has a control edge over. CAUTION does not propagate.
-func (ev *Eval) cautionByControl() {
-	s := ev.eng.snap
+func (pe *prongEval) cautionByControl() {
+	s := pe.eng.snap
 	var marks []uint32
-	for x := range ev.level {
-		if ev.lvl(uint32(x)) < model.Possible || ev.cls.of(uint32(x)) != uint32(x) {
+	for x := range pe.level {
+		if pe.lvl(uint32(x)) < model.Possible || pe.cls.of(uint32(x)) != uint32(x) {
 			continue
 		}
-		ev.cls.each(uint32(x), func(m uint32) {
+		pe.cls.each(uint32(x), func(m uint32) {
 			lo, hi := s.Ctl.Out(m)
 			for e := lo; e < hi; e++ {
-				if s.Ctl.Holds(e, ev.q) {
-					if y := ev.cls.of(s.Ctl.Dst(e)); ev.lvl(y) == model.Clear {
+				if s.Ctl.Holds(e, pe.q) {
+					if y := pe.cls.of(s.Ctl.Dst(e)); pe.lvl(y) == model.Clear {
 						marks = append(marks, y)
 					}
 				}
@@ -97,17 +97,20 @@ func (ev *Eval) cautionByControl() {
 		})
 	}
 	for _, y := range marks {
-		ev.raise(y, model.Caution)
+		pe.raise(y, model.Caution)
 	}
 }
 
-// group is the set of entities caught through one designated person (UK rule), at
-// two levels.
+// group is the set of entities caught through one group of seeds (one seed under
+// aggregateBy seed, one country's seeds under aggregateBy country), at two levels.
 type group struct {
+	seeds             []uint32 // class representatives
 	exposed, possible map[uint32]bool
 }
 
-func newGroup() *group { return &group{exposed: map[uint32]bool{}, possible: map[uint32]bool{}} }
+func newGroup(seeds []uint32) *group {
+	return &group{seeds: seeds, exposed: map[uint32]bool{}, possible: map[uint32]bool{}}
+}
 
 func (g *group) has(x uint32, v model.Verdict) bool {
 	if v == model.Exposed {
@@ -124,49 +127,41 @@ func (g *group) add(x uint32, v model.Verdict) {
 	}
 }
 
-// perPerson runs the fixpoint separately for each listed entity P: P together with
-// the entities already caught through P must hold the threshold (or control); two
-// designated persons' holdings are never added.
-func (ev *Eval) perPerson(seeds []uint32) {
-	ev.root = map[uint32]uint32{}
-	for _, p := range seeds {
-		g := ev.groupOf(p)
+func (g *group) isSeed(x uint32) bool {
+	for _, s := range g.seeds {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// grouped runs the fixpoint separately for each group of seeds: the group's
+// seeds together with the entities already caught through the group must hold
+// the threshold (or control); two groups' holdings are never added. An entity
+// caught through any group is caught, at the best level a group gives it.
+func (pe *prongEval) grouped(groups [][]uint32) {
+	pe.members = map[uint32][]uint32{}
+	for gi, seeds := range groups {
+		g := newGroup(seeds)
+		for _, p := range seeds {
+			g.add(p, model.Exposed)
+		}
+		exposed := pe.spread(append([]uint32(nil), seeds...), model.Exposed, false, g)
+		pe.spread(exposed, model.Possible, true, g)
+		pe.groups = append(pe.groups, g)
 		for x := range g.exposed {
-			if ev.raise(x, model.Exposed) {
-				ev.root[x] = p
-			}
+			pe.raise(x, model.Exposed)
+			pe.members[x] = append(pe.members[x], uint32(gi))
 		}
 		for x := range g.possible {
-			if !g.exposed[x] && ev.raise(x, model.Possible) {
-				ev.root[x] = p
+			if !g.exposed[x] {
+				pe.raise(x, model.Possible)
+				pe.members[x] = append(pe.members[x], uint32(gi))
 			}
 		}
 	}
-}
-
-// groupOf returns the entities caught through designated person p alone,
-// computed once per evaluation.
-func (ev *Eval) groupOf(p uint32) *group {
-	ev.groupsMu.Lock()
-	g, ok := ev.groups[p]
-	ev.groupsMu.Unlock()
-	if ok {
-		return g
+	if pe.p.Control == ControlCaution {
+		pe.cautionByControl()
 	}
-	g = ev.computeGroup(p)
-	ev.groupsMu.Lock()
-	if ev.groups == nil {
-		ev.groups = map[uint32]*group{}
-	}
-	ev.groups[p] = g
-	ev.groupsMu.Unlock()
-	return g
-}
-
-func (ev *Eval) computeGroup(p uint32) *group {
-	g := newGroup()
-	g.add(p, model.Exposed)
-	exposed := ev.spread([]uint32{p}, model.Exposed, false, g)
-	ev.spread(exposed, model.Possible, true, g)
-	return g
 }

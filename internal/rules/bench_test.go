@@ -48,11 +48,21 @@ func productIDs(e *Engine, n int) []string {
 }
 
 // BenchmarkScreenProduct screens products of a generated world under every
-// regime with warm evaluation caches (as a running server does).
+// built-in regime (all 13) with warm evaluation caches (as a running server does).
 func BenchmarkScreenProduct(b *testing.B) {
 	e := genEngine(b, 200_000)
+	benchScreen(b, e, e.Regimes().All())
+}
+
+// BenchmarkScreenProductDefaults screens under the default regimes (the seven
+// a request that names none screens).
+func BenchmarkScreenProductDefaults(b *testing.B) {
+	e := genEngine(b, 200_000)
+	benchScreen(b, e, e.Regimes().Defaults())
+}
+
+func benchScreen(b *testing.B, e *Engine, all []*Regime) {
 	ids := productIDs(e, 2000)
-	all := e.Regimes().All()
 	for _, id := range ids {
 		if _, err := e.ScreenProduct(id, benchDay, all); err != nil {
 			b.Fatal(err)

@@ -3,6 +3,7 @@ package rules
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -37,6 +38,16 @@ type Engine struct {
 
 	scratch sync.Pool     // *productScratch
 	evals   atomic.Uint32 // evaluations made, numbering them (Eval.seq)
+
+	// Category bits: the snapshot's listing categories, then the regimes'
+	// categories no listing names. catMask is indexed by product category number
+	// (0: none); regCats is each regime's mask (0: every product).
+	catMask []uint64
+	catBit  map[string]uint64
+
+	countryOnce sync.Once
+	stateBodies map[uint16][]uint32 // state bodies by country
+	juris       map[uint16][]uint32 // companies and organizations by country and by hqCountry
 }
 
 // NewEngine binds the regimes to a snapshot.
@@ -45,7 +56,76 @@ func NewEngine(snap *projection.Snapshot, set *Set) *Engine {
 	if per := 2*snap.NumEntities() + snap.NumEntities()/3; per > 0 {
 		limit = max(16, min(maxCachedEvals, evalCacheBytes/per))
 	}
-	return &Engine{snap: snap, set: set, cache: map[evalKey]*evalEntry{}, classes: map[projection.DateCode]*classes{}, maxEvals: limit}
+	e := &Engine{snap: snap, set: set, cache: map[evalKey]*evalEntry{}, classes: map[projection.DateCode]*classes{}, maxEvals: limit}
+	e.categories()
+	return e
+}
+
+// categories numbers the regimes' categories after the listing categories and
+// gives every product category its mask.
+func (e *Engine) categories() {
+	s := e.snap
+	e.catBit = map[string]uint64{}
+	next := s.NumListingCategories()
+	for i := 0; i < next; i++ {
+		e.catBit[s.ListingCategories(1 << uint(i))[0]] = 1 << uint(i)
+	}
+	for _, r := range e.set.All() {
+		for _, c := range r.Categories {
+			if _, ok := e.catBit[c]; !ok && next < 64 {
+				// Beyond 64 categories in all, a regime's category gets no bit
+				// and matches no product.
+				e.catBit[c] = 1 << uint(next)
+				next++
+			}
+		}
+	}
+	e.catMask = make([]uint64, s.NumProductCategories()+1)
+	for n := 1; n < len(e.catMask); n++ {
+		e.catMask[n] = e.catBit[s.ProductCategoryName(uint16(n))]
+	}
+}
+
+// categoryMask returns the category bits of product p's own category (0 if it has
+// none, or one no listing or regime names).
+func (e *Engine) categoryMask(p uint32) uint64 { return e.catMask[e.snap.ProductCategoryNumber(p)] }
+
+// regimeCats returns regime r's category mask and whether it has categories (a
+// category no product has gets no bit).
+func (e *Engine) regimeCats(r *Regime) (uint64, bool) {
+	var m uint64
+	for _, c := range r.Categories {
+		m |= e.catBit[c]
+	}
+	return m, len(r.Categories) > 0
+}
+
+// byCountry indexes the entities the criteria seeds meet, once per engine.
+func (e *Engine) byCountry() (stateBodies, juris map[uint16][]uint32) {
+	e.countryOnce.Do(func() {
+		s := e.snap
+		e.stateBodies, e.juris = map[uint16][]uint32{}, map[uint16][]uint32{}
+		for x := uint32(0); x < uint32(s.NumEntities()); x++ {
+			c, hq := s.EntityCountryCode(x), s.EntityHQCountryCode(x)
+			if c == 0 && hq == 0 {
+				continue
+			}
+			switch {
+			case s.IsStateBody(x):
+				if c != 0 {
+					e.stateBodies[c] = append(e.stateBodies[c], x)
+				}
+			case isCompanyOrOrg(s, x):
+				if c != 0 {
+					e.juris[c] = append(e.juris[c], x)
+				}
+				if hq != 0 && hq != c {
+					e.juris[hq] = append(e.juris[hq], x)
+				}
+			}
+		}
+	})
+	return e.stateBodies, e.juris
 }
 
 // Snapshot returns the engine's snapshot.
@@ -57,12 +137,16 @@ func (e *Engine) Regimes() *Set { return e.set }
 // allListings is the category mask meaning "every listing counts" (entity screening).
 const allListings = ^uint64(0)
 
+// keyProngs is how many prongs' rule windows and thresholds an evaluation key
+// holds; a regime with more is keyed by its exact day.
+const keyProngs = 4
+
 type evalKey struct {
 	regime  *Regime
-	applies bool
 	q       projection.DateCode
-	inForce bool
-	thr     Threshold
+	day     model.Date // MinDate unless the regime has more than keyProngs prongs
+	inForce uint8      // bit i: prong i's rule is in force
+	thr     [keyProngs]Threshold
 	mask    uint64
 }
 
@@ -77,25 +161,25 @@ const (
 	seedFlag = 0x80
 )
 
-// Eval is one regime's evaluation on one day for one listing filter.
+// Eval is one regime's evaluation on one day for one listing filter: the
+// evaluations of its prongs, and the worst level any of them gives each entity.
 type Eval struct {
-	eng     *Engine
-	regime  *Regime
-	day     model.Date
-	q       projection.DateCode
-	mask    uint64
-	inForce bool
-	thr     Threshold
-	cls     *classes
+	eng    *Engine
+	regime *Regime
+	day    model.Date
+	q      projection.DateCode
+	mask   uint64
+	cls    *classes
+	// critOK says whether the regime's criteria seeds and its listings without
+	// categories count for the mask (the regime's categories).
+	critOK bool
 
-	seq     uint32 // its number among the engine's evaluations, from 1
-	regIdx  uint16
-	hasReg  bool
-	applies bool // the regime applies on the day and some listing of it is valid
+	seq    uint32 // its number among the engine's evaluations, from 1
+	prongs []*prongEval
+	// origins are the prongs with origins seeds, for product screening.
+	origins []*prongEval
 
-	level []uint8 // per entity representative: verdict | seedFlag
-	aff   []uint8 // affiliate rule: up/down membership bits per level
-	root  map[uint32]uint32
+	level []uint8 // per entity representative: the worst prong level | seedFlag; nil when nothing is caught
 
 	// caught indexes the raw entities whose level is not CLEAR: a bitset (an
 	// eighth of level's size, so a screening's many clear entities cost a read
@@ -106,9 +190,31 @@ type Eval struct {
 	// memo holds the explanations searched so far (once each, read lock-free),
 	// by the caught entity's number: in chunks made on first use, so an
 	// evaluation pays for the entities screenings met, not for all it catches.
-	memo     []atomic.Pointer[memoChunk]
-	groupsMu sync.Mutex        // guards groups
-	groups   map[uint32]*group // per-person rule: groups by designated person, memoized
+	memo []atomic.Pointer[memoChunk]
+}
+
+// prongEval is one prong's evaluation: the levels it gives and what its
+// explanations search.
+type prongEval struct {
+	ev      *Eval
+	eng     *Engine
+	p       *Prong
+	q       projection.DateCode
+	cls     *classes
+	inForce bool
+	thr     Threshold
+	// regs are the projection's indexes of the regimes whose listings seed the
+	// prong (its own with listings, and those of listingsOf).
+	regs []uint16
+	// origin[n] says whether site number n is one of the prong's origins.
+	origin []bool
+
+	level []uint8 // per entity representative: verdict | seedFlag; nil when no seed
+	aff   []uint8 // affiliate rule: up/down membership bits per level
+	// groups are the seed groups of a grouped aggregate (aggregateBy seed or
+	// country), members the groups each caught entity is caught through.
+	groups  []*group
+	members map[uint32][]uint32
 }
 
 // Eval returns the (cached) evaluation of regime r on day d counting the listings
@@ -151,9 +257,16 @@ const maxFast = 1024
 func (e *Engine) eval(r *Regime, d model.Date, mask uint64) (*Eval, bool) {
 	// Days with the same coded date see the same facts, but the regime's own dates
 	// (when it applies, its rule windows, its thresholds) are part of the key too.
-	k := evalKey{regime: r, applies: r.AppliesOn(d), q: e.snap.Query(d), inForce: r.RuleInForce(d), thr: r.ThresholdOn(d), mask: mask}
-	if !k.inForce {
-		k.thr = Threshold{}
+	k := evalKey{regime: r, q: e.snap.Query(d), mask: mask}
+	if len(r.Prongs) > keyProngs {
+		k.day = d
+	} else {
+		for i := range r.Prongs {
+			if p := &r.Prongs[i]; p.RuleInForce(d) {
+				k.inForce |= 1 << i
+				k.thr[i] = p.ThresholdOn(d)
+			}
+		}
 	}
 	evicted := false
 	e.mu.Lock()
@@ -193,54 +306,206 @@ func (e *Engine) evaluate(r *Regime, d model.Date, k evalKey) *Eval {
 	return ev
 }
 
-// fixpoint computes the levels of an evaluation.
+// fixpoint computes the levels of an evaluation: each prong's, then the worst.
 func (e *Engine) fixpoint(r *Regime, d model.Date, k evalKey) *Eval {
 	s := e.snap
-	ev := &Eval{eng: e, regime: r, day: d, q: k.q, mask: k.mask, inForce: k.inForce, thr: k.thr,
-		cls: e.classesOn(k.q), seq: e.evals.Add(1)}
-	ev.regIdx, ev.hasReg = s.Regime(r.ID)
-	if !r.AppliesOn(d) || !ev.hasReg {
-		return ev
-	}
-	var seeds []uint32
-	for _, li := range s.Lists.OfRegime(ev.regIdx) {
-		if !s.Lists.Holds(li, k.q) {
-			continue
+	ev := &Eval{eng: e, regime: r, day: d, q: k.q, mask: k.mask, cls: e.classesOn(k.q), seq: e.evals.Add(1)}
+	cats, restricted := e.regimeCats(r)
+	ev.critOK = !restricted || k.mask == allListings || cats&k.mask != 0
+	var with []*prongEval
+	for i := range r.Prongs {
+		p := &r.Prongs[i]
+		pe := &prongEval{ev: ev, eng: e, p: p, q: k.q, cls: ev.cls, inForce: p.RuleInForce(d), thr: p.ThresholdOn(d)}
+		if p.Seeds.Listings {
+			if reg, ok := s.Regime(r.ID); ok {
+				pe.regs = append(pe.regs, reg)
+			}
 		}
-		ev.applies = true
-		if c := s.Lists.Cats[li]; c != 0 && c&k.mask == 0 {
-			continue
+		for _, id := range p.Seeds.ListingsOf {
+			if reg, ok := s.Regime(id); ok && !slices.Contains(pe.regs, reg) {
+				pe.regs = append(pe.regs, reg)
+			}
 		}
-		seeds = append(seeds, ev.cls.of(s.Lists.Entity[li]))
-	}
-	if !ev.applies {
-		return ev
-	}
-	ev.level = make([]uint8, s.NumEntities())
-	var fresh []uint32
-	for _, x := range seeds {
-		if ev.level[x] == 0 {
-			ev.level[x] = uint8(model.Exposed) | seedFlag
-			fresh = append(fresh, x)
+		if len(p.Seeds.Origins) > 0 {
+			pe.origin = make([]bool, s.NumSites()+1)
+			for n := 1; n <= s.NumSites(); n++ {
+				pe.origin[n] = siteMatches(s.SiteName(uint16(n)), p.Seeds.Origins)
+			}
+			ev.origins = append(ev.origins, pe)
+		}
+		pe.run()
+		ev.prongs = append(ev.prongs, pe)
+		if pe.level != nil {
+			with = append(with, pe)
 		}
 	}
-	if !k.inForce || len(fresh) == 0 {
-		return ev
-	}
-	switch r.Rule {
-	case RuleAggregate:
-		ev.aggregate(fresh)
-	case RulePerPerson:
-		ev.perPerson(fresh)
-	case RuleAffiliate:
-		ev.affiliate(fresh)
+	switch len(with) {
+	case 0:
+	case 1:
+		ev.level = with[0].level
+	default:
+		ev.level = make([]uint8, s.NumEntities())
+		for _, pe := range with {
+			for x, l := range pe.level {
+				if l == 0 {
+					continue
+				}
+				if v := l & lvlMask; v > ev.level[x]&lvlMask {
+					ev.level[x] = ev.level[x]&seedFlag | v
+				}
+				ev.level[x] |= l & seedFlag
+			}
+		}
 	}
 	return ev
 }
 
-// Applies reports whether the regime catches anything on the evaluation's day: it
-// applies then and at least one of its listings is valid.
-func (ev *Eval) Applies() bool { return ev.applies }
+// siteMatches reports whether a sourcing site is one of the origins: equal to a
+// code, or a subdivision of a two-letter code.
+func siteMatches(site string, origins []string) bool {
+	for _, o := range origins {
+		if site == o || len(o) == 2 && len(site) > 3 && site[:2] == o && site[2] == '-' {
+			return true
+		}
+	}
+	return false
+}
+
+// listingCounts reports whether listing li counts for the evaluation's mask: its
+// own categories, or when it has none the regime's.
+func (ev *Eval) listingCounts(li uint32) bool {
+	c := ev.eng.snap.Lists.Cats[li]
+	if c == 0 {
+		return ev.critOK
+	}
+	return c&ev.mask != 0
+}
+
+// criteriaCount reports whether the criteria seeds count for the evaluation's mask.
+func (ev *Eval) criteriaCount() bool { return ev.critOK }
+
+// seedsRegime reports whether listings of projection regime reg seed the prong.
+func (pe *prongEval) seedsRegime(reg uint16) bool {
+	for _, r := range pe.regs {
+		if r == reg {
+			return true
+		}
+	}
+	return false
+}
+
+// run computes the prong's levels: its seeds on the day, spread by its rule when
+// in force.
+func (pe *prongEval) run() {
+	s := pe.eng.snap
+	seen := map[uint32]int{} // representative -> index in seeds
+	var seeds []uint32
+	var ctry [][]uint16 // per seed: its countries (for aggregateBy country)
+	add := func(m uint32, c uint16) {
+		x := pe.cls.of(m)
+		i, ok := seen[x]
+		if !ok {
+			i = len(seeds)
+			seen[x] = i
+			seeds = append(seeds, x)
+			ctry = append(ctry, nil)
+		}
+		if c != 0 && !slices.Contains(ctry[i], c) {
+			ctry[i] = append(ctry[i], c)
+		}
+	}
+	for _, reg := range pe.regs {
+		for _, li := range s.Lists.OfRegime(reg) {
+			if s.Lists.Holds(li, pe.q) && pe.ev.listingCounts(li) {
+				m := s.Lists.Entity[li]
+				add(m, s.EntityCountryCode(m))
+			}
+		}
+	}
+	sd := &pe.p.Seeds
+	if pe.ev.critOK && (len(sd.StateBodiesOf) > 0 || len(sd.Jurisdictions) > 0) {
+		bodies, juris := pe.eng.byCountry()
+		for _, c := range sd.StateBodiesOf {
+			cc := projection.CountryCode(c)
+			for _, m := range bodies[cc] {
+				add(m, cc)
+			}
+		}
+		for _, c := range sd.Jurisdictions {
+			cc := projection.CountryCode(c)
+			for _, m := range juris[cc] {
+				add(m, cc)
+			}
+		}
+	}
+	if len(seeds) == 0 {
+		return
+	}
+	// Seeds in entity order, so the groups and searches do not depend on the
+	// order of the seed keys.
+	order := make([]int, len(seeds))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return int(seeds[a]) - int(seeds[b]) })
+	sorted, sortedCtry := make([]uint32, len(seeds)), make([][]uint16, len(seeds))
+	for i, o := range order {
+		sorted[i], sortedCtry[i] = seeds[o], ctry[o]
+	}
+	seeds, ctry = sorted, sortedCtry
+	pe.level = make([]uint8, s.NumEntities())
+	for _, x := range seeds {
+		pe.level[x] = uint8(model.Exposed) | seedFlag
+	}
+	if !pe.inForce {
+		return
+	}
+	switch pe.p.Rule {
+	case RuleAggregate:
+		switch pe.p.AggregateBy {
+		case AggregateSeed:
+			groups := make([][]uint32, len(seeds))
+			for i, x := range seeds {
+				groups[i] = []uint32{x}
+			}
+			pe.grouped(groups)
+		case AggregateCountry:
+			pe.grouped(countryGroups(seeds, ctry))
+		default:
+			pe.aggregate(seeds)
+		}
+	case RuleAffiliate:
+		pe.affiliate(seeds)
+	}
+}
+
+// countryGroups groups seeds by country (a seed with several countries is in each
+// of their groups; one with none forms a group of its own), in the order of the
+// countries' first seeds.
+func countryGroups(seeds []uint32, ctry [][]uint16) [][]uint32 {
+	var out [][]uint32
+	at := map[uint16]int{}
+	for i, x := range seeds {
+		if len(ctry[i]) == 0 {
+			out = append(out, []uint32{x})
+			continue
+		}
+		for _, c := range ctry[i] {
+			g, ok := at[c]
+			if !ok {
+				g = len(out)
+				at[c] = g
+				out = append(out, nil)
+			}
+			out[g] = append(out[g], x)
+		}
+	}
+	return out
+}
+
+// Applies reports whether the regime applies on the evaluation's day to entity
+// screening.
+func (ev *Eval) Applies() bool { return ev.regime.AppliesOn(ev.day) }
 
 // index builds caught, rank and memo from the levels (levels are kept by class
 // representative; a member of a class is caught with it).
@@ -320,25 +585,37 @@ func (ev *Eval) ordinal(x uint32) uint32 {
 	return ev.rank[w] + uint32(bits.OnesCount64(ev.caught[w]&(1<<(x&63)-1)))
 }
 
-// Level returns entity x's verdict under the evaluation (CLEAR when not caught).
-func (ev *Eval) Level(x uint32) model.Verdict {
+// Level returns entity x's verdict under the evaluation (CLEAR when not caught),
+// the regime's outcome applied.
+func (ev *Eval) Level(x uint32) model.Verdict { return ev.regime.outcome(ev.rawLevel(x)) }
+
+// rawLevel is x's worst prong level, before the regime's outcome.
+func (ev *Eval) rawLevel(x uint32) model.Verdict {
 	if !ev.isCaught(x) {
 		return model.Clear
 	}
 	return model.Verdict(ev.level[ev.cls.of(x)] & lvlMask)
 }
 
-func (ev *Eval) isSeed(x uint32) bool {
-	return ev.level != nil && ev.level[ev.cls.of(x)]&seedFlag != 0
+// Level returns raw entity x's level under the prong.
+func (pe *prongEval) Level(x uint32) model.Verdict {
+	if pe.level == nil {
+		return model.Clear
+	}
+	return model.Verdict(pe.level[pe.cls.of(x)] & lvlMask)
 }
 
-func (ev *Eval) lvl(x uint32) model.Verdict { return model.Verdict(ev.level[x] & lvlMask) }
+func (pe *prongEval) isSeed(x uint32) bool {
+	return pe.level != nil && pe.level[pe.cls.of(x)]&seedFlag != 0
+}
+
+func (pe *prongEval) lvl(x uint32) model.Verdict { return model.Verdict(pe.level[x] & lvlMask) }
 
 // raise sets representative x's level to v if that is higher.
-func (ev *Eval) raise(x uint32, v model.Verdict) bool {
-	if ev.lvl(x) >= v {
+func (pe *prongEval) raise(x uint32, v model.Verdict) bool {
+	if pe.lvl(x) >= v {
 		return false
 	}
-	ev.level[x] = ev.level[x]&seedFlag | uint8(v)
+	pe.level[x] = pe.level[x]&seedFlag | uint8(v)
 	return true
 }

@@ -5,12 +5,23 @@ import (
 	"github.com/keiretsu/keiretsu/internal/projection"
 )
 
-// Hop is one stored edge of an explanation path, in its stored direction.
+// HopCriterion is the kind of the hop that ends the path of a criterion seed: from
+// the seed entity to the regime id, its Source the criterion met. It is no stored
+// edge and no record kind.
+const HopCriterion model.Kind = 0xC0
+
+// Hop is one stored edge of an explanation path, in its stored direction, or the
+// CRITERION hop that ends a criterion seed's path.
 type Hop struct {
-	Kind     model.Kind // ownership, control, component, sourcing, listing or same_as
-	From, To string     // node ids; for a listing, To is the regime id
+	Kind     model.Kind // ownership, control, component, sourcing, listing, same_as or HopCriterion
+	From, To string     // node ids; for a listing or a criterion, To is the regime id
 	Valid    model.Period
 	Share    model.Share
+	// Site is a SOURCING hop's site, "" when the edge has none.
+	Site string
+	// Source is a CRITERION hop's criterion: "state_body of C", "country C",
+	// "hqCountry C" or "site S" ("" for stored edges, whose source is their record's).
+	Source string
 }
 
 // Key returns the key of the hop's edge, to look up its provenance.
@@ -18,54 +29,111 @@ func (h *Hop) Key() model.Key {
 	return model.Key{Kind: h.Kind, Src: h.From, Dst: h.To, From: h.Valid.From}
 }
 
-// explanation is a shortest path from an entity to the LISTING of a listed
-// entity, with what a finding needs besides: its basis and aggregate percent.
+// IsCriterion reports whether the hop is a CRITERION hop.
+func (h *Hop) IsCriterion() bool { return h.Kind == HopCriterion }
+
+// SiteOrNil is a SOURCING hop's site, nil when it has none.
+func (h *Hop) SiteOrNil() *string { return model.Optional(h.Site) }
+
+// explanation is a shortest path from an entity to the LISTING or CRITERION hop of
+// a seed, with what a finding needs besides: its basis, aggregate percent and the
+// seed's kind.
 type explanation struct {
 	hops      []Hop
 	listed    uint32
 	ok        bool
+	seed      SeedKind
 	basis     Basis
 	aggregate *float64
 }
 
-// seedListing returns a listing of raw entity m under the evaluation's regime that
-// is valid on the day and counts for the category mask.
-func (ev *Eval) seedListing(m uint32) (uint32, bool) {
-	s := ev.eng.snap
-	for _, li := range s.Lists.OfEntity(m) {
-		if s.Lists.Regime[li] != ev.regIdx || !s.Lists.Holds(li, ev.q) {
-			continue
-		}
-		if c := s.Lists.Cats[li]; c != 0 && c&ev.mask == 0 {
-			continue
-		}
-		return li, true
+// better reports whether explanation a is to be preferred to b: shorter, then the
+// first seed kind.
+func (a *explanation) better(b *explanation) bool {
+	if !b.ok {
+		return a.ok
 	}
-	return 0, false
+	if !a.ok {
+		return false
+	}
+	if len(a.hops) != len(b.hops) {
+		return len(a.hops) < len(b.hops)
+	}
+	return a.seed < b.seed
 }
 
-func (ev *Eval) listingHop(m, li uint32) Hop {
-	s := ev.eng.snap
+// seedHop returns, when raw entity m is a seed of the prong, the seed's kind (the
+// first in the order LISTING, STATE_BODY, JURISDICTION) and the hop that ends its
+// path.
+func (pe *prongEval) seedHop(m uint32) (SeedKind, Hop, bool) {
+	s := pe.eng.snap
 	id := s.EntityID(m)
-	p := s.ListingPeriod(li)
-	return Hop{Kind: model.KindListing, From: id, To: ev.regime.ID, Valid: p}
+	for _, li := range s.Lists.OfEntity(m) {
+		reg := s.Lists.Regime[li]
+		if !pe.seedsRegime(reg) || !s.Lists.Holds(li, pe.q) || !pe.ev.listingCounts(li) {
+			continue
+		}
+		return SeedListing, Hop{Kind: model.KindListing, From: id, To: s.RegimeID(reg), Valid: s.ListingPeriod(li)}, true
+	}
+	if !pe.ev.criteriaCount() {
+		return 0, Hop{}, false
+	}
+	crit := func(kind SeedKind, source string) (SeedKind, Hop, bool) {
+		return kind, Hop{Kind: HopCriterion, From: id, To: pe.ev.regime.ID, Valid: model.Always, Source: source}, true
+	}
+	sd := &pe.p.Seeds
+	c, hq := s.EntityCountry(m), s.EntityHQCountry(m)
+	if len(sd.StateBodiesOf) > 0 && s.IsStateBody(m) && c != "" && contains(sd.StateBodiesOf, c) {
+		return crit(SeedStateBody, "state_body of "+c)
+	}
+	if len(sd.Jurisdictions) > 0 && isCompanyOrOrg(s, m) {
+		if c != "" && contains(sd.Jurisdictions, c) {
+			return crit(SeedJurisdiction, "country "+c)
+		}
+		if hq != "" && contains(sd.Jurisdictions, hq) {
+			return crit(SeedJurisdiction, "hqCountry "+hq)
+		}
+	}
+	return 0, Hop{}, false
+}
+
+func isCompanyOrOrg(s *projection.Snapshot, m uint32) bool {
+	t := s.EntityType(m)
+	return t == model.TypeCompany || t == model.TypeOrganization
+}
+
+func contains(list []string, c string) bool {
+	for _, x := range list {
+		if x == c {
+			return true
+		}
+	}
+	return false
 }
 
 func edgeHop(s *projection.Snapshot, kind model.Kind, e *projection.Edges, i uint32, src, dst string) Hop {
 	p := s.EdgePeriod(e, i)
 	h := Hop{Kind: kind, From: src, To: dst, Valid: p}
-	if kind == model.KindOwnership {
+	switch kind {
+	case model.KindOwnership:
 		h.Share = e.Share(i)
+	case model.KindSourcing:
+		h.Site = s.SiteName(e.Site(i))
 	}
 	return h
 }
 
-// state of the explanation search: a raw entity and, for the affiliate rule, the
-// phase (0 = reached going down, 1 = going up).
+// state of the explanation search: a raw entity, for the affiliate rule the phase
+// (0 = reached going down, 1 = going up), for a grouped aggregate the group.
 type state struct {
 	node  uint32
 	phase uint8
+	grp   uint32
 }
+
+// noGroup is the group of a state outside any group (every rule but a grouped
+// aggregate, a seed, a CAUTION entity met).
+const noGroup = ^uint32(0)
 
 type step struct {
 	prev state
@@ -74,7 +142,7 @@ type step struct {
 }
 
 // Explain returns a shortest explanation path from raw entity x (caught under the
-// evaluation) to the LISTING of a listed entity, and that entity.
+// evaluation) to the LISTING or CRITERION hop of a seed, and that seed entity.
 func (ev *Eval) Explain(x uint32) ([]Hop, uint32, bool) {
 	ex := ev.explain(x)
 	return ex.hops, ex.listed, ex.ok
@@ -90,110 +158,188 @@ func (ev *Eval) explain(x uint32) explanation {
 		return *p
 	}
 	ex := ev.search(x)
-	if ex.ok {
-		ex.basis, ex.aggregate = ev.basisOf(x, ex.hops)
-	}
 	if !slot.CompareAndSwap(nil, &ex) {
 		return *slot.Load()
 	}
 	return ex
 }
 
-// search is a 0-1 breadth-first search backwards from x along the edges that
-// justify each entity's level, ending at an entity with its own valid listing.
+// search returns the best explanation of x over the prongs that give it its level.
 func (ev *Eval) search(x uint32) explanation {
-	v := ev.Level(x)
-	if v == model.Clear {
-		return explanation{}
-	}
-	s := ev.eng.snap
-	var grp *group
-	var root uint32
-	if ev.regime.Rule == RulePerPerson && !ev.isSeed(x) {
-		root = ev.root[ev.cls.of(x)]
-		grp = ev.groupOf(root)
-	}
-	parent := map[state]step{}
-	start := []state{{x, 0}}
-	if ev.regime.Rule == RuleAffiliate && ev.aff[ev.cls.of(x)]&upBit(v) != 0 {
-		start = append(start, state{x, 1})
-	}
-	deque := make([]state, 0, 16)
-	seen := map[state]bool{}
-	for _, st := range start {
-		deque = append(deque, st)
-		seen[st] = true
-	}
-	visit := func(from, to state, h Hop) {
-		if !seen[to] {
-			seen[to] = true
-			parent[to] = step{prev: from, hop: h}
-			deque = append(deque, to)
+	v := ev.rawLevel(x)
+	var best explanation
+	for _, pe := range ev.prongs {
+		if pe.level == nil || pe.Level(x) != v {
+			continue
+		}
+		if ex := pe.search(x, v); ex.better(&best) {
+			best = ex
 		}
 	}
-	for head := 0; head < len(deque); head++ {
-		cur := deque[head]
+	return best
+}
+
+// search is a 0-1 breadth-first search backwards from x along the edges that
+// justify its level v under the prong, ending at a seed: every state keeps its
+// shortest distance, a phase change costs nothing, and among the seeds met at the
+// shortest distance the first seed kind wins.
+func (pe *prongEval) search(x uint32, v model.Verdict) explanation {
+	s := pe.eng.snap
+	rx := pe.cls.of(x)
+	var start []state
+	switch {
+	case pe.p.Rule == RuleAffiliate:
+		if pe.aff[rx]&downBit(v) != 0 {
+			start = append(start, state{x, 0, noGroup})
+		}
+		if pe.p.Directions&DirUp != 0 && pe.aff[rx]&upBit(v) != 0 {
+			start = append(start, state{x, 1, noGroup})
+		}
+	case pe.groups != nil && !pe.isSeed(rx) && v > model.Caution:
+		for _, g := range pe.members[rx] {
+			if pe.groups[g].has(rx, v) {
+				start = append(start, state{x, 0, g})
+			}
+		}
+	default:
+		start = append(start, state{x, 0, noGroup})
+	}
+	dist := map[state]int{}
+	parent := map[state]step{}
+	// A deque of states: zero-cost moves go to the front.
+	front, back := []state{}, []state{}
+	for _, st := range start {
+		dist[st] = 0
+		back = append(back, st)
+	}
+	bestLen := -1
+	var found explanation
+	relax := func(from, to state, h Hop, zero bool) {
+		d := dist[from] + 1
+		if zero {
+			d = dist[from]
+		}
+		if old, ok := dist[to]; ok && old <= d {
+			return
+		}
+		dist[to] = d
+		parent[to] = step{prev: from, hop: h, zero: zero}
+		if zero {
+			front = append(front, to)
+		} else {
+			back = append(back, to)
+		}
+	}
+	done := map[state]bool{}
+	for head := 0; len(front) > 0 || head < len(back); {
+		var cur state
+		if n := len(front); n > 0 {
+			cur, front = front[n-1], front[:n-1]
+		} else {
+			cur = back[head]
+			head++
+		}
+		if done[cur] {
+			continue
+		}
+		done[cur] = true
+		d := dist[cur]
+		if bestLen >= 0 && d > bestLen {
+			break
+		}
 		u := cur.node
-		if li, ok := ev.seedListing(u); ok && (grp == nil || ev.cls.of(u) == root) {
-			return ev.assemble(cur, parent, u, li)
+		if ru := pe.cls.of(u); pe.isSeed(ru) && (cur.grp == noGroup || pe.groups[cur.grp].isSeed(ru)) {
+			if kind, last, ok := pe.seedHop(u); ok {
+				ex := pe.assemble(cur, parent, u, last, kind)
+				if bestLen < 0 || kind < found.seed {
+					found, bestLen = ex, d
+				}
+				continue
+			}
 		}
 		uid := s.EntityID(u)
-		// same_as links keep the phase.
+		// same_as links keep the phase and the group.
 		lo, hi := s.Same.Out(u)
 		for e := lo; e < hi; e++ {
-			if s.Same.Holds(e, ev.q) {
+			if s.Same.Holds(e, pe.q) {
 				w := s.Same.Dst(e)
-				visit(cur, state{w, cur.phase}, edgeHop(s, model.KindSameAs, &s.Same, e, uid, s.EntityID(w)))
+				relax(cur, state{w, cur.phase, cur.grp}, edgeHop(s, model.KindSameAs, &s.Same, e, uid, s.EntityID(w)), false)
 			}
 		}
 		for _, e := range s.Same.In(u) {
-			if s.Same.Holds(e, ev.q) {
+			if s.Same.Holds(e, pe.q) {
 				w := s.Same.Src(e)
-				visit(cur, state{w, cur.phase}, edgeHop(s, model.KindSameAs, &s.Same, e, s.EntityID(w), uid))
+				relax(cur, state{w, cur.phase, cur.grp}, edgeHop(s, model.KindSameAs, &s.Same, e, s.EntityID(w), uid), false)
 			}
 		}
-		if ev.regime.Rule == RuleAffiliate {
-			ev.affiliateSteps(cur, v, visit, parent, seen)
+		if pe.p.Rule == RuleAffiliate {
+			pe.affiliateSteps(cur, x, v, relax)
 		} else {
-			ev.ownershipSteps(cur, grp, visit)
+			pe.ownershipSteps(cur, x, v, relax)
 		}
 	}
-	return explanation{}
+	if bestLen < 0 {
+		return explanation{}
+	}
+	found.basis, found.aggregate = pe.basisOf(x, found.hops, start, found)
+	return found
 }
 
-// ownershipSteps expands u backwards for the aggregate and per-person rules.
-func (ev *Eval) ownershipSteps(cur state, grp *group, visit func(from, to state, h Hop)) {
-	s := ev.eng.snap
+// ownershipSteps expands a state backwards for the aggregate rule, justifying the
+// finding's level v (CAUTION only at the entity met x; the entities above it at
+// POSSIBLE or more).
+func (pe *prongEval) ownershipSteps(cur state, x uint32, v model.Verdict, relax func(from, to state, h Hop, zero bool)) {
+	s := pe.eng.snap
 	u := cur.node
 	uid := s.EntityID(u)
-	lu := ev.Level(u)
+	var grp *group
+	if cur.grp != noGroup {
+		grp = pe.groups[cur.grp]
+	}
+	lu := pe.Level(u)
 	if grp != nil {
-		switch r := ev.cls.of(u); {
+		switch r := pe.cls.of(u); {
 		case grp.exposed[r]:
 			lu = model.Exposed
 		case grp.possible[r]:
 			lu = model.Possible
 		}
 	}
+	if lu > model.Caution {
+		lu = min(lu, max(v, model.Possible))
+	}
 	ok := func(p uint32, need model.Verdict) bool {
 		if grp != nil {
-			return grp.has(ev.cls.of(p), need)
+			return grp.has(pe.cls.of(p), need)
 		}
-		return ev.Level(p) >= need
+		return pe.Level(p) >= need
 	}
 	if lu == model.Caution {
 		for _, e := range s.Ctl.In(u) {
-			if p := s.Ctl.Src(e); s.Ctl.Holds(e, ev.q) && ok(p, model.Possible) {
-				visit(cur, state{p, 0}, edgeHop(s, model.KindControl, &s.Ctl, e, s.EntityID(p), uid))
+			p := s.Ctl.Src(e)
+			if !s.Ctl.Holds(e, pe.q) || !ok(p, model.Possible) {
+				continue
+			}
+			h := edgeHop(s, model.KindControl, &s.Ctl, e, s.EntityID(p), uid)
+			rp := pe.cls.of(p)
+			if pe.groups == nil || pe.isSeed(rp) {
+				relax(cur, state{p, 0, noGroup}, h, false)
+				continue
+			}
+			// The controller is caught through groups: go on in each that has it.
+			for _, g := range pe.members[rp] {
+				if pe.groups[g].has(rp, model.Possible) {
+					relax(cur, state{p, 0, g}, h, false)
+				}
 			}
 		}
 		return
 	}
 	// Ownership hops justify u only when its caught owners' shares cross the
 	// threshold; otherwise u was caught by control alone.
-	if ev.ownershipCrossed(u, lu, grp) {
+	if pe.ownershipCrossed(u, lu, grp) {
 		for _, e := range s.Own.In(u) {
-			if !s.Own.Holds(e, ev.q) {
+			if !s.Own.Holds(e, pe.q) {
 				continue
 			}
 			share := s.Own.Lo(e)
@@ -201,14 +347,14 @@ func (ev *Eval) ownershipSteps(cur state, grp *group, visit func(from, to state,
 				share = s.Own.Hi(e)
 			}
 			if p := s.Own.Src(e); share > 0 && ok(p, lu) {
-				visit(cur, state{p, 0}, edgeHop(s, model.KindOwnership, &s.Own, e, s.EntityID(p), uid))
+				relax(cur, state{p, 0, cur.grp}, edgeHop(s, model.KindOwnership, &s.Own, e, s.EntityID(p), uid), false)
 			}
 		}
 	}
-	if ev.regime.Control == ControlCatch {
+	if pe.p.Control == ControlCatch {
 		for _, e := range s.Ctl.In(u) {
-			if p := s.Ctl.Src(e); s.Ctl.Holds(e, ev.q) && ok(p, lu) {
-				visit(cur, state{p, 0}, edgeHop(s, model.KindControl, &s.Ctl, e, s.EntityID(p), uid))
+			if p := s.Ctl.Src(e); s.Ctl.Holds(e, pe.q) && ok(p, lu) {
+				relax(cur, state{p, 0, cur.grp}, edgeHop(s, model.KindControl, &s.Ctl, e, s.EntityID(p), uid), false)
 			}
 		}
 	}
@@ -216,9 +362,10 @@ func (ev *Eval) ownershipSteps(cur state, grp *group, visit func(from, to state,
 
 // affiliateSteps expands a state backwards for the affiliate rule at level v: a
 // down state comes from a controller in the down set, or at no cost from the same
-// entity's up state; an up state comes from an entity it controls in the up set.
-func (ev *Eval) affiliateSteps(cur state, v model.Verdict, visit func(from, to state, h Hop), parent map[state]step, seen map[state]bool) {
-	s := ev.eng.snap
+// entity's up state (siblings; never at the entity met, whose up state is a start
+// of its own with up); an up state comes from an entity it controls in the up set.
+func (pe *prongEval) affiliateSteps(cur state, x uint32, v model.Verdict, relax func(from, to state, h Hop, zero bool)) {
+	s := pe.eng.snap
 	u := cur.node
 	uid := s.EntityID(u)
 	need := v
@@ -227,38 +374,34 @@ func (ev *Eval) affiliateSteps(cur state, v model.Verdict, visit func(from, to s
 	}
 	up, down := upBit(v), downBit(v)
 	if cur.phase == 0 {
-		controllers(s, ev.q, u, func(z uint32, st model.Verdict, kind model.Kind, e uint32) {
-			rz := ev.cls.of(z)
-			if st >= need && ev.aff[rz]&down != 0 && ev.allowed(rz, v) {
-				visit(cur, state{z, 0}, ev.relHop(kind, e, s.EntityID(z), uid))
+		controllers(s, pe.q, u, func(z uint32, st model.Verdict, kind model.Kind, e uint32) {
+			rz := pe.cls.of(z)
+			if st >= need && pe.aff[rz]&down != 0 && pe.allowed(rz, v) {
+				relax(cur, state{z, 0, noGroup}, pe.relHop(kind, e, s.EntityID(z), uid), false)
 			}
 		})
-		upState := state{u, 1}
-		if ev.aff[ev.cls.of(u)]&up == 0 || seen[upState] {
-			return
+		if pe.p.Directions&DirSiblings != 0 && pe.aff[pe.cls.of(u)]&up != 0 && pe.cls.of(u) != pe.cls.of(x) {
+			relax(cur, state{u, 1, noGroup}, Hop{}, true)
 		}
-		// The phase change costs nothing: expand the up state at this same distance.
-		seen[upState] = true
-		parent[upState] = step{prev: cur, zero: true}
-		cur = upState
+		return
 	}
-	controlled(s, ev.q, u, func(y uint32, st model.Verdict, kind model.Kind, e uint32) {
-		if st >= need && ev.aff[ev.cls.of(y)]&up != 0 {
-			visit(cur, state{y, 1}, ev.relHop(kind, e, uid, s.EntityID(y)))
+	controlled(s, pe.q, u, func(y uint32, st model.Verdict, kind model.Kind, e uint32) {
+		if st >= need && pe.aff[pe.cls.of(y)]&up != 0 {
+			relax(cur, state{y, 1, noGroup}, pe.relHop(kind, e, uid, s.EntityID(y)), false)
 		}
 	})
 }
 
-func (ev *Eval) relHop(kind model.Kind, e uint32, src, dst string) Hop {
-	s := ev.eng.snap
+func (pe *prongEval) relHop(kind model.Kind, e uint32, src, dst string) Hop {
+	s := pe.eng.snap
 	if kind == model.KindOwnership {
 		return edgeHop(s, kind, &s.Own, e, src, dst)
 	}
 	return edgeHop(s, kind, &s.Ctl, e, src, dst)
 }
 
-// assemble turns the search's parent links into hops from x to the listing.
-func (ev *Eval) assemble(end state, parent map[state]step, listed, li uint32) explanation {
+// assemble turns the search's parent links into hops from x to the seed's last hop.
+func (pe *prongEval) assemble(end state, parent map[state]step, seed uint32, last Hop, kind SeedKind) explanation {
 	var rev []Hop
 	for cur := end; ; {
 		st, ok := parent[cur]
@@ -274,24 +417,59 @@ func (ev *Eval) assemble(end state, parent map[state]step, listed, li uint32) ex
 	for i := len(rev) - 1; i >= 0; i-- {
 		hops = append(hops, rev[i])
 	}
-	hops = append(hops, ev.listingHop(listed, li))
-	return explanation{hops: hops, listed: listed, ok: true}
+	hops = append(hops, last)
+	return explanation{hops: hops, listed: seed, ok: true, seed: kind}
+}
+
+// basisOf says why x is caught, from its explanation: the first hop that is not a
+// same_as link. For ownership, the aggregate percent is that of the group the
+// path runs in.
+func (pe *prongEval) basisOf(x uint32, hops []Hop, start []state, ex explanation) (Basis, *float64) {
+	first := model.KindListing
+	for _, h := range hops {
+		if h.Kind != model.KindSameAs {
+			first = h.Kind
+			break
+		}
+	}
+	switch {
+	case first == model.KindListing || first == HopCriterion:
+		return BasisListed, nil
+	case pe.p.Rule == RuleAffiliate:
+		return BasisAffiliate, nil
+	case first == model.KindControl:
+		return BasisControl, nil
+	}
+	var grp *group
+	if pe.groups != nil {
+		// The group whose seed ends the path, among those x is caught through.
+		for _, g := range pe.members[pe.cls.of(x)] {
+			if pe.groups[g].isSeed(pe.cls.of(ex.listed)) {
+				grp = pe.groups[g]
+				break
+			}
+		}
+	}
+	if p, ok := pe.aggregatePercent(x, grp); ok {
+		return BasisOwnership, &p
+	}
+	return BasisOwnership, nil
 }
 
 // ownedShare sums the shares held in raw entity x's class by owners caught at
-// level v (within the designated person's group for the per-person rule): lower
-// bounds for EXPOSED, upper bounds for POSSIBLE.
-func (ev *Eval) ownedShare(x uint32, v model.Verdict, grp *group) uint64 {
-	s := ev.eng.snap
+// level v (within the group for a grouped aggregate): lower bounds for EXPOSED,
+// upper bounds for POSSIBLE.
+func (pe *prongEval) ownedShare(x uint32, v model.Verdict, grp *group) uint64 {
+	s := pe.eng.snap
 	var sum uint64
-	rx := ev.cls.of(x)
-	ev.cls.each(x, func(m uint32) {
+	rx := pe.cls.of(x)
+	pe.cls.each(x, func(m uint32) {
 		for _, e := range s.Own.In(m) {
-			if !s.Own.Holds(e, ev.q) {
+			if !s.Own.Holds(e, pe.q) {
 				continue
 			}
-			p := ev.cls.of(s.Own.Src(e))
-			in := ev.Level(p) >= v
+			p := pe.cls.of(s.Own.Src(e))
+			in := pe.Level(p) >= v
 			if grp != nil {
 				in = grp.has(p, v)
 			}
@@ -310,24 +488,37 @@ func (ev *Eval) ownedShare(x uint32, v model.Verdict, grp *group) uint64 {
 
 // ownershipCrossed reports whether raw entity u (at level v) is caught by the
 // shares its caught owners hold.
-func (ev *Eval) ownershipCrossed(u uint32, v model.Verdict, grp *group) bool {
+func (pe *prongEval) ownershipCrossed(u uint32, v model.Verdict, grp *group) bool {
 	if v != model.Exposed && v != model.Possible {
 		return false
 	}
-	return ev.thr.Crossed(ev.ownedShare(u, v, grp))
+	return pe.thr.Crossed(pe.ownedShare(u, v, grp))
+}
+
+// aggregatePercent returns the summed share that raised raw entity x to its level
+// through ownership (within grp for a grouped aggregate).
+func (pe *prongEval) aggregatePercent(x uint32, grp *group) (float64, bool) {
+	v := pe.Level(x)
+	if grp != nil {
+		switch rx := pe.cls.of(x); {
+		case grp.exposed[rx]:
+			v = model.Exposed
+		case grp.possible[rx]:
+			v = model.Possible
+		}
+	}
+	if v != model.Exposed && v != model.Possible || pe.p.Rule == RuleAffiliate {
+		return 0, false
+	}
+	return model.Percent(pe.ownedShare(x, v, grp)), true
 }
 
 // AggregatePercent returns the summed share that raised raw entity x to its level
-// through ownership: the lower bounds (EXPOSED) or upper bounds (POSSIBLE) of the
-// direct edges from owners caught at that level.
+// through ownership under the prong that explains it.
 func (ev *Eval) AggregatePercent(x uint32) (float64, bool) {
-	v := ev.Level(x)
-	if v != model.Exposed && v != model.Possible || ev.regime.Rule == RuleAffiliate {
+	ex := ev.explain(x)
+	if !ex.ok || ex.aggregate == nil {
 		return 0, false
 	}
-	var grp *group
-	if ev.regime.Rule == RulePerPerson {
-		grp = ev.groupOf(ev.root[ev.cls.of(x)])
-	}
-	return model.Percent(ev.ownedShare(x, v, grp)), true
+	return *ex.aggregate, true
 }

@@ -45,7 +45,7 @@ func TestCaughtIndex(t *testing.T) {
 		for x := uint32(0); x < n; x++ {
 			want := model.Clear
 			if ev.level != nil {
-				want = model.Verdict(ev.level[ev.cls.of(x)] & lvlMask)
+				want = r.outcome(model.Verdict(ev.level[ev.cls.of(x)] & lvlMask))
 			}
 			if got := ev.Level(x); got != want {
 				t.Fatalf("%s: Level(%s) = %v, its class has %v", r.ID, snap.EntityID(x), got, want)

@@ -129,7 +129,12 @@ func cat(groups ...[]string) []string {
 }
 
 // hopString renders a hop as "kind from->to", the form the tables use for paths.
-func hopString(h Hop) string { return fmt.Sprintf("%s %s->%s", h.Kind, h.From, h.To) }
+func hopString(h Hop) string {
+	if h.Kind == HopCriterion {
+		return fmt.Sprintf("criterion %s->%s (%s)", h.From, h.To, h.Source)
+	}
+	return fmt.Sprintf("%s %s->%s", h.Kind, h.From, h.To)
+}
 
 func pathStrings(p []Hop) []string {
 	out := make([]string, len(p))
@@ -171,6 +176,7 @@ type entityCase struct {
 	listedIn []string // listedEntity is one of these
 	path     []string // exact path, hops as "kind from->to"
 	hasHop   string   // some hop of the path is this one
+	seed     string   // Finding.seed: LISTING, STATE_BODY, JURISDICTION, ORIGIN
 }
 
 func runEntityCases(t *testing.T, cases []entityCase, extra ...*Regime) {
@@ -211,8 +217,11 @@ func checkEntityScreening(t *testing.T, c entityCase, got *Screening) {
 	if f.Entity != c.subject || f.Verdict != res.Verdict {
 		t.Errorf("finding for %s at %s, want %s at the result's verdict %s", f.Entity, f.Verdict, c.subject, res.Verdict)
 	}
-	checkPath(t, c.subject, c.regime, f)
+	checkPath11(t, c.name, c.subject, res.Regime, f)
 	checkFinding(t, f, c.basis, c.agg, c.listed, c.listedIn, c.path, c.hasHop)
+	if c.seed != "" && f.Seed.String() != c.seed {
+		t.Errorf("seed %s, want %s (path %v)", f.Seed, c.seed, pathStrings(f.Path))
+	}
 }
 
 // checkFinding applies the optional checks shared by entity and product cases.
@@ -275,6 +284,8 @@ type productCase struct {
 	paths map[string][]string
 	// bases gives the basis of some findings, by entity.
 	bases map[string]string
+	// seeds gives the seed kind of some findings, by entity.
+	seeds map[string]string
 }
 
 func runProductCases(t *testing.T, cases []productCase, extra ...*Regime) {
@@ -301,7 +312,7 @@ func runProductCases(t *testing.T, cases []productCase, extra ...*Regime) {
 					t.Errorf("two findings for entity %s: %s", f.Entity, describe(res.Findings))
 				}
 				gotF[f.Entity] = f.Verdict
-				checkPath(t, c.subject, c.regime, f)
+				checkPath11(t, c.name, c.subject, r, f)
 			}
 			wantF := c.findings
 			if wantF == nil {
@@ -327,6 +338,13 @@ func runProductCases(t *testing.T, cases []productCase, extra ...*Regime) {
 				for _, f := range res.Findings {
 					if f.Entity == ent && f.Basis.String() != b {
 						t.Errorf("basis of %s: %s, want %s", ent, f.Basis, b)
+					}
+				}
+			}
+			for ent, k := range c.seeds {
+				for _, f := range res.Findings {
+					if f.Entity == ent && f.Seed.String() != k {
+						t.Errorf("seed of %s: %s, want %s", ent, f.Seed, k)
 					}
 				}
 			}

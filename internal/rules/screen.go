@@ -17,9 +17,12 @@ const (
 	BasisOwnership
 	BasisControl
 	BasisAffiliate
+	// BasisOrigin: the entity made a product of the closure at a site an origins
+	// seed names.
+	BasisOrigin
 )
 
-var basisNames = [...]string{"LISTED", "OWNERSHIP", "CONTROL", "AFFILIATE"}
+var basisNames = [...]string{"LISTED", "OWNERSHIP", "CONTROL", "AFFILIATE", "ORIGIN"}
 
 func (b Basis) String() string { return basisNames[b] }
 
@@ -29,11 +32,15 @@ type Finding struct {
 	// Entity is the restricted entity met: a product's supplier or manufacturer, or
 	// the screened entity.
 	Entity string
-	// Listed is the listed entity at the root of the explanation.
-	Listed           string
+	// Listed is the seed entity at the root of the explanation (listed, or meeting
+	// a criterion).
+	Listed string
+	// Seed says why Listed is restricted.
+	Seed             SeedKind
 	Basis            Basis
 	AggregatePercent *float64
-	// Path links the subject to Listed: stored edges in order, ending in a LISTING.
+	// Path links the subject to Listed: stored edges in order, ending in the
+	// LISTING of Listed, or for a criterion seed in its CRITERION hop.
 	Path []Hop
 }
 
@@ -70,11 +77,13 @@ func (e *Engine) ScreenEntity(id string, d model.Date, regimes []*Regime) (*Scre
 	out := &Screening{Subject: id, AsOf: d, Version: s.Version(), Gaps: []Gap{}}
 	for _, r := range regimes {
 		res := Result{Regime: r, Findings: []Finding{}}
-		ev := e.Eval(r, d, allListings)
-		if v := ev.Level(x); v > model.Clear {
-			if f, ok := ev.finding(x, v, 0, nil, nil); ok {
-				res.Findings = append(res.Findings, f)
-				res.Verdict = v
+		if r.AppliesOn(d) {
+			ev := e.Eval(r, d, allListings)
+			if v := ev.Level(x); v > model.Clear {
+				if f, ok := ev.finding(x, v, 0, nil, nil); ok {
+					res.Findings = append(res.Findings, f)
+					res.Verdict = v
+				}
 			}
 		}
 		out.Verdict = model.Worst(out.Verdict, res.Verdict)
@@ -92,7 +101,7 @@ func (ev *Eval) finding(x uint32, v model.Verdict, n int, prefix func([]Hop), sl
 		return Finding{}, false
 	}
 	s := ev.eng.snap
-	f := Finding{Verdict: v, Entity: s.EntityID(x), Listed: s.EntityID(ex.listed), Basis: ex.basis}
+	f := Finding{Verdict: v, Entity: s.EntityID(x), Listed: s.EntityID(ex.listed), Seed: ex.seed, Basis: ex.basis}
 	if ex.aggregate != nil {
 		p := *ex.aggregate
 		f.AggregatePercent = &p
@@ -107,30 +116,6 @@ func (ev *Eval) finding(x uint32, v model.Verdict, n int, prefix func([]Hop), sl
 	}
 	copy(f.Path[n:], ex.hops)
 	return f, true
-}
-
-// basisOf says why x is caught, from its explanation path: the first hop that is
-// not a same_as link.
-func (ev *Eval) basisOf(x uint32, hops []Hop) (Basis, *float64) {
-	first := model.KindListing
-	for _, h := range hops {
-		if h.Kind != model.KindSameAs {
-			first = h.Kind
-			break
-		}
-	}
-	switch {
-	case first == model.KindListing:
-		return BasisListed, nil
-	case ev.regime.Rule == RuleAffiliate:
-		return BasisAffiliate, nil
-	case first == model.KindControl:
-		return BasisControl, nil
-	}
-	if p, ok := ev.AggregatePercent(x); ok {
-		return BasisOwnership, &p
-	}
-	return BasisOwnership, nil
 }
 
 // productScratch holds per-call state of a product screening, sized to the snapshot.
@@ -189,7 +174,7 @@ func (e *Engine) prepare(sc *productScratch, d model.Date, regimes []*Regime) {
 	for _, r := range regimes {
 		for _, m := range sc.masks {
 			var ev *Eval
-			if r.AppliesOn(d) {
+			if r.ProductAppliesOn(d) {
 				ev = e.Eval(r, d, m)
 				if !sc.inUnion(ev) {
 					fresh++
@@ -267,11 +252,25 @@ type bestOcc struct {
 
 // occurrence is a restricted entity met through one product of the closure.
 type occurrence struct {
-	verdict model.Verdict
+	verdict model.Verdict // before the regime's outcome
 	length  int
+	seed    SeedKind
+	origin  bool // met through an origins seed: the path ends at the sourcing edge
 	product uint32
 	edge    uint32 // sourcing edge
 	ev      *Eval
+}
+
+// better reports whether occurrence a explains its entity better than b: a worse
+// level, then a shorter path, then the first seed kind.
+func (a *occurrence) better(b *occurrence) bool {
+	if a.verdict != b.verdict {
+		return a.verdict > b.verdict
+	}
+	if a.length != b.length {
+		return a.length < b.length
+	}
+	return a.seed < b.seed
 }
 
 // ScreenProduct screens product id's bill of materials under the regimes on day d.
@@ -303,7 +302,7 @@ func (e *Engine) screenProduct(sc *productScratch, id string, root uint32, d mod
 		for i := lo; i < hi; i++ {
 			if s.Srcg.Holds(i, q) {
 				if mi < 0 {
-					mi = sc.maskIndex(sc.contextMask(s, p))
+					mi = sc.maskIndex(e.contextMask(sc, p))
 				}
 				sourced = true
 				sc.occs = append(sc.occs, occ{product: p, edge: i, entity: s.Srcg.Dst(i), mi: mi})
@@ -316,7 +315,7 @@ func (e *Engine) screenProduct(sc *productScratch, id string, root uint32, d mod
 	e.prepare(sc, d, regimes)
 	for i, r := range regimes {
 		res := e.screenClosure(sc, root, q, d, r, sc.evals[i*len(sc.masks):(i+1)*len(sc.masks)])
-		if res.Verdict == model.Clear && len(out.Gaps) > 0 && e.Eval(r, d, allListings).Applies() {
+		if res.Verdict == model.Clear && len(out.Gaps) > 0 && r.ProductAppliesOn(d) {
 			res.Verdict = model.Unknown
 		}
 		out.Verdict = model.Worst(out.Verdict, res.Verdict)
@@ -364,7 +363,7 @@ func (e *Engine) closure(sc *productScratch, root uint32, q projection.DateCode)
 	for len(sc.change) > 0 {
 		p := sc.change[len(sc.change)-1]
 		sc.change = sc.change[:len(sc.change)-1]
-		pass := sc.anc[p] | s.CategoryMask(p)
+		pass := sc.anc[p] | e.categoryMask(p)
 		if pass == 0 {
 			continue
 		}
@@ -389,9 +388,9 @@ func (sc *productScratch) maskIndex(mask uint64) int {
 
 // contextMask is the category mask that decides which listings count for product p
 // of the closure: its own category, or when it has none, those above it.
-func (sc *productScratch) contextMask(s *projection.Snapshot, p uint32) uint64 {
-	if s.HasCategory(p) {
-		return s.CategoryMask(p)
+func (e *Engine) contextMask(sc *productScratch, p uint32) uint64 {
+	if e.snap.HasCategory(p) {
+		return e.categoryMask(p)
 	}
 	return sc.anc[p]
 }
@@ -412,41 +411,75 @@ func (sc *productScratch) nonEssential(s *projection.Snapshot, p uint32, q proje
 func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.DateCode, d model.Date, r *Regime, evals []*Eval) Result {
 	s := e.snap
 	res := Result{Regime: r, Findings: []Finding{}}
-	if !r.AppliesOn(d) || len(sc.occs) == 0 || !evals[0].Applies() {
+	if !r.ProductAppliesOn(d) || len(sc.occs) == 0 {
 		return res
 	}
 	clear(sc.bestAt)
 	sc.best = sc.best[:0]
-	checkEssential := r.Rule == RuleAffiliate && r.NonEssentialCaution
+	essential := false // some prong has the non-essential rule
+	for i := range r.Prongs {
+		essential = essential || r.Prongs[i].NonEssentialCaution
+	}
+	// isNonEssential says whether occurrence o's product is reached only through
+	// non-essential component edges (the screened product never is).
+	isNonEssential := func(o *occ) bool {
+		if o.product == root {
+			return false
+		}
+		if o.nonEssential == 0 {
+			o.nonEssential = -1
+			if sc.nonEssential(s, o.product, q) {
+				o.nonEssential = 1
+			}
+		}
+		return o.nonEssential == 1
+	}
+	consider := func(entity uint32, oc occurrence) {
+		i, seen := sc.bestAt[entity]
+		if !seen {
+			sc.bestAt[entity] = int32(len(sc.best))
+			sc.best = append(sc.best, bestOcc{entity, oc})
+		} else if oc.better(&sc.best[i].occurrence) {
+			sc.best[i].occurrence = oc
+		}
+	}
 	for k := range sc.suspects {
 		o := &sc.suspects[k]
 		ev := evals[o.mi]
-		v := ev.Level(o.entity)
+		v := ev.rawLevel(o.entity)
 		if v == model.Clear {
 			continue
 		}
-		if checkEssential && v >= model.Possible && o.product != root {
-			if o.nonEssential == 0 {
-				o.nonEssential = -1
-				if sc.nonEssential(s, o.product, q) {
-					o.nonEssential = 1
-				}
-			}
-			if o.nonEssential == 1 {
-				v = model.Caution
-			}
+		if essential && v >= model.Possible {
+			v = ev.occurrenceLevel(o.entity, isNonEssential(o))
 		}
-		hops, _, ok := ev.Explain(o.entity)
-		if !ok {
+		ex := ev.explain(o.entity)
+		if !ex.ok {
 			continue
 		}
-		oc := occurrence{verdict: v, length: int(sc.depth[o.product]) + 1 + len(hops), product: o.product, edge: o.edge, ev: ev}
-		i, seen := sc.bestAt[o.entity]
-		if !seen {
-			sc.bestAt[o.entity] = int32(len(sc.best))
-			sc.best = append(sc.best, bestOcc{o.entity, oc})
-		} else if old := sc.best[i].occurrence; oc.verdict > old.verdict || oc.verdict == old.verdict && oc.length < old.length {
-			sc.best[i].occurrence = oc
+		consider(o.entity, occurrence{verdict: v, length: int(sc.depth[o.product]) + 1 + len(ex.hops), seed: ex.seed,
+			product: o.product, edge: o.edge, ev: ev})
+	}
+	if len(evals) > 0 && len(evals[0].origins) > 0 {
+		for k := range sc.occs {
+			o := &sc.occs[k]
+			ev := evals[o.mi]
+			site := s.Srcg.Site(o.edge)
+			if site == 0 || !ev.critOK {
+				continue
+			}
+			for _, pe := range ev.origins {
+				if !pe.origin[site] {
+					continue
+				}
+				v := model.Exposed
+				if pe.p.NonEssentialCaution && isNonEssential(o) {
+					v = model.Caution
+				}
+				consider(o.entity, occurrence{verdict: v, length: int(sc.depth[o.product]) + 2, seed: SeedOrigin, origin: true,
+					product: o.product, edge: o.edge, ev: ev})
+				break
+			}
 		}
 	}
 	// The findings' paths share one allocation.
@@ -458,7 +491,8 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 	res.Findings = make([]Finding, 0, len(sc.best))
 	for _, b := range sc.best {
 		x, o := b.entity, b.occurrence
-		f, ok := o.ev.finding(x, o.verdict, int(sc.depth[o.product])+1, func(hops []Hop) {
+		n := int(sc.depth[o.product]) + 1
+		prefix := func(hops []Hop) {
 			if off, done := sc.prefixAt[o.edge]; done {
 				copy(hops, sc.prefix[off:])
 				return
@@ -466,15 +500,43 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 			e.componentPath(sc, o.product, o.edge, hops)
 			sc.prefixAt[o.edge] = len(sc.prefix)
 			sc.prefix = append(sc.prefix, hops...)
-		}, &slab)
-		if !ok {
-			continue
+		}
+		var f Finding
+		if o.origin {
+			f = Finding{Verdict: r.outcome(o.verdict), Entity: s.EntityID(x), Listed: s.EntityID(x), Seed: SeedOrigin, Basis: BasisOrigin}
+			f.Path, slab = slab[:n+1:n+1], slab[n+1:]
+			prefix(f.Path[:n])
+			f.Path[n] = Hop{Kind: HopCriterion, From: f.Entity, To: r.ID, Valid: model.Always, Source: "site " + f.Path[n-1].Site}
+		} else {
+			var ok bool
+			if f, ok = o.ev.finding(x, r.outcome(o.verdict), n, prefix, &slab); !ok {
+				continue
+			}
 		}
 		res.Findings = append(res.Findings, f)
 		res.Verdict = model.Worst(res.Verdict, f.Verdict)
 	}
 	sortFindings(res.Findings)
 	return res
+}
+
+// occurrenceLevel is raw entity x's level (before the outcome) met through a
+// product that non-essential edges alone lead to when nonEssential is set: the
+// worst over the prongs, each prong with the non-essential rule giving CAUTION
+// for EXPOSED or POSSIBLE.
+func (ev *Eval) occurrenceLevel(x uint32, nonEssential bool) model.Verdict {
+	if !nonEssential {
+		return ev.rawLevel(x)
+	}
+	v := model.Clear
+	for _, pe := range ev.prongs {
+		l := pe.Level(x)
+		if pe.p.NonEssentialCaution && l >= model.Possible {
+			l = model.Caution
+		}
+		v = model.Worst(v, l)
+	}
+	return v
 }
 
 // componentPath writes into hops (depth of p + 1 of them) the hops from the

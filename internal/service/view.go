@@ -70,7 +70,7 @@ func (v *View) Regime(id string) *rules.Regime { return v.eng.Regimes().Get(id) 
 func (v *View) SelectRegimes(ids []string) ([]*rules.Regime, error) {
 	set := v.eng.Regimes()
 	if len(ids) == 0 {
-		return set.All(), nil
+		return set.Defaults(), nil
 	}
 	var out []*rules.Regime
 	for _, id := range ids {
