@@ -37,6 +37,9 @@ type LineError struct {
 	Line   int
 	Field  string
 	Reason string
+	// Err is the error the reason comes from (a *model.FieldError, a JSON syntax
+	// error, ...), when there is one; errors.Is and errors.As see it.
+	Err error
 }
 
 func (e *LineError) Error() string {
@@ -47,18 +50,24 @@ func (e *LineError) Error() string {
 	return s + e.Reason
 }
 
-// Unwrap makes every LineError an ErrBadInput.
-func (e *LineError) Unwrap() error { return model.ErrBadInput }
-
-// AtLine wraps err (a *model.FieldError or any error) as a LineError.
-func AtLine(file string, line int, err error) *LineError {
-	var fe *model.FieldError
-	if errors.As(err, &fe) {
-		return &LineError{File: file, Line: line, Field: fe.Field, Reason: fe.Reason}
+// Unwrap makes every LineError an ErrBadInput, and gives its cause.
+func (e *LineError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{model.ErrBadInput, e.Err}
 	}
+	return []error{model.ErrBadInput}
+}
+
+// AtLine wraps err (a *model.FieldError or any error) as a LineError that keeps
+// err as its cause; a *LineError is returned as it is.
+func AtLine(file string, line int, err error) *LineError {
 	var le *LineError
 	if errors.As(err, &le) {
 		return le
 	}
-	return &LineError{File: file, Line: line, Reason: err.Error()}
+	var fe *model.FieldError
+	if errors.As(err, &fe) {
+		return &LineError{File: file, Line: line, Field: fe.Field, Reason: fe.Reason, Err: err}
+	}
+	return &LineError{File: file, Line: line, Reason: err.Error(), Err: err}
 }

@@ -149,7 +149,7 @@ func (s *Source) read() ([]*stmt, []positioned, error) {
 	array := first == '['
 	if array {
 		if _, err := dec.Token(); err != nil {
-			return nil, nil, ingest.AtLine(s.name, 1, fmt.Errorf("malformed JSON: %v", err))
+			return nil, nil, ingest.AtLine(s.name, 1, fmt.Errorf("malformed JSON: %w", err))
 		}
 	}
 	for item := 1; ; item++ {
@@ -162,7 +162,7 @@ func (s *Source) read() ([]*stmt, []positioned, error) {
 				break
 			}
 			s.stats.Statements++
-			fail(item, fmt.Errorf("malformed JSON: %v", err))
+			fail(item, fmt.Errorf("malformed JSON: %w", err))
 			break
 		}
 		s.stats.Statements++

@@ -105,7 +105,7 @@ type rawShare struct {
 }
 
 func fieldErr(field, format string, args ...any) error {
-	return &model.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	return model.FieldErrorf(field, format, args...)
 }
 
 // jsonKind names what JSON a Go type reads.
@@ -138,7 +138,7 @@ func parseStatement(raw json.RawMessage) (*stmt, error) {
 		if errors.As(err, &te) && te.Field != "" {
 			return nil, fieldErr(strings.TrimPrefix(te.Field, "rawDetails."), "expected %s, not a JSON %s", jsonKind(te.Type), te.Value)
 		}
-		return nil, fmt.Errorf("malformed statement: %v", err)
+		return nil, fmt.Errorf("malformed statement: %w", err)
 	}
 	st := &stmt{date: strings.TrimSpace(rs.StatementDate)}
 	switch {
@@ -203,13 +203,13 @@ func parseStatement(raw json.RawMessage) (*stmt, error) {
 		subjectField, partyField = "recordDetails.subject", "recordDetails.interestedParty"
 	}
 	if st.subject, _, err = reference(st.d.Subject, "describedByEntityStatement"); err != nil {
-		return nil, fieldErr(subjectField, "%v", err)
+		return nil, fieldErr(subjectField, "%w", err)
 	}
 	if st.subject == "" {
 		return nil, fieldErr(subjectField, "required")
 	}
 	if st.party, st.partyUnspecified, err = reference(st.d.InterestedParty, "describedByEntityStatement", "describedByPersonStatement"); err != nil {
-		return nil, fieldErr(partyField, "%v", err)
+		return nil, fieldErr(partyField, "%w", err)
 	}
 	if st.party == "" && !st.partyUnspecified {
 		return nil, fieldErr(partyField, "required")
@@ -316,7 +316,7 @@ func (st *stmt) nodeRecord() (model.Record, error) {
 	}
 	typ, err := entityType(d.EntityType)
 	if err != nil {
-		return r, fieldErr(field("entityType"), "%v", err)
+		return r, fieldErr(field("entityType"), "%w", err)
 	}
 	switch typ {
 	case "state", "stateBody":

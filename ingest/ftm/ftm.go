@@ -195,7 +195,7 @@ func (s *Source) readLine() ([]byte, error) {
 }
 
 func fieldErr(field, format string, args ...any) error {
-	return &model.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	return model.FieldErrorf(field, format, args...)
 }
 
 func (s *Source) fail(err error) {
@@ -272,7 +272,7 @@ func (s *Source) parseLine(line []byte) {
 			s.fail(fieldErr(strings.TrimPrefix(te.Field, "entityJSON."), "unexpected JSON %s", te.Value))
 			return
 		}
-		s.fail(fmt.Errorf("malformed JSON: %v", err))
+		s.fail(fmt.Errorf("malformed JSON: %w", err))
 		return
 	}
 	e := &l.entityJSON

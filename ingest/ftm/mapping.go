@@ -182,7 +182,7 @@ func (e *entityJSON) period(startProps ...string) (model.Period, error) {
 		for _, v := range e.values(prop) {
 			d, err := parseDay(v, false)
 			if err != nil {
-				return p, fieldErr("properties."+prop, "%v", err)
+				return p, fieldErr("properties."+prop, "%w", err)
 			}
 			if p.From == model.MinDate || d < p.From {
 				p.From = d
@@ -196,7 +196,7 @@ func (e *entityJSON) period(startProps ...string) (model.Period, error) {
 	for i, v := range ends {
 		d, err := parseDay(v, true)
 		if err != nil {
-			return p, fieldErr("properties.endDate", "%v", err)
+			return p, fieldErr("properties.endDate", "%w", err)
 		}
 		if i == 0 || d > p.To {
 			p.To = d
@@ -234,7 +234,7 @@ func (s *Source) ownership(e *entityJSON) {
 	}
 	share, err := parsePercentages(e.values("percentage"))
 	if err != nil {
-		s.fail(fieldErr("properties.percentage", "%v", err))
+		s.fail(fieldErr("properties.percentage", "%w", err))
 		return
 	}
 	for _, t := range e.values("ownershipType") {

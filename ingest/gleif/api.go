@@ -118,12 +118,12 @@ func (s *Source) readAPI() error {
 	if len(body) > 0 && body[0] == '[' {
 		// A bare array of resources (e.g. the "data" arrays of several pages joined).
 		if err := json.Unmarshal(body, &items); err != nil {
-			return &ingest.LineError{File: s.name, Line: 1, Reason: "malformed JSON: " + err.Error()}
+			return &ingest.LineError{File: s.name, Line: 1, Reason: "malformed JSON: " + err.Error(), Err: err}
 		}
 	} else {
 		var doc apiDoc
 		if err := json.Unmarshal(body, &doc); err != nil {
-			return &ingest.LineError{File: s.name, Line: 1, Reason: "malformed JSON: " + err.Error()}
+			return &ingest.LineError{File: s.name, Line: 1, Reason: "malformed JSON: " + err.Error(), Err: err}
 		}
 		data := bytes.TrimSpace(doc.Data)
 		switch {
@@ -131,7 +131,7 @@ func (s *Source) readAPI() error {
 			return &ingest.LineError{File: s.name, Line: 1, Field: "data", Reason: "required (a GLEIF API response)"}
 		case data[0] == '[':
 			if err := json.Unmarshal(data, &items); err != nil {
-				return &ingest.LineError{File: s.name, Line: 1, Field: "data", Reason: err.Error()}
+				return &ingest.LineError{File: s.name, Line: 1, Field: "data", Reason: err.Error(), Err: err}
 			}
 		default:
 			items = []json.RawMessage{data}
@@ -146,14 +146,14 @@ func (s *Source) readAPI() error {
 func (s *Source) apiItem(line int, raw json.RawMessage) {
 	var res apiResource
 	if err := json.Unmarshal(raw, &res); err != nil {
-		s.fail(line, fmt.Errorf("malformed resource: %v", err))
+		s.fail(line, fmt.Errorf("malformed resource: %w", err))
 		return
 	}
 	switch res.Type {
 	case "lei-records":
 		var a apiLEI
 		if err := json.Unmarshal(res.Attributes, &a); err != nil {
-			s.fail(line, fieldErr("attributes", "%v", err))
+			s.fail(line, fieldErr("attributes", "%w", err))
 			return
 		}
 		e := entity{lei: a.LEI, name: a.Entity.LegalName.Name, jurisdiction: a.Entity.Jurisdiction,
@@ -173,7 +173,7 @@ func (s *Source) apiItem(line int, raw json.RawMessage) {
 	case "relationship-records":
 		var a apiRelationship
 		if err := json.Unmarshal(res.Attributes, &a); err != nil {
-			s.fail(line, fieldErr("attributes", "%v", err))
+			s.fail(line, fieldErr("attributes", "%w", err))
 			return
 		}
 		rr := a.Relationship

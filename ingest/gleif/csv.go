@@ -63,7 +63,7 @@ func newCSVSource(r io.Reader) (*csvSource, error) {
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("not a GLEIF file: %v", err)
+		return nil, fmt.Errorf("not a GLEIF file: %w", err)
 	}
 	c := &csvSource{r: cr, kind: csvKindOf(header), col: map[string]int{}}
 	if c.kind == csvUnknown {
@@ -120,7 +120,7 @@ func (c *csvSource) fill(s *Source) error {
 		line, _ := c.r.FieldPos(0)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
-			s.fail(pe.Line, fmt.Errorf("malformed CSV: %v", pe.Err))
+			s.fail(pe.Line, fmt.Errorf("malformed CSV: %w", pe.Err))
 			continue
 		}
 		if err != nil && !errors.Is(err, csv.ErrFieldCount) {

@@ -159,7 +159,7 @@ func (s *Source) start() error {
 		}
 		cs, err := newCSVSource(s.br)
 		if err != nil {
-			return &ingest.LineError{File: s.name, Line: 1, Reason: err.Error()}
+			return &ingest.LineError{File: s.name, Line: 1, Reason: err.Error(), Err: err}
 		}
 		s.csv = cs
 		return nil
@@ -193,7 +193,7 @@ func (s *Source) fail(line int, err error) {
 }
 
 func fieldErr(field, format string, args ...any) error {
-	return &model.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	return model.FieldErrorf(field, format, args...)
 }
 
 // entity is what an LEI record says, from either encoding.
@@ -341,7 +341,7 @@ func (s *Source) relationshipRecord(line int, rel *relationship) {
 		if p.start != "" {
 			d, err := parseDate(p.start)
 			if err != nil {
-				s.fail(line, fieldErr(rel.periodsField, "startDate: %v", err))
+				s.fail(line, fieldErr(rel.periodsField, "startDate: %w", err))
 				return
 			}
 			per.From = d
@@ -349,7 +349,7 @@ func (s *Source) relationshipRecord(line int, rel *relationship) {
 		if p.end != "" {
 			d, err := parseDate(p.end)
 			if err != nil {
-				s.fail(line, fieldErr(rel.periodsField, "endDate: %v", err))
+				s.fail(line, fieldErr(rel.periodsField, "endDate: %w", err))
 				return
 			}
 			per.To = d
@@ -367,7 +367,7 @@ func (s *Source) relationshipRecord(line int, rel *relationship) {
 				}
 				d, err := parseDate(v)
 				if err != nil {
-					s.fail(line, fieldErr("validTo", "%v", err))
+					s.fail(line, fieldErr("validTo", "%w", err))
 					return
 				}
 				per.To = d

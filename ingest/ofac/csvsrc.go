@@ -134,7 +134,7 @@ func readRow(r *csv.Reader, path string) ([]string, int, error) {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, 0, &ingest.LineError{File: path, Line: pe.StartLine, Reason: "malformed CSV: " + pe.Err.Error()}
+			return nil, 0, &ingest.LineError{File: path, Line: pe.StartLine, Reason: "malformed CSV: " + pe.Err.Error(), Err: pe}
 		}
 		if errors.Is(err, io.EOF) {
 			return nil, 0, io.EOF

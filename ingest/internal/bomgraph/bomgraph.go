@@ -98,7 +98,7 @@ func (d *Doc) Fatal(path, field, format string, args ...any) *ingest.LineError {
 func (d *Doc) JSONError(err error) error {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
-		return &ingest.LineError{File: d.file, Line: d.lines.LineAt(syn.Offset), Reason: "malformed JSON: " + syn.Error()}
+		return &ingest.LineError{File: d.file, Line: d.lines.LineAt(syn.Offset), Reason: "malformed JSON: " + syn.Error(), Err: err}
 	}
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) && typ.Field == "" {
