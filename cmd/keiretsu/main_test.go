@@ -87,7 +87,7 @@ const verdictData = `{"kind":"entity","id":"listed","name":"Listed Co"}
 {"kind":"sourcing","product":"box","entity":"clean"}
 `
 
-var summaryLine = regexp.MustCompile(`^ingest: read (\d+) records, wrote (\d+), rejected (\d+), dangling references (\d+), [0-9.]+ s `)
+var summaryLine = regexp.MustCompile(`^ingest: read (\d+) records, wrote (\d+), rejected (\d+), dangling references (\d+), [0-9.]+ s, warnings (\d+), replaced (\d+) `)
 
 func TestIngestAndScreenExitCodes(t *testing.T) {
 	dir := t.TempDir()
