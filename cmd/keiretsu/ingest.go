@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -150,22 +149,12 @@ func openSource(path, format string, env formats.Env, wrap func(io.Reader) io.Re
 		}
 		r, closeFn = f, func() { f.Close() }
 	}
-	br := bufio.NewReaderSize(wrap(r), 1<<16)
-	var fm formats.Format
-	var err error
-	if format != "" {
-		fm, err = formats.Get(format)
-	} else {
-		head, _ := br.Peek(4096)
-		fm = formats.Detect(path, head)
-	}
+	src, err := formats.Open(path, wrap(r), format, env)
 	if err != nil {
 		closeFn()
-		return nil, nil, err
-	}
-	src, err := fm.Open(path, br, env)
-	if err != nil {
-		closeFn()
+		if errors.Is(err, formats.ErrUnknownFormat) {
+			return nil, nil, err
+		}
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return src, closeFn, nil
