@@ -59,13 +59,16 @@
 //
 // Every record's source is "<file base name>#<bom-ref>" of the item that states it
 // (for a dependency edge, the ref of the entry). The whole document is read at
-// once. Bad items give an *ingest.LineError, naming the line where the item starts
-// and the JSON path of the field ("components[3].purl"), and reading goes on: a
-// repeated bom-ref (reported once; the first item is kept and later ones dropped,
-// though their nested items are read), an invalid purl or CPE (ignored), a
-// quantity that is not a number (ignored), a dependency on a bom-ref that no item
-// has or on itself (dropped), a field of the wrong JSON type (ignored), and a
-// record that fails validation (a component without a name). Malformed JSON, a
+// once. What the document validly states but Keiretsu drops gives an
+// *ingest.Warning, naming the line where the item starts and the JSON path of
+// the field ("components[3].purl"), and reading goes on: a repeated bom-ref
+// (reported once; the first item is kept and later ones dropped, though their
+// nested items are read), an invalid purl or CPE (ignored), a quantity that is
+// not a number (ignored), a dependency on a bom-ref that no item has or on
+// itself (dropped; CycloneDX's own examples list components among their own
+// dependencies). Invalid items give an *ingest.LineError the same way: a field
+// of the wrong JSON type (ignored), and a record that fails validation (a
+// component without a name). Malformed JSON, a
 // bomFormat other than CycloneDX and a specVersion other than 1.x stop the file.
 //
 // Not read: pedigree (ancestors, variants), evidence, compositions, formulation,

@@ -164,7 +164,7 @@ func (c *conv3) index() {
 			if !reported[id] {
 				reported[id] = true
 				path := fmt.Sprintf("@graph[%d]", i)
-				c.d.Errorf(path, path+".spdxId", "element %q is stated again; this one is dropped, the first kept", id)
+				c.d.Warnf(path, path+".spdxId", "element %q is stated again; this one is dropped, the first kept", id)
 			}
 			continue
 		}
@@ -207,7 +207,7 @@ func (c *conv3) pkg(e *elem3, path string) {
 			purl = firstOf(purl, v)
 		case "cpe23", "cpe22":
 			if !bomgraph.IsCPE(v) {
-				c.d.Errorf(path, field, "%q is not a CPE name; ignored", v)
+				c.d.Warnf(path, field, "%q is not a CPE name; ignored", v)
 			} else if cpe == "" {
 				cpe = v
 			}
@@ -216,7 +216,7 @@ func (c *conv3) pkg(e *elem3, path string) {
 		}
 	}
 	if purl != "" && !bomgraph.IsPurl(purl) {
-		c.d.Errorf(path, path+".software_packageUrl", "%q is not a package URL (pkg:type/name); ignored", purl)
+		c.d.Warnf(path, path+".software_packageUrl", "%q is not a package URL (pkg:type/name); ignored", purl)
 		purl = ""
 	}
 	id := productID(purl, cpe, c.fallbackID(ref))
@@ -235,7 +235,7 @@ func (c *conv3) pkg(e *elem3, path string) {
 func (c *conv3) agent(product, ref, agentID, role, path, field string) {
 	i, ok := c.at[agentID]
 	if !ok {
-		c.d.Errorf(path, field, "agent %q is not in this document; its name is unknown (ignored)", agentID)
+		c.d.Warnf(path, field, "agent %q is not in this document; its name is unknown (ignored)", agentID)
 		return
 	}
 	a := &c.graph[i]
@@ -245,7 +245,7 @@ func (c *conv3) agent(product, ref, agentID, role, path, field string) {
 	case "Person":
 		p.Person = true
 	default:
-		c.d.Errorf(path, field, "%q is a %s, not an Organization, Person or Agent (ignored)", agentID, a.kind())
+		c.d.Warnf(path, field, "%q is a %s, not an Organization, Person or Agent (ignored)", agentID, a.kind())
 		return
 	}
 	p.Name = string(a.Name)
@@ -297,7 +297,7 @@ func (c *conv3) resolve(id, path, field string) (string, bool) {
 		return "", false
 	}
 	if id == "" || strings.HasPrefix(id, "_:") || !strings.Contains(id, ":") {
-		c.d.Errorf(path, field, "no element has id %q (relationship dropped)", id)
+		c.d.Warnf(path, field, "no element has id %q (relationship dropped)", id)
 		return "", false
 	}
 	return c.fallbackID(id), true

@@ -39,6 +39,7 @@ type Doc struct {
 	lines      *Lines
 
 	errs       []*ingest.LineError
+	warns      []*ingest.Warning
 	entities   []ingest.Op
 	entityAt   map[string]int
 	products   []ingest.Op
@@ -81,6 +82,12 @@ func (d *Doc) Line(path string) int { return d.lines.Line(path) }
 // Errorf records an error about the item at path (its line) in field (a JSON path).
 func (d *Doc) Errorf(path, field, format string, args ...any) {
 	d.errs = append(d.errs, &ingest.LineError{File: d.file, Line: d.Line(path), Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// Warnf records a warning about the item at path (its line) in field (a JSON
+// path): something the document validly states that is dropped or ignored.
+func (d *Doc) Warnf(path, field, format string, args ...any) {
+	d.warns = append(d.warns, ingest.Warnf(d.file, d.Line(path), field, format, args...))
 }
 
 // Fatal returns an error about the whole document, found at the item at path,
@@ -174,14 +181,15 @@ type Edge struct {
 
 // Component adds a component edge unless one between the same two products was
 // added before (the first wins: formats add containment before dependencies, so
-// that a nesting edge keeps its quantity). An edge from a product to itself is
-// recorded as an error.
+// that a nesting edge keeps its quantity). An edge from a product to itself
+// (CycloneDX's own examples list a component among its own dependencies) is
+// dropped with a warning.
 func (d *Doc) Component(e Edge) {
 	if e.Parent == e.Child {
 		if e.Field == "" {
 			e.Field = e.Path
 		}
-		d.Errorf(e.Path, e.Field, "%s is a component of itself (edge dropped)", e.Parent)
+		d.Warnf(e.Path, e.Field, "%s is a component of itself (edge dropped)", e.Parent)
 		return
 	}
 	key := [2]string{e.Parent, e.Child}
@@ -254,10 +262,11 @@ type Reader struct {
 	keys []string
 	fill func(d *Doc, data []byte) error
 	read bool
-	// What the document yielded, served in order: errors, then entities,
-	// products, component edges and sourcing edges, each in the order first
-	// stated.
+	// What the document yielded, served in order: errors, warnings, then
+	// entities, products, component edges and sourcing edges, each in the order
+	// first stated.
 	errs      []*ingest.LineError
+	warns     []*ingest.Warning
 	ops       [][]ingest.Op
 	next, set int
 }
@@ -274,7 +283,8 @@ func NewReader(name string, r io.Reader, fill func(d *Doc, data []byte) error, k
 func (r *Reader) Name() string { return r.name }
 
 // Next fills op with the next operation, returns a *ingest.LineError for a bad
-// item (reading can go on), or io.EOF at the end.
+// item or a *ingest.Warning for a dropped one (reading can go on), or io.EOF at
+// the end.
 func (r *Reader) Next(op *ingest.Op) error {
 	if !r.read {
 		r.read = true
@@ -285,7 +295,7 @@ func (r *Reader) Next(op *ingest.Op) error {
 		data = trimBOM(data)
 		d := New(r.name, data, r.keys...)
 		err = r.fill(d, data)
-		r.errs = d.errs
+		r.errs, r.warns = d.errs, d.warns
 		var le *ingest.LineError
 		switch {
 		case errors.As(err, &le):
@@ -300,14 +310,19 @@ func (r *Reader) Next(op *ingest.Op) error {
 		r.next++
 		return r.errs[r.next-1]
 	}
+	if i := r.next - len(r.errs); i < len(r.warns) {
+		r.next++
+		return r.warns[i]
+	}
+	served := len(r.errs) + len(r.warns)
 	for r.set < len(r.ops) {
-		if i := r.next - len(r.errs); i < len(r.ops[r.set]) {
+		if i := r.next - served; i < len(r.ops[r.set]) {
 			r.next++
 			*op = r.ops[r.set][i]
 			return nil
 		}
 		r.set++
-		r.next = len(r.errs)
+		r.next = served
 	}
 	return io.EOF
 }

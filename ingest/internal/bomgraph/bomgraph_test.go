@@ -117,7 +117,7 @@ func TestDoc(t *testing.T) {
 	got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
 	want := []string{
 		"ERROR dir/f.json:1: field components[2].name: required",
-		"ERROR dir/f.json:1: field dependencies[0]: q is a component of itself (edge dropped)",
+		"WARNING dir/f.json:1: field dependencies[0]: q is a component of itself (edge dropped)",
 		"entity org:acme source=f.json#q name=Acme Corp. country=US aliases=ACME CORPORATION website=https://acme.example",
 		"product p source=f.json#p name=P mpn= purl=",
 		"product q source=f.json#q name=Q mpn=M1 purl=",
