@@ -232,6 +232,12 @@ func (c *converter) party(n *node, e *orgEntity, role, path, field string) {
 	}
 	if e.Address != nil {
 		p.Country = string(e.Address.Country)
+		p.Site = bomgraph.Site(string(e.Address.Country), string(e.Address.Region))
+	}
+	for _, ct := range e.Contact {
+		if p.Email == "" {
+			p.Email = strings.TrimSpace(string(ct.Email))
+		}
 	}
 	c.d.Sourcing(n.id, p, role, n.ref, path+"."+field)
 }

@@ -50,8 +50,12 @@
 // entity per document, id "org:<folded name>" (bomgraph.EntityID: lower case,
 // punctuation and legal-form suffixes such as "Co., Ltd." or "GmbH" dropped, words
 // joined by '-'), with the name as first given, other spellings as aliases, the
-// first url as identifier "website", and address.country when it is an ISO
-// alpha-2 code. No attempt is made to match other sources' entities. A product
+// first url as identifier "website", the first contact's email (or the address
+// in a name written "Name <email>", which is then dropped from the name) as
+// identifier "email", and address.country when it is an ISO alpha-2 code. The
+// address also gives the sourcing edge its site (bomgraph.Site): the region when
+// it is an ISO 3166-2 code of the country ("CN-XJ", or "XJ" in "CN"), else the
+// country. No attempt is made to match other sources' entities. A product
 // whose BOM names no party (or only a placeholder such as "N/A") has no sourcing:
 // screening reports it as a gap.
 //

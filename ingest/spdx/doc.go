@@ -7,7 +7,8 @@
 //
 // # Products
 //
-// Every package (SPDX 2 packages[]; SPDX 3 software_Package elements) is a
+// Every package (SPDX 2 packages[]; SPDX 3 software_Package elements and those of
+// its subclasses, such as ai_AIPackage and dataset_DatasetPackage) is a
 // product; files, snippets and documents are not, and relationships that touch
 // them are skipped. A product's id is "purl:<purl>" when the package has one (SPDX
 // 2: an externalRef of type purl; SPDX 3: software_packageUrl or an

@@ -50,6 +50,19 @@ func (e *elem3) kind() string {
 	return strings.TrimPrefix(t, "software_")
 }
 
+// isPackage reports whether an element's kind is software_Package or one of its
+// subclasses in other profiles (ai_AIPackage, dataset_DatasetPackage: a model or
+// a data set is a package too), each a product.
+func isPackage(kind string) bool {
+	switch kind {
+	case "Package", "ai_AIPackage", "dataset_DatasetPackage", "AIPackage", "DatasetPackage":
+		return true
+	}
+	// A later profile's subclass, written profile_ClassPackage.
+	profile, class, ok := strings.Cut(kind, "_")
+	return ok && profile != "" && strings.HasSuffix(class, "Package")
+}
+
 func firstText(a, b text) text {
 	if a != "" {
 		return a
@@ -132,7 +145,7 @@ func fill3(d *bomgraph.Doc, data []byte) error {
 	c := &conv3{d: d, graph: doc.Graph, at: map[string]int{}, prod: map[string]string{}}
 	c.index()
 	for i := range c.graph {
-		if e := &c.graph[i]; e.kind() == "Package" && c.first(i) {
+		if e := &c.graph[i]; isPackage(e.kind()) && c.first(i) {
 			c.pkg(e, fmt.Sprintf("@graph[%d]", i))
 		}
 	}

@@ -207,12 +207,21 @@ func (d *Doc) Component(e Edge) {
 // Sourcing links a product to the party that supplies or makes it (role
 // RoleSupplier or RoleManufacturer), adding the party's entity the first time it
 // appears in the document; later mentions add the other spellings of its name as
-// aliases and fill in a website or country the first lacked. A party whose name
+// aliases and fill in a website, e-mail address or country the first lacked. A
+// name written with its contact ("Jane Doe <jane@example.com>") names the entity
+// without it, and the address becomes its identifier "email". The edge holds the
+// party's site, when its address gives one. A party whose name
 // is empty or a placeholder ("NOASSERTION", "Unknown") adds nothing, which leaves
 // the product a gap. The store keys a sourcing edge by (product, entity), not by
 // role, so a party that both supplies and makes a product gets one edge, with
 // role manufacturer.
 func (d *Doc) Sourcing(product string, p Party, role, ref, path string) {
+	if name, email := SplitContact(p.Name); email != "" || name != p.Name {
+		p.Name = name
+		if p.Email == "" {
+			p.Email = email
+		}
+	}
 	id := EntityID(p.Name, p.Person)
 	if id == "" {
 		return
@@ -228,8 +237,10 @@ func (d *Doc) Sourcing(product string, p Party, role, ref, path string) {
 		if e.Country == "" {
 			e.Country = more.Country
 		}
-		if len(e.Identifiers) == 0 {
-			e.Identifiers = more.Identifiers
+		for _, x := range more.Identifiers {
+			if e.Identifier(x.Scheme) == "" {
+				e.Identifiers = append(e.Identifiers, x)
+			}
 		}
 	} else {
 		op, ok := d.add(p.record(id, src), path)
@@ -246,7 +257,7 @@ func (d *Doc) Sourcing(product string, p Party, role, ref, path string) {
 		}
 		return
 	}
-	op, ok := d.add(model.Record{Kind: model.KindSourcing, Src: product, Dst: id, Valid: model.Always, Role: role, Source: src}, path)
+	op, ok := d.add(model.Record{Kind: model.KindSourcing, Src: product, Dst: id, Valid: model.Always, Role: role, Site: p.Site, Source: src}, path)
 	if ok {
 		d.sourcingAt[key] = len(d.sourcing)
 		d.sourcing = append(d.sourcing, op)

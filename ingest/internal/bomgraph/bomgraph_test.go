@@ -128,3 +128,36 @@ func TestDoc(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestSplitContact(t *testing.T) {
+	for _, c := range []struct{ in, name, email string }{
+		{"Jane Doe <jane@example.com>", "Jane Doe", "jane@example.com"},
+		{"Red Hat (secalert@redhat.com)", "Red Hat", "secalert@redhat.com"},
+		{"Acme <mailto:sales@acme.example>", "Acme", "sales@acme.example"},
+		{"ExampleCodeInspect ()", "ExampleCodeInspect", ""},
+		{"HiSilicon (Shanghai)", "HiSilicon (Shanghai)", ""},
+		{"Acme <Widgets>", "Acme <Widgets>", ""},
+		{"Acme Corp.", "Acme Corp.", ""},
+	} {
+		if name, email := SplitContact(c.in); name != c.name || email != c.email {
+			t.Errorf("SplitContact(%q) = %q, %q; want %q, %q", c.in, name, email, c.name, c.email)
+		}
+	}
+}
+
+func TestSite(t *testing.T) {
+	for _, c := range []struct{ country, region, want string }{
+		{"CN", "XJ", "CN-XJ"},
+		{"cn", "cn-xj", "CN-XJ"},
+		{"", "CN-XJ", "CN-XJ"},
+		{"US", "CN-XJ", "US"}, // a region of another country is not believed
+		{"CN", "Xinjiang", "CN"},
+		{"DE", "", "DE"},
+		{"Germany", "", ""},
+		{"", "", ""},
+	} {
+		if got := Site(c.country, c.region); got != c.want {
+			t.Errorf("Site(%q, %q) = %q, want %q", c.country, c.region, got, c.want)
+		}
+	}
+}
