@@ -67,7 +67,7 @@
 // listed at the end of the file: under the built-in regime of each of their
 // datasets that has one (an entity of us_dod_chinese_milcorps or us_dhs_uflpa,
 // datasets that are one list each, is listed under its regime with or without the
-// topic, which OpenSanctions does not give them), and, when other datasets remain (or none is given), once
+// topic), and, when other datasets remain (or none is given), once
 // under FTM-topic-sanction ("OpenSanctions topic sanction", rule listed) with those
 // datasets, comma-separated, as the listing's reference. One regime rather than one
 // per dataset keeps the set of topic listings an entity can have finite, which is

@@ -35,7 +35,7 @@ var builtinByDataset = map[string]string{
 // listDatasets are the datasets that are one list and nothing else: every
 // entity in them is on it (the DoD's section 1260H list of Chinese military
 // companies, the UFLPA Entity List), whether or not OpenSanctions gives it the
-// topic "sanction" (it files them under "mil" and "export.control" topics).
+// topic "sanction" (these lists restrict procurement and imports, not assets).
 var listDatasets = map[string]bool{"us_dod_chinese_milcorps": true, "us_dhs_uflpa": true}
 
 // builtinRegimes are the built-in regime ids a Sanction or topic listing can
