@@ -130,7 +130,8 @@ func (c *csvSource) fill(s *Source) error {
 		switch c.kind {
 		case csvLEI:
 			e := entity{lei: get("LEI"), name: get("Entity.LegalName"), jurisdiction: get("Entity.LegalJurisdiction"),
-				legalCountry: get("Entity.LegalAddress.Country"), category: get("Entity.EntityCategory"),
+				legalCountry: get("Entity.LegalAddress.Country"), hqCountry: get("Entity.HeadquartersAddress.Country"),
+				category:     get("Entity.EntityCategory"),
 				registeredAs: get("Entity.RegistrationAuthority.RegistrationAuthorityEntityID")}
 			e.leiField, e.nameField = "LEI", "Entity.LegalName"
 			for _, i := range c.otherNames {

@@ -14,6 +14,7 @@
 //	             organization for INTERNATIONAL_ORGANIZATION
 //	country      the country of entity.jurisdiction ("US-DE" -> US), else the
 //	             legal address's country
+//	hqCountry    the headquarters address's country
 //	identifiers  lei; registration "<jurisdiction>:<registeredAs>" (so a UK company
 //	             gives "GB:04366849", the same value BODS's GB-COH scheme gives; the
 //	             legal address's country when no jurisdiction is given, none when
@@ -63,10 +64,13 @@
 //
 // GLEIF's API gives instants in UTC, converted from the local midnight the
 // registrant meant: "2018-12-31T23:00:00Z" is 1 January 2019 in Frankfurt. An
-// instant in UTC is read as the day of the nearest midnight (12:00 and later
-// rounds up), which recovers the intended day for every offset from UTC-11 to
-// UTC+12. A timestamp with an explicit offset (the golden-copy files keep them)
-// is read as its local date.
+// instant in UTC that is some time zone's midnight (whole seconds, at a time of
+// day that is midnight at an offset from UTC-11 to UTC+12, half and
+// three-quarter hours included) is read as the day of the nearest midnight (12:00
+// and later rounds up), which recovers the intended day; any other instant in UTC
+// ("2023-07-31T17:11:36Z", a registration's time) keeps its UTC day. A timestamp
+// with an explicit offset (the golden-copy files keep them) is read as its local
+// date.
 //
 // # Provenance and errors
 //

@@ -201,6 +201,7 @@ type entity struct {
 	lei, name                  string
 	others                     []string
 	jurisdiction, legalCountry string
+	hqCountry                  string // the headquarters address's country
 	category                   string
 	registeredAs               string
 	bic, ocid, qcc, spglobal   string
@@ -231,6 +232,7 @@ func (s *Source) entityRecord(line int, e *entity) {
 	if r.Country == "" {
 		r.Country = countryOf(e.legalCountry)
 	}
+	r.HQCountry = countryOf(e.hqCountry)
 	seen := map[string]bool{strings.ToLower(name): true}
 	for _, o := range e.others {
 		o = strings.TrimSpace(o)

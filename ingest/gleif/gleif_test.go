@@ -59,7 +59,14 @@ func TestParseDate(t *testing.T) {
 		{"2006-08-08T02:00:00Z", "2006-08-08"},      // a little after midnight
 		{"2020-03-01T05:00:00Z", "2020-03-01"},      // US Eastern midnight
 		{"2019-12-31T16:00:00Z", "2020-01-01"},      // China midnight
-		{"2019-01-01T11:59:59Z", "2019-01-01"},      // before noon rounds down
+		{"2019-01-01T11:59:59Z", "2019-01-01"},      // not a midnight: its UTC day
+		{"2023-07-31T17:11:36Z", "2023-07-31"},      // a real time of day keeps its day
+		{"2026-05-24T07:13:00Z", "2026-05-24"},      // not on any zone's midnight
+		{"2018-04-13T15:30:00Z", "2018-04-13"},      // no zone is UTC+8:30
+		{"2014-03-20T18:30:00Z", "2014-03-21"},      // India midnight
+		{"2014-03-20T18:15:00Z", "2014-03-21"},      // Nepal midnight
+		{"2014-03-20T03:30:00Z", "2014-03-20"},      // Newfoundland midnight
+		{"2020-05-11T11:47:13.761Z", "2020-05-11"},  // fractions of a second: a real time
 		{"2016-01-01T00:00:00+08:00", "2016-01-01"}, // explicit offset: the local date
 		{"2016-01-01T23:30:00-05:00", "2016-01-01"},
 		{"2016-01-01", "2016-01-01"},
