@@ -109,12 +109,12 @@ func (c *csvSource) index(name string) int {
 	return -1
 }
 
-// fill reads rows until one gives a result or the file ends (then it clears s.csv).
+// fill reads rows until one gives a result or the file ends (then it clears s.rows).
 func (c *csvSource) fill(s *Source) error {
 	for len(s.queue) == 0 {
 		row, err := c.r.Read()
 		if errors.Is(err, io.EOF) {
-			s.csv = nil
+			s.rows = nil
 			return nil
 		}
 		line, _ := c.r.FieldPos(0)

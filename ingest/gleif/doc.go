@@ -1,7 +1,10 @@
 // Package gleif reads GLEIF data: Level 1 LEI records and Level 2 relationship
 // records, as returned by the GLEIF API (JSON:API documents, one record or a page
-// of them) or as published in the golden-copy CSV files (LEI2 CSV, RR CSV and the
-// reporting-exception CSV). It registers the feed format `gleif`.
+// of them) or as published in GLEIF's full downloads: the LEI-CDF, RR-CDF and
+// reporting-exception XML files, the golden-copy JSON files (the same elements,
+// each element's text under "$") and the golden-copy CSV files (LEI2 CSV, RR CSV
+// and the reporting-exception CSV). The downloads are read a record at a time.
+// It registers the feed format `gleif`.
 //
 // # Mapping
 //
@@ -76,6 +79,7 @@
 //
 // Every record's source is "<file base name>#<record id>": the LEI for LEI records,
 // the API record id for relationship records, "<child>|<type>|<parent>" for RR CSV
-// rows. Bad records give an *ingest.LineError naming the record number (API JSON:
-// the position in "data", from 1; CSV: the line) and the field, and reading goes on.
+// rows and CDF records. Bad records give an *ingest.LineError naming the record
+// number (API and golden-copy JSON: the position in "data" or in the array of
+// records, from 1; CSV and XML: the line) and the field, and reading goes on.
 package gleif

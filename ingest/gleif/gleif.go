@@ -17,7 +17,7 @@ import (
 func init() {
 	formats.Register(formats.Format{
 		Name:  "gleif",
-		About: "GLEIF LEI records and Level 2 relationship records (API JSON; golden-copy LEI2, RR and reporting-exception CSV)",
+		About: "GLEIF LEI records and Level 2 relationship records (API JSON; the full downloads: LEI-CDF, RR-CDF and reporting-exception XML, golden-copy JSON and CSV)",
 		Open: func(path string, r io.Reader, env formats.Env) (ingest.Source, error) {
 			return NewSource(path, r), nil
 		},
@@ -25,13 +25,17 @@ func init() {
 	})
 }
 
-// Detect reports whether a file's first bytes are GLEIF API JSON (a "data" member
-// holding lei-records, relationship-records or reporting-exceptions) or a GLEIF
-// golden-copy CSV header.
+// Detect reports whether a file's content is GLEIF's: API JSON (a "data" member
+// holding lei-records, relationship-records or reporting-exceptions), golden-copy
+// JSON (elements such as "LEI" with their text under "$"), LEI-CDF, RR-CDF or
+// reporting-exception XML (in GLEIF's namespaces), or a golden-copy CSV header.
 func Detect(_ string, head []byte) bool {
 	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
 	t := bytes.TrimLeft(head, " \t\r\n")
-	if len(t) > 0 && t[0] == '{' {
+	if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		if isGoldenJSON(t) {
+			return true
+		}
 		if !bytes.Contains(t, []byte(`"data"`)) {
 			return false
 		}
@@ -41,6 +45,10 @@ func Detect(_ string, head []byte) bool {
 			}
 		}
 		return false
+	}
+	if len(t) > 0 && t[0] == '<' {
+		return bytes.Contains(t, []byte("http://www.gleif.org/data/schema/")) &&
+			(bytes.Contains(t, []byte("LEIData")) || bytes.Contains(t, []byte("RelationshipData")) || bytes.Contains(t, []byte("ReportingExceptionData")))
 	}
 	line, _, _ := bytes.Cut(t, []byte("\n"))
 	return csvKindOf(splitHeader(string(line))) != csvUnknown
@@ -84,8 +92,14 @@ type Source struct {
 	br         *bufio.Reader
 	started    bool
 	queue      []result
-	csv        *csvSource
+	rows       filler // the streamed rows or records of a CSV, CDF XML or golden-copy JSON file
 	stats      Stats
+}
+
+// filler streams the records of a file: fill queues results until it has queued
+// one or the file ends, and then sets s.rows to nil.
+type filler interface {
+	fill(s *Source) error
 }
 
 type result struct {
@@ -119,10 +133,10 @@ func (s *Source) Next(op *ingest.Op) error {
 		}
 	}
 	for len(s.queue) == 0 {
-		if s.csv == nil {
+		if s.rows == nil {
 			return io.EOF
 		}
-		if err := s.csv.fill(s); err != nil {
+		if err := s.rows.fill(s); err != nil {
 			return err
 		}
 	}
@@ -154,14 +168,21 @@ func (s *Source) start() error {
 		case ' ', '\t', '\r', '\n':
 			_, _ = s.br.Discard(1)
 			continue
+		case '<':
+			s.rows = newXMLSource(s.br)
+			return nil
 		case '{', '[':
+			if head, _ := s.br.Peek(1 << 16); isGoldenJSON(head) {
+				s.rows = newGoldenJSONSource(s.br)
+				return nil
+			}
 			return s.readAPI()
 		}
 		cs, err := newCSVSource(s.br)
 		if err != nil {
 			return &ingest.LineError{File: s.name, Line: 1, Reason: err.Error(), Err: err}
 		}
-		s.csv = cs
+		s.rows = cs
 		return nil
 	}
 }

@@ -19,7 +19,7 @@ import (
 // TestGolden reads every input under testdata/ and compares what was understood,
 // in the native form, with the .golden file next to it.
 func TestGolden(t *testing.T) {
-	formattest.GoldenSources(t, []string{"testdata/*.json", "testdata/*.csv"}, Detect, NewSource)
+	formattest.GoldenSources(t, []string{"testdata/*.json", "testdata/*.csv", "testdata/*.xml"}, Detect, NewSource)
 }
 
 func TestDetect(t *testing.T) {
@@ -30,7 +30,14 @@ func TestDetect(t *testing.T) {
 		"\xef\xbb\xbf" + `"LEI","Entity.LegalName","Entity.LegalName.xmllang"` + "\n",
 		`Relationship.StartNode.NodeID,Relationship.StartNode.NodeIDType,Relationship.EndNode.NodeID` + "\r\n",
 		`"LEI","Exception.Category","Exception.Reason.1"`,
+		`{"records":[{"LEI":{"$":"TESTLEI0000000000301"},"Entity":{}}]}`,
+		`[{"LEI": {"$": "TESTLEI0000000000301"}}]`,
+		`{"relations":[{"RelationshipRecord":{"Relationship":{"StartNode":{"NodeID":{"$":"X"}}}}}]}`,
+		`<?xml version="1.0"?>` + "\n" + `<lei:LEIData xmlns:lei="http://www.gleif.org/data/schema/leidata/2016">`,
+		`<rr:RelationshipData xmlns:rr="http://www.gleif.org/data/schema/rr/2016">`,
 	}, []string{
+		`<sdnList xmlns="http://tempuri.org/sdnList.xsd">`,
+		`{"LEI":"TESTLEI0000000000301"}`,
 		`{"kind":"entity","id":"lei:X","name":"X"}`,
 		`{"data":{"type":"isins"},"links":"https://api.gleif.org/api/v1/lei-records"}`,
 		`[{"statementID":"x","statementType":"entityStatement"}]`,
@@ -127,5 +134,21 @@ func TestNotGLEIF(t *testing.T) {
 	src = NewSource("empty.json", strings.NewReader(""))
 	if err := src.Next(&op); !errors.Is(err, io.EOF) {
 		t.Fatalf("empty file: %v", err)
+	}
+}
+
+// TestCDFCutShort checks that an XML or golden-copy JSON file cut short gives
+// its records so far and then one error naming the place, not a fatal one.
+func TestCDFCutShort(t *testing.T) {
+	for _, f := range []string{"testdata/lei-cdf.xml", "testdata/lei2-golden.json"} {
+		in, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cut := in[:len(in)-60] // inside the last record
+		res := formattest.Read(t, NewSource(f, bytes.NewReader(cut)))
+		if len(res.Ops) == 0 || len(res.Errs) == 0 || !strings.Contains(res.Errs[len(res.Errs)-1].Reason, "malformed") {
+			t.Errorf("%s cut short: %d records, errors %v; want the first records and a malformed-input error", f, len(res.Ops), res.Errs)
+		}
 	}
 }
