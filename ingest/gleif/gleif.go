@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/keiretsu/keiretsu/ingest"
@@ -26,7 +27,8 @@ func init() {
 }
 
 // Detect reports whether a file's content is GLEIF's: API JSON (a "data" member
-// holding lei-records, relationship-records or reporting-exceptions), golden-copy
+// holding lei-records, relationship-records or reporting-exceptions, or the API's
+// meta.goldenCopy or links when the page holds no records), golden-copy
 // JSON (elements such as "LEI" with their text under "$"), LEI-CDF, RR-CDF or
 // reporting-exception XML (in GLEIF's namespaces), or a golden-copy CSV header.
 func Detect(_ string, head []byte) bool {
@@ -44,7 +46,8 @@ func Detect(_ string, head []byte) bool {
 				return true
 			}
 		}
-		return false
+		// A page with no records still has the API's meta or links.
+		return emptyData.Match(t) && (bytes.Contains(t, []byte(`"goldenCopy"`)) || bytes.Contains(t, []byte("api.gleif.org/api/")))
 	}
 	if len(t) > 0 && t[0] == '<' {
 		return bytes.Contains(t, []byte("http://www.gleif.org/data/schema/")) &&
@@ -53,6 +56,9 @@ func Detect(_ string, head []byte) bool {
 	line, _, _ := bytes.Cut(t, []byte("\n"))
 	return csvKindOf(splitHeader(string(line))) != csvUnknown
 }
+
+// emptyData matches an API page's empty "data" array.
+var emptyData = regexp.MustCompile(`"data"\s*:\s*\[\s*\]`)
 
 // containsJSONMember reports whether b holds "key":"value" (with optional spaces).
 func containsJSONMember(b []byte, key, value string) bool {

@@ -27,6 +27,7 @@ func TestDetect(t *testing.T) {
 		`{"meta":{},"data":[{"type":"lei-records","id":"X"}]}`,
 		`{"data": {"type": "relationship-records"}}`,
 		`{"data":{"type":"reporting-exceptions"}}`,
+		`{"meta":{"goldenCopy":{"publishDate":"2025-05-15T00:00:00Z"},"pagination":{"total":0}},"links":{"first":"https://api.gleif.org/api/v1/lei-records?page%5Bnumber%5D=1"},"data":[]}`,
 		"\xef\xbb\xbf" + `"LEI","Entity.LegalName","Entity.LegalName.xmllang"` + "\n",
 		`Relationship.StartNode.NodeID,Relationship.StartNode.NodeIDType,Relationship.EndNode.NodeID` + "\r\n",
 		`"LEI","Exception.Category","Exception.Reason.1"`,
