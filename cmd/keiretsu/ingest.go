@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -23,7 +22,7 @@ func runIngest(ctx context.Context, args []string) error {
 			"FILE '-' is standard input. Formats: "+strings.Join(formats.Names(), ", ")+
 			"\n(default: detected from the file, else native).")
 	format := c.fs.String("format", "", "input format (default: detect, else native)")
-	strict := c.fs.Bool("strict", false, "fail when records reference ids that are never defined")
+	strict := c.fs.Bool("strict", false, "fail when records reference ids that are never defined, and at the first warning")
 	skip := c.fs.Bool("skip-invalid", false, "write the valid records and report every rejected line")
 	regimesFile := c.fs.String("regimes", "", "a regimes file (built-in format) whose regimes listings may name; stored with the data")
 	noAutoLink := c.fs.Bool("no-auto-link", false, "do not link entities that share a strong identifier (LEI, USCC, DUNS, registration) with same_as records")
@@ -85,6 +84,7 @@ func runIngest(ctx context.Context, args []string) error {
 	if sum.Rejected > len(sum.Rejections) {
 		fmt.Fprintf(os.Stderr, "rejected %d more lines\n", sum.Rejected-len(sum.Rejections))
 	}
+	printWarnings(os.Stderr, sum)
 	if err != nil {
 		return err
 	}
@@ -102,6 +102,21 @@ func runIngest(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("ingest: %s (store %s, dataVersion %s%s)\n", sum, st.Describe(), sum.Version, note)
 	return nil
+}
+
+// printWarnings lists a run's warnings and replaced records, one a line, and
+// says how many more there were.
+func printWarnings(w io.Writer, sum load.Summary) {
+	for _, x := range sum.WarningList {
+		if x.Replaced {
+			fmt.Fprintf(w, "replaced %s\n", x)
+		} else {
+			fmt.Fprintf(w, "warning %s\n", x)
+		}
+	}
+	if more := sum.Warnings + sum.Replaced - len(sum.WarningList); more > 0 {
+		fmt.Fprintf(w, "%d more warnings and replaced records\n", more)
+	}
 }
 
 // regimeKnown accepts the loaded regimes and those stored by earlier runs.
@@ -134,22 +149,12 @@ func openSource(path, format string, env formats.Env, wrap func(io.Reader) io.Re
 		}
 		r, closeFn = f, func() { f.Close() }
 	}
-	br := bufio.NewReaderSize(wrap(r), 1<<16)
-	var fm formats.Format
-	var err error
-	if format != "" {
-		fm, err = formats.Get(format)
-	} else {
-		head, _ := br.Peek(4096)
-		fm = formats.Detect(path, head)
-	}
+	src, err := formats.Open(path, wrap(r), format, env)
 	if err != nil {
 		closeFn()
-		return nil, nil, err
-	}
-	src, err := fm.Open(path, br, env)
-	if err != nil {
-		closeFn()
+		if errors.Is(err, formats.ErrUnknownFormat) {
+			return nil, nil, err
+		}
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return src, closeFn, nil

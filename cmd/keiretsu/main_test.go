@@ -89,7 +89,7 @@ const verdictData = `{"kind":"entity","id":"listed","name":"Listed Co"}
 {"kind":"sourcing","product":"box","entity":"clean"}
 `
 
-var summaryLine = regexp.MustCompile(`^ingest: read (\d+) records, wrote (\d+), rejected (\d+), dangling references (\d+), deleted (\d+), [0-9.]+ s `)
+var summaryLine = regexp.MustCompile(`^ingest: read (\d+) records, wrote (\d+), rejected (\d+), dangling references (\d+), [0-9.]+ s, warnings (\d+), replaced (\d+), deleted (\d+) `)
 
 func TestIngestAndScreenExitCodes(t *testing.T) {
 	dir := t.TempDir()
@@ -430,4 +430,36 @@ func TestDemoLoads(t *testing.T) {
 		t.Errorf("stats: %v %s", err, out)
 	}
 	_ = io.Discard
+}
+
+// TestIngestWarnings checks warnings at the command line: listed on stderr and
+// counted in the summary line without failing the run; fatal with --strict; and
+// that --skip-invalid on a file of which nothing could be read fails the run,
+// writing nothing of the other files either.
+func TestIngestWarnings(t *testing.T) {
+	dir := t.TempDir()
+	bom := filepath.Join(dir, "bom.json")
+	os.WriteFile(bom, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","components":[`+
+		`{"type":"library","bom-ref":"a","name":"a","purl":"pkg:npm/a@1"}],`+
+		`"dependencies":[{"ref":"a","dependsOn":["a"]}]}`), 0o644)
+	good := filepath.Join(dir, "good.jsonl")
+	os.WriteFile(good, []byte(`{"kind":"entity","id":"z-good","name":"Good"}`+"\n"), 0o644)
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte("not json\n{\"kind\":\n"), 0o644)
+
+	data := filepath.Join(dir, "s1")
+	r := keiretsu(t, "", "ingest", "--data", data, bom)
+	if m := summaryLine.FindStringSubmatch(r.stdout); r.code != 0 || m == nil || m[5] != "1" || !strings.Contains(r.stderr, "warning "+bom+":1: field dependencies[0].dependsOn[0]") {
+		t.Errorf("a warning: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := keiretsu(t, "", "ingest", "--data", filepath.Join(dir, "s2"), "--strict", bom); r.code == 0 || !strings.Contains(r.stderr, "--strict") {
+		t.Errorf("--strict with a warning: exit %d, stderr %q", r.code, r.stderr)
+	}
+	data = filepath.Join(dir, "s3")
+	if r := keiretsu(t, "", "ingest", "--data", data, "--skip-invalid", good, bad); r.code == 0 || !strings.Contains(r.stderr, "nothing could be read") {
+		t.Errorf("--skip-invalid on a file with nothing readable: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := keiretsu(t, "", "screen", "--data", data, "--entity", "z-good", "--json"); r.code != 1 {
+		t.Errorf("a failed run wrote z-good: screen exit %d", r.code)
+	}
 }

@@ -232,7 +232,7 @@ func TestRealTraps(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "store")
 	args := []string{"ingest", "--data", data, "--skip-invalid"}
 	for _, f := range []string{"ofac_sdn_2019/sdn.csv", "bis_dpl_2019/dpl.txt", "us_csl/csl_2023-11_subset.csv",
-		"ofac_consolidated_nonsdn_2025/cons_prim.csv", "fcc_covered_list/covered_list_table.csv", "opensanctions_us_lists/section_889.csv"} {
+		"ofac_consolidated_nonsdn_2025/cons_prim.csv", "fcc_covered_list/covered_list_table.csv"} {
 		if _, err := os.Stat(filepath.Join(real, f)); err == nil {
 			args = append(args, filepath.Join(real, f))
 		}

@@ -104,6 +104,7 @@ func (s *Source) Next(op *ingest.Op) error {
 			return err
 		}
 		p := newProcessor(s, stmts)
+		p.version()
 		p.run()
 		s.queue = p.results(errs)
 	}
@@ -149,7 +150,7 @@ func (s *Source) read() ([]*stmt, []positioned, error) {
 	array := first == '['
 	if array {
 		if _, err := dec.Token(); err != nil {
-			return nil, nil, ingest.AtLine(s.name, 1, fmt.Errorf("malformed JSON: %v", err))
+			return nil, nil, ingest.AtLine(s.name, 1, fmt.Errorf("malformed JSON: %w", err))
 		}
 	}
 	for item := 1; ; item++ {
@@ -162,7 +163,7 @@ func (s *Source) read() ([]*stmt, []positioned, error) {
 				break
 			}
 			s.stats.Statements++
-			fail(item, fmt.Errorf("malformed JSON: %v", err))
+			fail(item, fmt.Errorf("malformed JSON: %w", err))
 			break
 		}
 		s.stats.Statements++
@@ -307,6 +308,36 @@ func (p *processor) propose(c candidate) {
 func (p *processor) fail(pos int, err error) {
 	p.src.stats.Rejected++
 	p.errs = append(p.errs, positioned{res: result{err: ingest.AtLine(p.src.name, pos, err)}, pos: pos, seq: p.seq})
+	p.seq++
+}
+
+// version warns, once per file, when the BODS version its statements state (or
+// their shape, when they state none) is one whose mapping may differ from the
+// one read: statements are read with the 0.2/0.3 mapping (0.1 shares it for
+// entity, person and ownership-or-control statements), records with the 0.4 one.
+func (p *processor) version() {
+	for _, st := range p.stmts {
+		v, field := st.version, "publicationDetails.bodsVersion"
+		switch {
+		case st.v04 && (v == "" || v == "0.4"):
+		case st.v04:
+			p.warn(st.item, field, "BODS %s: read as BODS 0.4 records (recordId, recordType, recordDetails)", v)
+		case v == "0.2" || v == "0.3":
+		case v == "":
+			p.warn(st.item, field, "BODS statements that state no version (BODS 0.1 states none): read as BODS 0.2/0.3 statements, "+
+				"whose entity, person and ownership-or-control statements 0.1 shares")
+		case v == "0.1":
+			p.warn(st.item, field, "BODS 0.1: read as BODS 0.2/0.3 statements, whose entity, person and ownership-or-control statements it shares")
+		default:
+			p.warn(st.item, field, "BODS %s in the statement format of 0.1-0.3 (statementID, statementType): read as BODS 0.2/0.3 statements", v)
+		}
+		return
+	}
+}
+
+// warn queues a warning about the statement at pos.
+func (p *processor) warn(pos int, field, format string, args ...any) {
+	p.errs = append(p.errs, positioned{res: result{err: ingest.Warnf(p.src.name, pos, field, format, args...)}, pos: pos, seq: p.seq})
 	p.seq++
 }
 
@@ -514,12 +545,27 @@ func (p *processor) statement02(st *stmt) {
 
 // node proposes the entity record of an entity or person statement.
 func (p *processor) node(st *stmt) {
-	r, err := st.nodeRecord()
+	r, nameless, err := st.nodeRecord()
 	if err != nil {
 		p.fail(st.item, err)
 		return
 	}
 	r.ID = p.nodeID(st, st.nodeRef())
+	if nameless {
+		field := "name"
+		if st.kind == kindPerson {
+			field = "names"
+		}
+		if st.v04 {
+			field = "recordDetails." + field
+		}
+		what := "entity"
+		if st.kind == kindPerson {
+			what = "person"
+		}
+		r.Name = st.nodeRef()
+		p.warn(st.item, field, "the %s states no name: it is named by its id %s", what, r.Name)
+	}
 	r.Source = p.src.base + "#" + st.id
 	n := len(p.cands)
 	p.propose(candidate{rec: r, pos: st.item})

@@ -11,11 +11,16 @@
 // newer entity or person statement replaces one, references to the old id resolve to
 // the newest). Names: an entity's name; a person's legal ("individual" in 0.2)
 // name, else the first full name, else given and family names; anonymous and
-// unknown parties get a placeholder name ("Anonymous person", "Unknown entity").
+// unknown parties get a placeholder name ("Anonymous person", "Unknown entity"); a
+// known entity or person without a name (the 0.4 schema allows it) is named by its
+// record id (statementID in 0.2/0.3), with a warning.
 // Types: persons are `person`; entity types `state` and `stateBody` are
 // `state_body`; `arrangement` (trusts, nominations, joint holdings) is
 // `organization`; everything else is `company`. Country: an entity's jurisdiction
-// (its country for a subdivision, "US-DE" -> US), a person's first nationality.
+// (its country for a subdivision, "US-DE" -> US), else the country of its
+// registered address; a person's first nationality. hqCountry: the country of an
+// entity's business address (its principal place of business). Only countries
+// given as codes are read.
 // Identifiers: schemes of company registers become `registration` "CC:<id>"
 // (GB-COH -> "GB:<id>", the value GLEIF's records give too; likewise FI-PRO,
 // DK-CVR, NO-BRC, SE-BON, UA-EDR and other org-id.guide registers), XI-LEI -> lei,
@@ -79,6 +84,13 @@
 //     subject through others is exactly what CAUTION under OFAC is about.
 //
 // # Versions
+//
+// Statements (statementID, statementType) are read with the 0.2/0.3 mapping, and
+// records (recordId, recordType) with the 0.4 one. A file whose first statement
+// states another version in publicationDetails.bodsVersion (0.1, which shares
+// the mapping of entity, person and ownership-or-control statements; or none, as
+// 0.1 files do; or a version newer than 0.4) loads with a warning saying which
+// version it is read as.
 //
 // BODS 0.4 publishes updates as new statements with the same recordId. The latest
 // (by statementDate, then position in the file) wins: it gives the node, and the

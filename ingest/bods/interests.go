@@ -240,10 +240,10 @@ func parseInterest(in *rawInterest, field string) (parsed, error) {
 	out.class, out.basis = classify(in.Type)
 	var err error
 	if out.valid.From, err = parseDay(in.StartDate, false); err != nil {
-		return out, fieldErr(field+".startDate", "%v", err)
+		return out, fieldErr(field+".startDate", "%w", err)
 	}
 	if out.valid.To, err = parseDay(in.EndDate, true); err != nil {
-		return out, fieldErr(field+".endDate", "%v", err)
+		return out, fieldErr(field+".endDate", "%w", err)
 	}
 	if out.valid.From != model.MinDate && out.valid.To != model.MaxDate && out.valid.From >= out.valid.To {
 		return out, fieldErr(field+".endDate", "%s is not after startDate %s", out.valid.To, out.valid.From)
@@ -251,7 +251,7 @@ func parseInterest(in *rawInterest, field string) (parsed, error) {
 	if in.Share != nil {
 		out.share, out.hasShare, err = parseShare(in.Share)
 		if err != nil {
-			return out, fieldErr(field+".share", "%v", err)
+			return out, fieldErr(field+".share", "%w", err)
 		}
 	}
 	return out, nil

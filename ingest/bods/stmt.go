@@ -28,6 +28,7 @@ type stmt struct {
 	date     string // statementDate as given
 	recordID string // 0.4
 	status   string // 0.4 recordStatus
+	version  string // publicationDetails.bodsVersion, when stated
 	replaces []string
 
 	d rawDetails
@@ -49,6 +50,9 @@ type rawStatement struct {
 	RecordStatus       string      `json:"recordStatus"`
 	RecordDetails      *rawDetails `json:"recordDetails"`
 	ReplacesStatements []string    `json:"replacesStatements"`
+	PublicationDetails *struct {
+		BODSVersion string `json:"bodsVersion"`
+	} `json:"publicationDetails"`
 	rawDetails
 }
 
@@ -62,6 +66,7 @@ type rawDetails struct {
 	PersonType                 string            `json:"personType"`
 	Names                      []rawName         `json:"names"`
 	Nationalities              []rawJurisdiction `json:"nationalities"`
+	Addresses                  []rawAddress      `json:"addresses"`
 	Subject                    json.RawMessage   `json:"subject"`
 	InterestedParty            json.RawMessage   `json:"interestedParty"`
 	Interests                  []rawInterest     `json:"interests"`
@@ -72,6 +77,30 @@ type rawDetails struct {
 type rawJurisdiction struct {
 	Name string `json:"name"`
 	Code string `json:"code"`
+}
+
+// rawAddress is an address: its type (registered, business, service, ...) and
+// country, an object {name, code} in 0.4 and a code in 0.2/0.3.
+type rawAddress struct {
+	Type    string          `json:"type"`
+	Country json.RawMessage `json:"country"`
+}
+
+// countryCode returns the alpha-2 code an address's country gives, or "".
+func (a rawAddress) countryCode() string {
+	c := bytes.TrimSpace(a.Country)
+	if len(c) == 0 {
+		return ""
+	}
+	var code string
+	if c[0] == '"' {
+		_ = json.Unmarshal(c, &code)
+	} else {
+		var j rawJurisdiction
+		_ = json.Unmarshal(c, &j)
+		code = j.Code
+	}
+	return countryOf(code)
 }
 
 type rawIdentifier struct {
@@ -105,7 +134,7 @@ type rawShare struct {
 }
 
 func fieldErr(field, format string, args ...any) error {
-	return &model.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	return model.FieldErrorf(field, format, args...)
 }
 
 // jsonKind names what JSON a Go type reads.
@@ -138,9 +167,12 @@ func parseStatement(raw json.RawMessage) (*stmt, error) {
 		if errors.As(err, &te) && te.Field != "" {
 			return nil, fieldErr(strings.TrimPrefix(te.Field, "rawDetails."), "expected %s, not a JSON %s", jsonKind(te.Type), te.Value)
 		}
-		return nil, fmt.Errorf("malformed statement: %v", err)
+		return nil, fmt.Errorf("malformed statement: %w", err)
 	}
 	st := &stmt{date: strings.TrimSpace(rs.StatementDate)}
+	if rs.PublicationDetails != nil {
+		st.version = strings.TrimSpace(rs.PublicationDetails.BODSVersion)
+	}
 	switch {
 	case rs.RecordType != "" || rs.RecordDetails != nil:
 		st.v04 = true
@@ -203,13 +235,13 @@ func parseStatement(raw json.RawMessage) (*stmt, error) {
 		subjectField, partyField = "recordDetails.subject", "recordDetails.interestedParty"
 	}
 	if st.subject, _, err = reference(st.d.Subject, "describedByEntityStatement"); err != nil {
-		return nil, fieldErr(subjectField, "%v", err)
+		return nil, fieldErr(subjectField, "%w", err)
 	}
 	if st.subject == "" {
 		return nil, fieldErr(subjectField, "required")
 	}
 	if st.party, st.partyUnspecified, err = reference(st.d.InterestedParty, "describedByEntityStatement", "describedByPersonStatement"); err != nil {
-		return nil, fieldErr(partyField, "%v", err)
+		return nil, fieldErr(partyField, "%w", err)
 	}
 	if st.party == "" && !st.partyUnspecified {
 		return nil, fieldErr(partyField, "required")
@@ -284,9 +316,11 @@ func (st *stmt) indirect(in *rawInterest) bool {
 }
 
 // nodeRecord maps an entity or person statement (without id and source).
-func (st *stmt) nodeRecord() (model.Record, error) {
+// nameless reports a known entity or person that states no name (BODS 0.4
+// allows it): the record's name is then empty, for the caller to fill in.
+func (st *stmt) nodeRecord() (r model.Record, nameless bool, err error) {
 	d := &st.d
-	r := model.Record{Kind: model.KindEntity, Type: model.TypeCompany}
+	r = model.Record{Kind: model.KindEntity, Type: model.TypeCompany}
 	field := func(f string) string {
 		if st.v04 {
 			return "recordDetails." + f
@@ -303,7 +337,7 @@ func (st *stmt) nodeRecord() (model.Record, error) {
 			case "unknownPerson":
 				r.Name = "Unknown person"
 			default:
-				return r, fieldErr(field("names"), "a known person needs a name")
+				nameless = true
 			}
 		}
 		for _, n := range d.Nationalities {
@@ -312,11 +346,11 @@ func (st *stmt) nodeRecord() (model.Record, error) {
 				break
 			}
 		}
-		return r, nil
+		return r, nameless, nil
 	}
 	typ, err := entityType(d.EntityType)
 	if err != nil {
-		return r, fieldErr(field("entityType"), "%v", err)
+		return r, false, fieldErr(field("entityType"), "%w", err)
 	}
 	switch typ {
 	case "state", "stateBody":
@@ -332,7 +366,7 @@ func (st *stmt) nodeRecord() (model.Record, error) {
 		case "unknownEntity":
 			r.Name = "Unknown entity"
 		default:
-			return r, fieldErr(field("name"), "required")
+			nameless = true
 		}
 	}
 	seen := map[string]bool{strings.ToLower(r.Name): true}
@@ -347,8 +381,22 @@ func (st *stmt) nodeRecord() (model.Record, error) {
 			r.Country = countryOf(j.Code)
 		}
 	}
+	for _, a := range d.Addresses {
+		switch strings.ToLower(strings.TrimSpace(a.Type)) {
+		case "registered":
+			// Where the register places it, when the jurisdiction is not stated.
+			if r.Country == "" {
+				r.Country = a.countryCode()
+			}
+		case "business":
+			// The principal place of business: the headquarters.
+			if r.HQCountry == "" {
+				r.HQCountry = a.countryCode()
+			}
+		}
+	}
 	r.Identifiers = identifiers(d.Identifiers)
-	return r, nil
+	return r, nameless, nil
 }
 
 // entityType reads the 0.4 object {"type": ...} or the 0.2 string.

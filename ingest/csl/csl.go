@@ -55,7 +55,7 @@ func Open(path string, r io.Reader, env formats.Env) (ingest.Source, error) {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%w: read the CSL header: %v", model.ErrBadInput, err)
+		return nil, fmt.Errorf("%w: read the CSL header: %w", model.ErrBadInput, err)
 	}
 	s := &source{path: path, base: filepath.Base(path), r: cr, header: slices.Clone(header), col: map[string]int{},
 		regimes: ofac.NewRegimes(env.RegimeKnown), row: 1}

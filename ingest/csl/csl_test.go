@@ -65,7 +65,7 @@ func TestDetect(t *testing.T) {
 		{"_id,source,entity_number,type,programs,name,title,addresses\n", Format},
 		{"\xef\xbb\xbf_id,source,entity_number,type,programs,name,title\n", Format},
 		{"source,entity_number,type,programs,name,title,addresses\n", Format},
-		{"name,source\n", "native"},
+		{"name,source\n", ""}, // no format: ingest asks for --format
 		{"\"Name\"\t\"Street_Address\"\t\"City\"\t\"State\"\t\"Country\"\t\"Postal_Code\"\n", FormatDPL},
 		{"Name\tStreet_Address\tCity\tState\tCountry\tPostal_Code\n", FormatDPL},
 	} {

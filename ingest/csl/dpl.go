@@ -56,7 +56,7 @@ func OpenDPL(path string, r io.Reader, env formats.Env) (ingest.Source, error) {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%w: read the DPL header: %v", model.ErrBadInput, err)
+		return nil, fmt.Errorf("%w: read the DPL header: %w", model.ErrBadInput, err)
 	}
 	for i, c := range dplColumns {
 		if i >= len(header) || strings.TrimSpace(header[i]) != c {
@@ -99,7 +99,7 @@ func (s *dplSource) readRow() (*dplRow, error) {
 		s.row++
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, &ingest.LineError{File: s.path, Line: pe.StartLine, Reason: "malformed TSV: " + pe.Err.Error()}
+			return nil, &ingest.LineError{File: s.path, Line: pe.StartLine, Reason: "malformed TSV: " + pe.Err.Error(), Err: pe}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: read: %w", s.path, err)

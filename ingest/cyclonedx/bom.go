@@ -30,7 +30,11 @@ type orgEntity struct {
 	URL     textList `json:"url"`
 	Address *struct {
 		Country text `json:"country"`
+		Region  text `json:"region"`
 	} `json:"address"`
+	Contact []struct {
+		Email text `json:"email"`
+	} `json:"contact"`
 }
 
 type component struct {

@@ -115,7 +115,7 @@ func (c *converter) item(comp *component, svc *service, path string, parent *nod
 	if first, ok := c.refs[ref]; ok && n.explicit {
 		if !c.dups[ref] {
 			c.dups[ref] = true
-			c.d.Errorf(path, path+".bom-ref", "bom-ref %q is used again (first at %s); this item is dropped, the first kept", ref, first.path)
+			c.d.Warnf(path, path+".bom-ref", "bom-ref %q is used again (first at %s); this item is dropped, the first kept", ref, first.path)
 		}
 		o.node, o.dup = first, true
 		c.occ = append(c.occ, o)
@@ -162,7 +162,7 @@ func (c *converter) componentID(comp *component, ref, path string) string {
 func (c *converter) purl(comp *component, path string) string {
 	p := strings.TrimSpace(string(comp.Purl))
 	if p != "" && !bomgraph.IsPurl(p) {
-		c.d.Errorf(path, path+".purl", "%q is not a package URL (pkg:type/name); ignored", p)
+		c.d.Warnf(path, path+".purl", "%q is not a package URL (pkg:type/name); ignored", p)
 		return ""
 	}
 	return p
@@ -171,7 +171,7 @@ func (c *converter) purl(comp *component, path string) string {
 func (c *converter) cpe(comp *component, path string) string {
 	p := strings.TrimSpace(string(comp.CPE))
 	if p != "" && !bomgraph.IsCPE(p) {
-		c.d.Errorf(path, path+".cpe", "%q is not a CPE name (cpe:2.3:... or cpe:/...); ignored", p)
+		c.d.Warnf(path, path+".cpe", "%q is not a CPE name (cpe:2.3:... or cpe:/...); ignored", p)
 		return ""
 	}
 	return p
@@ -232,6 +232,12 @@ func (c *converter) party(n *node, e *orgEntity, role, path, field string) {
 	}
 	if e.Address != nil {
 		p.Country = string(e.Address.Country)
+		p.Site = bomgraph.Site(string(e.Address.Country), string(e.Address.Region))
+	}
+	for _, ct := range e.Contact {
+		if p.Email == "" {
+			p.Email = strings.TrimSpace(string(ct.Email))
+		}
 	}
 	c.d.Sourcing(n.id, p, role, n.ref, path+"."+field)
 }
@@ -304,7 +310,7 @@ func orElse(have, v string) string {
 func (c *converter) quantity(v, path, field string) *float64 {
 	q, ok := text(v).Number()
 	if !ok || q < 0 {
-		c.d.Errorf(path, field, "quantity %q is not a non-negative number; ignored", v)
+		c.d.Warnf(path, field, "quantity %q is not a non-negative number; ignored", v)
 		return nil
 	}
 	return &q
@@ -395,6 +401,6 @@ func (c *converter) resolve(ref, path, field string) (*node, bool) {
 			return &node{id: "cdx:urn:uuid:" + serial + ":" + frag}, true
 		}
 	}
-	c.d.Errorf(path, field, "no component, service or metadata.component has bom-ref %q (edge dropped)", ref)
+	c.d.Warnf(path, field, "no component, service or metadata.component has bom-ref %q (edge dropped)", ref)
 	return nil, false
 }

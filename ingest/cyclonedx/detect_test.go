@@ -42,8 +42,10 @@ func TestRegistered(t *testing.T) {
 	}
 }
 
-// TestErrorsNameLineAndField checks what a bad item's error says: the file, the
-// line where the item starts, the JSON path of the field, and that it is bad input.
+// TestErrorsNameLineAndField checks what a bad item's error, and a dropped
+// item's warning, says: the file, the line where the item starts, the JSON path
+// of the field; errors are bad input, warnings (what the standard allows but
+// Keiretsu drops) are not errors of the run.
 func TestErrorsNameLineAndField(t *testing.T) {
 	f, err := os.Open("testdata/invalid-1.4.cdx.json")
 	if err != nil {
@@ -51,31 +53,39 @@ func TestErrorsNameLineAndField(t *testing.T) {
 	}
 	defer f.Close()
 	res := formattest.Read(t, NewReader("testdata/invalid-1.4.cdx.json", f))
-	ops, errs := res.Ops, res.Errs
+	ops := res.Ops
 	type want struct {
 		line          int
 		field, reason string
 	}
-	wants := []want{
+	errs := []want{
 		{20, "services", "expected []cyclonedx.service"},
+		{13, "components[3].name", "required"},
+	}
+	warns := []want{
 		{11, "components[1].bom-ref", `bom-ref "cpu" is used again`},
 		{14, "components[4].purl", "not a package URL"},
-		{13, "components[3].name", "required"},
 		{15, "components[5].properties[0].value", `quantity "eight"`},
 		{22, "dependencies[0].dependsOn[1]", `"ghost"`},
 		{23, "dependencies[1].ref", `"phantom"`},
 		{24, "dependencies[2].dependsOn[0]", "component of itself"},
 	}
-	if len(errs) != len(wants) {
-		t.Fatalf("%d errors, want %d: %v", len(errs), len(wants), errs)
+	if len(res.Errs) != len(errs) || len(res.Warnings) != len(warns) {
+		t.Fatalf("%d errors and %d warnings, want %d and %d: %v %v", len(res.Errs), len(res.Warnings), len(errs), len(warns), res.Errs, res.Warnings)
 	}
-	for i, w := range wants {
-		e := errs[i]
+	for i, w := range errs {
+		e := res.Errs[i]
 		if e.File != "testdata/invalid-1.4.cdx.json" || e.Line != w.line || e.Field != w.field || !strings.Contains(e.Reason, w.reason) {
 			t.Errorf("error %d: %q (line %d, field %q), want line %d field %q containing %q", i, e, e.Line, e.Field, w.line, w.field, w.reason)
 		}
 		if !errors.Is(e, model.ErrBadInput) {
 			t.Errorf("error %d is not ErrBadInput", i)
+		}
+	}
+	for i, w := range warns {
+		e := res.Warnings[i]
+		if e.File != "testdata/invalid-1.4.cdx.json" || e.Line != w.line || e.Field != w.field || !strings.Contains(e.Reason, w.reason) {
+			t.Errorf("warning %d: %q (line %d, field %q), want line %d field %q containing %q", i, e, e.Line, e.Field, w.line, w.field, w.reason)
 		}
 	}
 	// The good items around the bad ones are read.

@@ -50,8 +50,12 @@
 // entity per document, id "org:<folded name>" (bomgraph.EntityID: lower case,
 // punctuation and legal-form suffixes such as "Co., Ltd." or "GmbH" dropped, words
 // joined by '-'), with the name as first given, other spellings as aliases, the
-// first url as identifier "website", and address.country when it is an ISO
-// alpha-2 code. No attempt is made to match other sources' entities. A product
+// first url as identifier "website", the first contact's email (or the address
+// in a name written "Name <email>", which is then dropped from the name) as
+// identifier "email", and address.country when it is an ISO alpha-2 code. The
+// address also gives the sourcing edge its site (bomgraph.Site): the region when
+// it is an ISO 3166-2 code of the country ("CN-XJ", or "XJ" in "CN"), else the
+// country. No attempt is made to match other sources' entities. A product
 // whose BOM names no party (or only a placeholder such as "N/A") has no sourcing:
 // screening reports it as a gap.
 //
@@ -59,13 +63,16 @@
 //
 // Every record's source is "<file base name>#<bom-ref>" of the item that states it
 // (for a dependency edge, the ref of the entry). The whole document is read at
-// once. Bad items give an *ingest.LineError, naming the line where the item starts
-// and the JSON path of the field ("components[3].purl"), and reading goes on: a
-// repeated bom-ref (reported once; the first item is kept and later ones dropped,
-// though their nested items are read), an invalid purl or CPE (ignored), a
-// quantity that is not a number (ignored), a dependency on a bom-ref that no item
-// has or on itself (dropped), a field of the wrong JSON type (ignored), and a
-// record that fails validation (a component without a name). Malformed JSON, a
+// once. What the document validly states but Keiretsu drops gives an
+// *ingest.Warning, naming the line where the item starts and the JSON path of
+// the field ("components[3].purl"), and reading goes on: a repeated bom-ref
+// (reported once; the first item is kept and later ones dropped, though their
+// nested items are read), an invalid purl or CPE (ignored), a quantity that is
+// not a number (ignored), a dependency on a bom-ref that no item has or on
+// itself (dropped; CycloneDX's own examples list components among their own
+// dependencies). Invalid items give an *ingest.LineError the same way: a field
+// of the wrong JSON type (ignored), and a record that fails validation (a
+// component without a name). Malformed JSON, a
 // bomFormat other than CycloneDX and a specVersion other than 1.x stop the file.
 //
 // Not read: pedigree (ancestors, variants), evidence, compositions, formulation,

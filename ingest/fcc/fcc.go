@@ -56,7 +56,7 @@ func Open(path string, r io.Reader, env formats.Env) (ingest.Source, error) {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%w: read the header: %v", model.ErrBadInput, err)
+		return nil, fmt.Errorf("%w: read the header: %w", model.ErrBadInput, err)
 	}
 	s := &Source{path: path, base: filepath.Base(path), r: cr, text: -1, date: -1, row: 1, known: env.RegimeKnown}
 	for i, h := range header {
@@ -114,7 +114,7 @@ func (s *Source) Next(op *ingest.Op) error {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return &ingest.LineError{File: s.path, Line: pe.StartLine, Reason: "malformed CSV: " + pe.Err.Error()}
+				return &ingest.LineError{File: s.path, Line: pe.StartLine, Reason: "malformed CSV: " + pe.Err.Error(), Err: pe}
 			}
 			return fmt.Errorf("%s: read: %w", s.path, err)
 		}

@@ -3,8 +3,12 @@
 package formats
 
 import (
+	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -25,8 +29,10 @@ type Format struct {
 	// Open reads the file at path (r is its content; path is "-" for stdin). Formats
 	// that need sibling files (OFAC's alt.csv beside sdn.csv) find them from path.
 	Open func(path string, r io.Reader, env Env) (ingest.Source, error)
-	// Detect reports whether a file with this name and first bytes is in the format
-	// without doubt; nil when the format is never auto-detected.
+	// Detect reports whether a file with this name and content is in the format
+	// without doubt; nil for native, which Detect picks by IsNative. It is given
+	// the file's first 4096 bytes, and a JSON document whole when no format
+	// claims those, so it looks for its keys anywhere in what it is given.
 	Detect func(path string, head []byte) bool
 }
 
@@ -63,17 +69,141 @@ func Names() []string {
 	return out
 }
 
-// Detect picks the format of a file from its name and first bytes: the one format
-// that claims it, else native.
+// Detect picks the format of a file from its name and first bytes: the one
+// format other than native that claims it, else native when the file looks
+// like native JSON Lines (see IsNative). It returns a Format without a Name when
+// no format, or more than one, claims the file.
 func Detect(path string, head []byte) Format {
+	found := claims(path, head)
+	switch {
+	case len(found) == 1:
+		return found[0]
+	case len(found) == 0 && IsNative(path, head):
+		return registry[0]
+	}
+	return Format{}
+}
+
+// claims lists the formats other than native whose Detect claims a file.
+func claims(path string, head []byte) []Format {
 	var found []Format
 	for _, f := range registry {
 		if f.Detect != nil && f.Detect(path, head) {
 			found = append(found, f)
 		}
 	}
-	if len(found) == 1 {
-		return found[0]
+	return found
+}
+
+// IsNative reports whether a file looks like native JSON Lines: its name ends in
+// .jsonl or .ndjson, or its first line that is not blank is a JSON object with a
+// "kind" member.
+func IsNative(path string, head []byte) bool {
+	if ext := strings.ToLower(filepath.Ext(path)); ext == ".jsonl" || ext == ".ndjson" {
+		return true
 	}
-	return registry[0]
+	t := bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	line, _, _ := bytes.Cut(t, []byte("\n"))
+	if len(line) == 0 || line[0] != '{' {
+		return false
+	}
+	for rest := line; ; {
+		i := bytes.Index(rest, []byte(`"kind"`))
+		if i < 0 {
+			return false
+		}
+		rest = bytes.TrimLeft(rest[i+len(`"kind"`):], " \t")
+		if len(rest) > 0 && rest[0] == ':' {
+			return true
+		}
+	}
+}
+
+var bom = []byte("\xef\xbb\xbf")
+
+// headSize is how much of a file detection reads first; maxDetect is how much
+// of a JSON document it reads when the keys that tell its format are not in the
+// head (a CycloneDX BOM may state bomFormat after its components).
+const (
+	headSize  = 4096
+	maxDetect = 256 << 20
+)
+
+// ErrUnknownFormat is returned (wrapped, naming the file) when no format
+// recognises a file and none is given with --format.
+var ErrUnknownFormat = errors.New("no format recognised")
+
+// Open opens the file at path (r is its content; path is "-" for standard input)
+// in the named format, or, when format is "", in the format detected from its
+// name and content: the keys of a JSON document may be anywhere in it. An empty
+// file opens as native and reads nothing (the run warns about it). A file that
+// no format recognises is an ErrUnknownFormat that lists the --format values.
+func Open(path string, r io.Reader, format string, env Env) (ingest.Source, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	if format != "" {
+		f, err := Get(format)
+		if err != nil {
+			return nil, err
+		}
+		return f.Open(path, br, env)
+	}
+	head, _ := br.Peek(headSize)
+	t := bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	if len(t) == 0 && len(head) < headSize {
+		return registry[0].Open(path, br, env)
+	}
+	if f := Detect(path, head); f.Open != nil {
+		return f.Open(path, br, env)
+	}
+	found := claims(path, head)
+	if len(found) == 0 && len(head) == headSize && (t[0] == '{' || t[0] == '[') {
+		// A JSON document whose telling keys are further in: read it whole (the
+		// formats of JSON documents read them whole anyway) and look again.
+		data, err := io.ReadAll(io.LimitReader(br, maxDetect))
+		if err != nil {
+			return nil, fmt.Errorf("%s: read: %w", path, err)
+		}
+		if found = claims(path, data); len(found) == 1 {
+			return found[0].Open(path, io.MultiReader(bytes.NewReader(data), br), env)
+		}
+	}
+	return nil, unknown(path, t, found)
+}
+
+// unknown says why a file was not recognised and what to do.
+func unknown(path string, head []byte, found []Format) error {
+	if len(found) > 1 {
+		var names []string
+		for _, f := range found {
+			names = append(names, f.Name)
+		}
+		return fmt.Errorf("%s: %w: it could be %s; say which with --format", path, ErrUnknownFormat, strings.Join(names, " or "))
+	}
+	hint := ""
+	base := strings.ToLower(filepath.Base(path))
+	for _, s := range siblingHints {
+		if strings.HasPrefix(base, s.part) && strings.HasSuffix(base, ".csv") {
+			hint = "; " + s.hint
+			break
+		}
+	}
+	what := "file"
+	switch {
+	case len(head) > 0 && (head[0] == '{' || head[0] == '['):
+		what = "JSON file"
+	case len(head) > 0 && head[0] == '<':
+		what = "XML file"
+	}
+	return fmt.Errorf("%s: %w: the %s is none of the formats Keiretsu reads; give one with --format (%s)%s",
+		path, ErrUnknownFormat, what, strings.Join(Names(), ", "), hint)
+}
+
+// siblingHints name the files that are read beside a main file, not alone.
+var siblingHints = []struct{ part, hint string }{
+	{"cons_alt", "cons_alt.csv is read beside cons_prim.csv: ingest cons_prim.csv"},
+	{"cons_add", "cons_add.csv is read beside cons_prim.csv: ingest cons_prim.csv"},
+	{"cons_comments", "cons_comments.csv is read beside cons_prim.csv: ingest cons_prim.csv"},
+	{"sdn_comments", "sdn_comments.csv is read beside sdn.csv: ingest sdn.csv"},
+	{"alt", "alt.csv is read beside sdn.csv: ingest sdn.csv"},
+	{"add", "add.csv is read beside sdn.csv: ingest sdn.csv"},
 }

@@ -52,8 +52,11 @@
 //
 // A Sanction names a built-in regime when its dataset is one: us_ofac_sdn ->
 // US-OFAC-SDN, eu_fsf -> EU-ASSET-FREEZE, gb_hmt_sanctions and gb_fcdo_sanctions ->
-// UK-OFSI; or when its program names CMIC -> US-OFAC-CMIC, or the Entity List
-// (authority BIS, or dataset us_trade_csl) -> US-BIS-ENTITY. A Sanction of any other
+// UK-OFSI, us_dod_chinese_milcorps (the DoD's section 1260H list) ->
+// US-NDAA24-805, us_dhs_uflpa (the UFLPA Entity List) -> US-UFLPA; or when its
+// program names section 1260H -> US-NDAA24-805, the UFLPA -> US-UFLPA, CMIC ->
+// US-OFAC-CMIC, or the Entity List (authority BIS, or dataset us_trade_csl) ->
+// US-BIS-ENTITY. The rules define these regimes; this package names their ids. A Sanction of any other
 // dataset gets the regime "FTM-<dataset>" (rule listed: listed entities only). The
 // source emits such a regime record (its Spec is a definition rules.ParseSpec
 // accepts) before the first listing that names it, unless the run already knows
@@ -62,7 +65,9 @@
 // Entities with the topic "sanction" that no Sanction entity of the file designates
 // (exports such as yente's carry topics and datasets but no Sanction entities) are
 // listed at the end of the file: under the built-in regime of each of their
-// datasets that has one, and, when other datasets remain (or none is given), once
+// datasets that has one (an entity of us_dod_chinese_milcorps or us_dhs_uflpa,
+// datasets that are one list each, is listed under its regime with or without the
+// topic), and, when other datasets remain (or none is given), once
 // under FTM-topic-sanction ("OpenSanctions topic sanction", rule listed) with those
 // datasets, comma-separated, as the listing's reference. One regime rather than one
 // per dataset keeps the set of topic listings an entity can have finite, which is
@@ -90,5 +95,9 @@
 //
 // Every record's source is "<file base name>#<FtM id>" (regime records: the file
 // name). A bad line gives an *ingest.LineError with its line number and field, and
-// reading goes on with the next line.
+// reading goes on with the next line. An edge whose key (kind, ends, start date)
+// another FtM entity of the file gave already (three Ownership records of one
+// owner and asset with one start date and different ends) replaces that one in
+// the store, as the native format says; it is reported as a replacing
+// *ingest.Warning (the run's "replaced N"), never merged silently.
 package ftm

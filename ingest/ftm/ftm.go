@@ -88,6 +88,9 @@ type Stats struct {
 	Deletes       int // delete operations emitted (delta files)
 	Ignored       int // entities of schemas that give no record (Address, Vessel, ...)
 	Rejected      int // lines returned as *ingest.LineError
+	// Replaced counts the edges that share their key with an edge another FtM
+	// entity of the file gave (each reported as a replacing *ingest.Warning).
+	Replaced int
 }
 
 // Source reads one FtM JSON Lines file.
@@ -111,11 +114,17 @@ type Source struct {
 	// the file (not kept for plain exports, which hold no MOD or DEL)
 	emitted map[string][]model.Key
 	delta   bool // the current line is a delta line
+	// edges: the FtM entity that gave each edge key of the file, to report a
+	// record that replaces another's
+	edges map[model.Key]edgeFrom
 }
 
 type topicCandidate struct {
 	datasets []string
 	line     int
+	// sanctioned: the entity has the topic "sanction" (else it is a candidate
+	// for being in a list dataset)
+	sanctioned bool
 }
 
 type result struct {
@@ -129,7 +138,7 @@ type result struct {
 func NewSource(name string, r io.Reader, regimeKnown func(string) bool) *Source {
 	return &Source{name: name, base: filepath.Base(name), br: bufio.NewReaderSize(r, 1<<16), regimeKnown: regimeKnown,
 		regimes: map[string]bool{}, topics: map[string]topicCandidate{}, designations: map[string]string{},
-		emitted: map[string][]model.Key{}}
+		emitted: map[string][]model.Key{}, edges: map[model.Key]edgeFrom{}}
 }
 
 // Name returns the file name.
@@ -138,8 +147,9 @@ func (s *Source) Name() string { return s.name }
 // Stats returns the counts so far (complete after Next returned io.EOF).
 func (s *Source) Stats() Stats { return s.stats }
 
-// Next returns the next operation, a *ingest.LineError for a bad line (reading may
-// go on), or io.EOF.
+// Next returns the next operation, a *ingest.LineError for a bad line or an
+// *ingest.Warning for a record that replaces another of the file (reading may go
+// on), or io.EOF.
 func (s *Source) Next(op *ingest.Op) error {
 	for len(s.queue) == 0 {
 		if s.done {
@@ -195,7 +205,7 @@ func (s *Source) readLine() ([]byte, error) {
 }
 
 func fieldErr(field, format string, args ...any) error {
-	return &model.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	return model.FieldErrorf(field, format, args...)
 }
 
 func (s *Source) fail(err error) {
@@ -232,8 +242,32 @@ func (s *Source) emit(ftmID string, line int, r model.Record) bool {
 	if s.delta && ftmID != "" && r.Kind != model.KindRegime {
 		s.emitted[ftmID] = append(s.emitted[ftmID], r.Key())
 	}
+	if !r.Kind.IsNode() {
+		s.noteEdge(ftmID, line, r.Key())
+	}
 	s.queue = append(s.queue, result{op: ingest.Op{Record: r, Line: line}})
 	return true
+}
+
+// edgeFrom is the FtM entity that gave an edge key, and its line.
+type edgeFrom struct {
+	id   string
+	line int
+}
+
+// noteEdge notes that the FtM entity ftmID gives the edge key k. When another
+// entity of the file gave it before (three Ownership records of one owner and
+// asset with one start date and different ends), the store keeps only the
+// later record, so the replacement is reported as a warning rather than merged
+// silently. An entity giving its own key again (a MOD line) replaces nothing.
+func (s *Source) noteEdge(ftmID string, line int, k model.Key) {
+	if prev, ok := s.edges[k]; ok && prev.id != ftmID {
+		s.stats.Replaced++
+		s.queue = append(s.queue, result{err: &ingest.Warning{File: s.name, Line: line, Replaced: true,
+			Reason: fmt.Sprintf("%s (FtM %s) has the key of the record FtM %s gave at line %d (%s): it replaces that one",
+				k, ftmID, prev.id, prev.line, "an edge is keyed by its kind, its two ends and its start date")}})
+	}
+	s.edges[k] = edgeFrom{ftmID, line}
 }
 
 // del queues a delete of the record with key k.
@@ -245,6 +279,7 @@ func (s *Source) del(k model.Key) {
 		r.Src, r.Dst, r.Valid.From = k.Src, k.Dst, k.From
 	}
 	r.Normalize()
+	delete(s.edges, k)
 	s.stats.Deletes++
 	s.queue = append(s.queue, result{op: ingest.Op{Delete: true, Record: r, Line: s.line}})
 }
@@ -272,7 +307,7 @@ func (s *Source) parseLine(line []byte) {
 			s.fail(fieldErr(strings.TrimPrefix(te.Field, "entityJSON."), "unexpected JSON %s", te.Value))
 			return
 		}
-		s.fail(fmt.Errorf("malformed JSON: %v", err))
+		s.fail(fmt.Errorf("malformed JSON: %w", err))
 		return
 	}
 	e := &l.entityJSON
@@ -357,7 +392,7 @@ func (s *Source) modify(e *entityJSON) {
 	if _, isNode := nodeTypes[e.Schema]; isNode {
 		still := map[string]bool{}
 		if c, ok := s.topics[e.ID]; ok {
-			regimes, _ := topicListingsOf(c.datasets)
+			regimes, _ := topicListingsOf(c)
 			for _, r := range regimes {
 				still[r] = true
 			}

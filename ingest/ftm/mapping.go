@@ -24,10 +24,25 @@ var nodeTypes = map[string]string{
 // builtinByDataset maps OpenSanctions datasets to the built-in regime whose list
 // they publish.
 var builtinByDataset = map[string]string{
-	"us_ofac_sdn":       "US-OFAC-SDN",
-	"eu_fsf":            "EU-ASSET-FREEZE",
-	"gb_hmt_sanctions":  "UK-OFSI",
-	"gb_fcdo_sanctions": "UK-OFSI",
+	"us_ofac_sdn":             "US-OFAC-SDN",
+	"eu_fsf":                  "EU-ASSET-FREEZE",
+	"gb_hmt_sanctions":        "UK-OFSI",
+	"gb_fcdo_sanctions":       "UK-OFSI",
+	"us_dod_chinese_milcorps": "US-NDAA24-805",
+	"us_dhs_uflpa":            "US-UFLPA",
+}
+
+// listDatasets are the datasets that are one list and nothing else: every
+// entity in them is on it (the DoD's section 1260H list of Chinese military
+// companies, the UFLPA Entity List), whether or not OpenSanctions gives it the
+// topic "sanction" (these lists restrict procurement and imports, not assets).
+var listDatasets = map[string]bool{"us_dod_chinese_milcorps": true, "us_dhs_uflpa": true}
+
+// builtinRegimes are the built-in regime ids a Sanction or topic listing can
+// name; the rules define them.
+var builtinRegimes = map[string]bool{
+	"US-OFAC-SDN": true, "EU-ASSET-FREEZE": true, "UK-OFSI": true, "US-OFAC-CMIC": true, "US-BIS-ENTITY": true,
+	"US-NDAA24-805": true, "US-UFLPA": true,
 }
 
 // topicRegime lists entities with the topic "sanction" on datasets without a
@@ -37,7 +52,7 @@ const topicRegime = "FTM-topic-sanction"
 // topicRegimes are every regime a topic listing can name (the values of
 // builtinByDataset, then topicRegime), in a fixed order: a finite set, so that MOD
 // and DEL can delete the topic listings an entity no longer has.
-var topicRegimes = []string{"US-OFAC-SDN", "EU-ASSET-FREEZE", "UK-OFSI", topicRegime}
+var topicRegimes = []string{"US-OFAC-SDN", "EU-ASSET-FREEZE", "UK-OFSI", "US-NDAA24-805", "US-UFLPA", topicRegime}
 
 // defaultDataset names the regime of Sanction entities that carry no dataset.
 const defaultDataset = "default"
@@ -162,11 +177,12 @@ func (s *Source) node(e *entityJSON) {
 	if !s.emit(e.ID, s.line, r) {
 		return
 	}
-	if slices.Contains(e.values("topics"), "sanction") {
+	sanctioned := slices.Contains(e.values("topics"), "sanction")
+	if sanctioned || slices.ContainsFunc(e.Datasets, func(d string) bool { return listDatasets[d] }) {
 		if _, ok := s.topics[e.ID]; !ok {
 			s.topicOrder = append(s.topicOrder, e.ID) // may repeat an id forgotten and seen again
 		}
-		s.topics[e.ID] = topicCandidate{datasets: e.Datasets, line: s.line}
+		s.topics[e.ID] = topicCandidate{datasets: e.Datasets, line: s.line, sanctioned: sanctioned}
 	}
 }
 
@@ -182,7 +198,7 @@ func (e *entityJSON) period(startProps ...string) (model.Period, error) {
 		for _, v := range e.values(prop) {
 			d, err := parseDay(v, false)
 			if err != nil {
-				return p, fieldErr("properties."+prop, "%v", err)
+				return p, fieldErr("properties."+prop, "%w", err)
 			}
 			if p.From == model.MinDate || d < p.From {
 				p.From = d
@@ -196,7 +212,7 @@ func (e *entityJSON) period(startProps ...string) (model.Period, error) {
 	for i, v := range ends {
 		d, err := parseDay(v, true)
 		if err != nil {
-			return p, fieldErr("properties.endDate", "%v", err)
+			return p, fieldErr("properties.endDate", "%w", err)
 		}
 		if i == 0 || d > p.To {
 			p.To = d
@@ -234,7 +250,7 @@ func (s *Source) ownership(e *entityJSON) {
 	}
 	share, err := parsePercentages(e.values("percentage"))
 	if err != nil {
-		s.fail(fieldErr("properties.percentage", "%v", err))
+		s.fail(fieldErr("properties.percentage", "%w", err))
 		return
 	}
 	for _, t := range e.values("ownershipType") {
@@ -316,6 +332,10 @@ func sanctionRegime(e *entityJSON) string {
 	prog := strings.ToLower(strings.Join(append(e.values("program"), e.values("programId")...), " "))
 	auth := strings.ToLower(strings.Join(e.values("authority"), " "))
 	switch {
+	case strings.Contains(prog, "1260h"):
+		return "US-NDAA24-805"
+	case strings.Contains(prog, "uflpa") || strings.Contains(prog, "uyghur forced labor"):
+		return "US-UFLPA"
 	case strings.Contains(prog, "cmic") || strings.Contains(prog, "chinese military"):
 		return "US-OFAC-CMIC"
 	case strings.Contains(prog, "entity list") && (strings.Contains(auth, "industry and security") || slices.Contains(e.Datasets, "us_trade_csl")):
@@ -335,7 +355,7 @@ func sanctionRegime(e *entityJSON) string {
 // regime returns the regime id for a built-in regime id or a dataset, emitting
 // the regime record of a dataset (or of topicRegime) that the run does not know yet.
 func (s *Source) regime(v string) string {
-	if v == "US-OFAC-SDN" || v == "EU-ASSET-FREEZE" || v == "UK-OFSI" || v == "US-OFAC-CMIC" || v == "US-BIS-ENTITY" {
+	if builtinRegimes[v] {
 		return v
 	}
 	id, name, url := "FTM-"+v, "OpenSanctions dataset "+v, "https://www.opensanctions.org/datasets/"+v+"/"
@@ -357,25 +377,27 @@ func (s *Source) regime(v string) string {
 	return id
 }
 
-// topicListingsOf returns the regimes of a sanctioned entity's datasets: the
-// built-in regimes they map to, in order, then topicRegime with the other datasets
-// as its reference when there are any (or no datasets at all).
-func topicListingsOf(datasets []string) (regimes []string, others string) {
+// topicListingsOf returns the regimes of a candidate's datasets: the built-in
+// regimes they map to, in order, then topicRegime with the other datasets as its
+// reference when there are any (or no datasets at all). An entity without the
+// topic "sanction" (one of a list dataset) gets the regimes of its list datasets
+// only.
+func topicListingsOf(c topicCandidate) (regimes []string, others string) {
 	var rest []string
-	for _, d := range datasets {
+	for _, d := range c.datasets {
 		if _, ok := builtinByDataset[d]; !ok {
 			rest = append(rest, d)
 		}
 	}
 	for _, r := range topicRegimes[:len(topicRegimes)-1] {
-		for _, d := range datasets {
-			if builtinByDataset[d] == r {
+		for _, d := range c.datasets {
+			if builtinByDataset[d] == r && (c.sanctioned || listDatasets[d]) {
 				regimes = append(regimes, r)
 				break
 			}
 		}
 	}
-	if len(rest) > 0 || len(datasets) == 0 {
+	if c.sanctioned && (len(rest) > 0 || len(c.datasets) == 0) {
 		regimes = append(regimes, topicRegime)
 	}
 	return regimes, strings.Join(rest, ",")
@@ -396,7 +418,7 @@ func (s *Source) topicListings() {
 		}
 		done[id] = true
 		s.line = c.line
-		regimes, others := topicListingsOf(c.datasets)
+		regimes, others := topicListingsOf(c)
 		for _, r := range regimes {
 			ref := ""
 			if r == topicRegime {

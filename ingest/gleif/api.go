@@ -36,6 +36,9 @@ type apiLEI struct {
 		LegalAddress             struct {
 			Country string `json:"country"`
 		} `json:"legalAddress"`
+		HeadquartersAddress struct {
+			Country string `json:"country"`
+		} `json:"headquartersAddress"`
 		RegisteredAs string `json:"registeredAs"`
 		Jurisdiction string `json:"jurisdiction"`
 		Category     string `json:"category"`
@@ -118,12 +121,12 @@ func (s *Source) readAPI() error {
 	if len(body) > 0 && body[0] == '[' {
 		// A bare array of resources (e.g. the "data" arrays of several pages joined).
 		if err := json.Unmarshal(body, &items); err != nil {
-			return &ingest.LineError{File: s.name, Line: 1, Reason: "malformed JSON: " + err.Error()}
+			return &ingest.LineError{File: s.name, Line: 1, Reason: "malformed JSON: " + err.Error(), Err: err}
 		}
 	} else {
 		var doc apiDoc
 		if err := json.Unmarshal(body, &doc); err != nil {
-			return &ingest.LineError{File: s.name, Line: 1, Reason: "malformed JSON: " + err.Error()}
+			return &ingest.LineError{File: s.name, Line: 1, Reason: "malformed JSON: " + err.Error(), Err: err}
 		}
 		data := bytes.TrimSpace(doc.Data)
 		switch {
@@ -131,7 +134,7 @@ func (s *Source) readAPI() error {
 			return &ingest.LineError{File: s.name, Line: 1, Field: "data", Reason: "required (a GLEIF API response)"}
 		case data[0] == '[':
 			if err := json.Unmarshal(data, &items); err != nil {
-				return &ingest.LineError{File: s.name, Line: 1, Field: "data", Reason: err.Error()}
+				return &ingest.LineError{File: s.name, Line: 1, Field: "data", Reason: err.Error(), Err: err}
 			}
 		default:
 			items = []json.RawMessage{data}
@@ -146,18 +149,18 @@ func (s *Source) readAPI() error {
 func (s *Source) apiItem(line int, raw json.RawMessage) {
 	var res apiResource
 	if err := json.Unmarshal(raw, &res); err != nil {
-		s.fail(line, fmt.Errorf("malformed resource: %v", err))
+		s.fail(line, fmt.Errorf("malformed resource: %w", err))
 		return
 	}
 	switch res.Type {
 	case "lei-records":
 		var a apiLEI
 		if err := json.Unmarshal(res.Attributes, &a); err != nil {
-			s.fail(line, fieldErr("attributes", "%v", err))
+			s.fail(line, fieldErr("attributes", "%w", err))
 			return
 		}
 		e := entity{lei: a.LEI, name: a.Entity.LegalName.Name, jurisdiction: a.Entity.Jurisdiction,
-			legalCountry: a.Entity.LegalAddress.Country, category: a.Entity.Category,
+			legalCountry: a.Entity.LegalAddress.Country, hqCountry: a.Entity.HeadquartersAddress.Country, category: a.Entity.Category,
 			registeredAs: a.Entity.RegisteredAs, bic: a.BIC.first(), ocid: a.OCID, qcc: a.QCC,
 			spglobal: a.SPGlobal.first(), leiField: "lei", nameField: "entity.legalName.name"}
 		if e.lei == "" {
@@ -173,7 +176,7 @@ func (s *Source) apiItem(line int, raw json.RawMessage) {
 	case "relationship-records":
 		var a apiRelationship
 		if err := json.Unmarshal(res.Attributes, &a); err != nil {
-			s.fail(line, fieldErr("attributes", "%v", err))
+			s.fail(line, fieldErr("attributes", "%w", err))
 			return
 		}
 		rr := a.Relationship
@@ -200,7 +203,9 @@ func (s *Source) apiItem(line int, raw json.RawMessage) {
 
 // parseDate reads a GLEIF date or timestamp as a calendar day (see the package
 // documentation): YYYY-MM-DD as is; an instant with an explicit offset as its local
-// date; an instant in UTC as the day of the nearest midnight.
+// date; an instant in UTC that is some time zone's midnight as the day of the
+// nearest midnight; any other instant in UTC (a registration at 17:11:36) as its
+// UTC day.
 func parseDate(v string) (model.Date, error) {
 	v = strings.TrimSpace(v)
 	if len(v) == 10 {
@@ -211,10 +216,40 @@ func parseDate(v string) (model.Date, error) {
 		if err != nil {
 			continue
 		}
-		if strings.HasSuffix(v, "Z") || strings.HasSuffix(v, "+00:00") {
+		if !strings.HasSuffix(v, "Z") && !strings.HasSuffix(v, "+00:00") {
+			return model.ParseDate(v[:10])
+		}
+		if zoneMidnight(t) {
 			return model.DateOf(t.Add(12 * time.Hour)), nil
 		}
-		return model.ParseDate(v[:10])
+		return model.DateOf(t), nil
 	}
 	return 0, fmt.Errorf("%q is not a date or timestamp", v)
+}
+
+// midnightOffsets are the UTC offsets, in minutes, of the time zones whose
+// midnight an instant in UTC may be (from UTC-11 to UTC+12, the range in which
+// the nearest midnight is the intended day): whole hours, and the zones of half
+// and three-quarter hours (Newfoundland, Marquesas, Iran, Afghanistan, India,
+// Nepal, Myanmar, Eucla, South Australia, Lord Howe).
+var midnightOffsets = func() map[int]bool {
+	m := map[int]bool{}
+	for h := -11; h <= 12; h++ {
+		m[h*60] = true
+	}
+	for _, o := range []int{-9*60 - 30, -3*60 - 30, -2*60 - 30, 3*60 + 30, 4*60 + 30, 5*60 + 30, 5*60 + 45, 6*60 + 30, 8*60 + 45, 9*60 + 30, 10*60 + 30} {
+		m[o] = true
+	}
+	return m
+}()
+
+// zoneMidnight reports whether the UTC instant t is midnight in a time zone of
+// midnightOffsets: whole minutes, at a time of day that such a midnight falls on.
+func zoneMidnight(t time.Time) bool {
+	t = t.UTC()
+	if t.Second() != 0 || t.Nanosecond() != 0 {
+		return false
+	}
+	m := t.Hour()*60 + t.Minute() // UTC time of day of local midnight at offset -m (mod a day)
+	return midnightOffsets[-m] || midnightOffsets[24*60-m]
 }

@@ -63,7 +63,7 @@ func newCSVSource(r io.Reader) (*csvSource, error) {
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("not a GLEIF file: %v", err)
+		return nil, fmt.Errorf("not a GLEIF file: %w", err)
 	}
 	c := &csvSource{r: cr, kind: csvKindOf(header), col: map[string]int{}}
 	if c.kind == csvUnknown {
@@ -109,18 +109,18 @@ func (c *csvSource) index(name string) int {
 	return -1
 }
 
-// fill reads rows until one gives a result or the file ends (then it clears s.csv).
+// fill reads rows until one gives a result or the file ends (then it clears s.rows).
 func (c *csvSource) fill(s *Source) error {
 	for len(s.queue) == 0 {
 		row, err := c.r.Read()
 		if errors.Is(err, io.EOF) {
-			s.csv = nil
+			s.rows = nil
 			return nil
 		}
 		line, _ := c.r.FieldPos(0)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
-			s.fail(pe.Line, fmt.Errorf("malformed CSV: %v", pe.Err))
+			s.fail(pe.Line, fmt.Errorf("malformed CSV: %w", pe.Err))
 			continue
 		}
 		if err != nil && !errors.Is(err, csv.ErrFieldCount) {
@@ -130,7 +130,8 @@ func (c *csvSource) fill(s *Source) error {
 		switch c.kind {
 		case csvLEI:
 			e := entity{lei: get("LEI"), name: get("Entity.LegalName"), jurisdiction: get("Entity.LegalJurisdiction"),
-				legalCountry: get("Entity.LegalAddress.Country"), category: get("Entity.EntityCategory"),
+				legalCountry: get("Entity.LegalAddress.Country"), hqCountry: get("Entity.HeadquartersAddress.Country"),
+				category:     get("Entity.EntityCategory"),
 				registeredAs: get("Entity.RegistrationAuthority.RegistrationAuthorityEntityID")}
 			e.leiField, e.nameField = "LEI", "Entity.LegalName"
 			for _, i := range c.otherNames {

@@ -1,7 +1,10 @@
 // Package gleif reads GLEIF data: Level 1 LEI records and Level 2 relationship
 // records, as returned by the GLEIF API (JSON:API documents, one record or a page
-// of them) or as published in the golden-copy CSV files (LEI2 CSV, RR CSV and the
-// reporting-exception CSV). It registers the feed format `gleif`.
+// of them) or as published in GLEIF's full downloads: the LEI-CDF, RR-CDF and
+// reporting-exception XML files, the golden-copy JSON files (the same elements,
+// each element's text under "$") and the golden-copy CSV files (LEI2 CSV, RR CSV
+// and the reporting-exception CSV). The downloads are read a record at a time.
+// It registers the feed format `gleif`.
 //
 // # Mapping
 //
@@ -14,6 +17,7 @@
 //	             organization for INTERNATIONAL_ORGANIZATION
 //	country      the country of entity.jurisdiction ("US-DE" -> US), else the
 //	             legal address's country
+//	hqCountry    the headquarters address's country
 //	identifiers  lei; registration "<jurisdiction>:<registeredAs>" (so a UK company
 //	             gives "GB:04366849", the same value BODS's GB-COH scheme gives; the
 //	             legal address's country when no jurisdiction is given, none when
@@ -63,15 +67,19 @@
 //
 // GLEIF's API gives instants in UTC, converted from the local midnight the
 // registrant meant: "2018-12-31T23:00:00Z" is 1 January 2019 in Frankfurt. An
-// instant in UTC is read as the day of the nearest midnight (12:00 and later
-// rounds up), which recovers the intended day for every offset from UTC-11 to
-// UTC+12. A timestamp with an explicit offset (the golden-copy files keep them)
-// is read as its local date.
+// instant in UTC that is some time zone's midnight (whole seconds, at a time of
+// day that is midnight at an offset from UTC-11 to UTC+12, half and
+// three-quarter hours included) is read as the day of the nearest midnight (12:00
+// and later rounds up), which recovers the intended day; any other instant in UTC
+// ("2023-07-31T17:11:36Z", a registration's time) keeps its UTC day. A timestamp
+// with an explicit offset (the golden-copy files keep them) is read as its local
+// date.
 //
 // # Provenance and errors
 //
 // Every record's source is "<file base name>#<record id>": the LEI for LEI records,
 // the API record id for relationship records, "<child>|<type>|<parent>" for RR CSV
-// rows. Bad records give an *ingest.LineError naming the record number (API JSON:
-// the position in "data", from 1; CSV: the line) and the field, and reading goes on.
+// rows and CDF records. Bad records give an *ingest.LineError naming the record
+// number (API and golden-copy JSON: the position in "data" or in the array of
+// records, from 1; CSV and XML: the line) and the field, and reading goes on.
 package gleif

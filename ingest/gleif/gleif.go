@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/keiretsu/keiretsu/ingest"
@@ -17,7 +18,7 @@ import (
 func init() {
 	formats.Register(formats.Format{
 		Name:  "gleif",
-		About: "GLEIF LEI records and Level 2 relationship records (API JSON; golden-copy LEI2, RR and reporting-exception CSV)",
+		About: "GLEIF LEI records and Level 2 relationship records (API JSON; the full downloads: LEI-CDF, RR-CDF and reporting-exception XML, golden-copy JSON and CSV)",
 		Open: func(path string, r io.Reader, env formats.Env) (ingest.Source, error) {
 			return NewSource(path, r), nil
 		},
@@ -25,13 +26,18 @@ func init() {
 	})
 }
 
-// Detect reports whether a file's first bytes are GLEIF API JSON (a "data" member
-// holding lei-records, relationship-records or reporting-exceptions) or a GLEIF
-// golden-copy CSV header.
+// Detect reports whether a file's content is GLEIF's: API JSON (a "data" member
+// holding lei-records, relationship-records or reporting-exceptions, or the API's
+// meta.goldenCopy or links when the page holds no records), golden-copy
+// JSON (elements such as "LEI" with their text under "$"), LEI-CDF, RR-CDF or
+// reporting-exception XML (in GLEIF's namespaces), or a golden-copy CSV header.
 func Detect(_ string, head []byte) bool {
 	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
 	t := bytes.TrimLeft(head, " \t\r\n")
-	if len(t) > 0 && t[0] == '{' {
+	if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		if isGoldenJSON(t) {
+			return true
+		}
 		if !bytes.Contains(t, []byte(`"data"`)) {
 			return false
 		}
@@ -40,11 +46,19 @@ func Detect(_ string, head []byte) bool {
 				return true
 			}
 		}
-		return false
+		// A page with no records still has the API's meta or links.
+		return emptyData.Match(t) && (bytes.Contains(t, []byte(`"goldenCopy"`)) || bytes.Contains(t, []byte("api.gleif.org/api/")))
+	}
+	if len(t) > 0 && t[0] == '<' {
+		return bytes.Contains(t, []byte("http://www.gleif.org/data/schema/")) &&
+			(bytes.Contains(t, []byte("LEIData")) || bytes.Contains(t, []byte("RelationshipData")) || bytes.Contains(t, []byte("ReportingExceptionData")))
 	}
 	line, _, _ := bytes.Cut(t, []byte("\n"))
 	return csvKindOf(splitHeader(string(line))) != csvUnknown
 }
+
+// emptyData matches an API page's empty "data" array.
+var emptyData = regexp.MustCompile(`"data"\s*:\s*\[\s*\]`)
 
 // containsJSONMember reports whether b holds "key":"value" (with optional spaces).
 func containsJSONMember(b []byte, key, value string) bool {
@@ -84,8 +98,14 @@ type Source struct {
 	br         *bufio.Reader
 	started    bool
 	queue      []result
-	csv        *csvSource
+	rows       filler // the streamed rows or records of a CSV, CDF XML or golden-copy JSON file
 	stats      Stats
+}
+
+// filler streams the records of a file: fill queues results until it has queued
+// one or the file ends, and then sets s.rows to nil.
+type filler interface {
+	fill(s *Source) error
 }
 
 type result struct {
@@ -119,10 +139,10 @@ func (s *Source) Next(op *ingest.Op) error {
 		}
 	}
 	for len(s.queue) == 0 {
-		if s.csv == nil {
+		if s.rows == nil {
 			return io.EOF
 		}
-		if err := s.csv.fill(s); err != nil {
+		if err := s.rows.fill(s); err != nil {
 			return err
 		}
 	}
@@ -154,14 +174,21 @@ func (s *Source) start() error {
 		case ' ', '\t', '\r', '\n':
 			_, _ = s.br.Discard(1)
 			continue
+		case '<':
+			s.rows = newXMLSource(s.br)
+			return nil
 		case '{', '[':
+			if head, _ := s.br.Peek(1 << 16); isGoldenJSON(head) {
+				s.rows = newGoldenJSONSource(s.br)
+				return nil
+			}
 			return s.readAPI()
 		}
 		cs, err := newCSVSource(s.br)
 		if err != nil {
-			return &ingest.LineError{File: s.name, Line: 1, Reason: err.Error()}
+			return &ingest.LineError{File: s.name, Line: 1, Reason: err.Error(), Err: err}
 		}
-		s.csv = cs
+		s.rows = cs
 		return nil
 	}
 }
@@ -193,7 +220,7 @@ func (s *Source) fail(line int, err error) {
 }
 
 func fieldErr(field, format string, args ...any) error {
-	return &model.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	return model.FieldErrorf(field, format, args...)
 }
 
 // entity is what an LEI record says, from either encoding.
@@ -201,6 +228,7 @@ type entity struct {
 	lei, name                  string
 	others                     []string
 	jurisdiction, legalCountry string
+	hqCountry                  string // the headquarters address's country
 	category                   string
 	registeredAs               string
 	bic, ocid, qcc, spglobal   string
@@ -231,6 +259,7 @@ func (s *Source) entityRecord(line int, e *entity) {
 	if r.Country == "" {
 		r.Country = countryOf(e.legalCountry)
 	}
+	r.HQCountry = countryOf(e.hqCountry)
 	seen := map[string]bool{strings.ToLower(name): true}
 	for _, o := range e.others {
 		o = strings.TrimSpace(o)
@@ -341,7 +370,7 @@ func (s *Source) relationshipRecord(line int, rel *relationship) {
 		if p.start != "" {
 			d, err := parseDate(p.start)
 			if err != nil {
-				s.fail(line, fieldErr(rel.periodsField, "startDate: %v", err))
+				s.fail(line, fieldErr(rel.periodsField, "startDate: %w", err))
 				return
 			}
 			per.From = d
@@ -349,7 +378,7 @@ func (s *Source) relationshipRecord(line int, rel *relationship) {
 		if p.end != "" {
 			d, err := parseDate(p.end)
 			if err != nil {
-				s.fail(line, fieldErr(rel.periodsField, "endDate: %v", err))
+				s.fail(line, fieldErr(rel.periodsField, "endDate: %w", err))
 				return
 			}
 			per.To = d
@@ -367,7 +396,7 @@ func (s *Source) relationshipRecord(line int, rel *relationship) {
 				}
 				d, err := parseDate(v)
 				if err != nil {
-					s.fail(line, fieldErr("validTo", "%v", err))
+					s.fail(line, fieldErr("validTo", "%w", err))
 					return
 				}
 				per.To = d

@@ -115,7 +115,7 @@ func TestRealEntities(t *testing.T) {
 		byID[op.Record.ID] = op.Record
 	}
 	shell := byID["lei:21380068P1DRHMJ8KU70"]
-	if shell.Name != "SHELL PLC" || shell.Country != "GB" || shell.Type != model.TypeCompany ||
+	if shell.Name != "SHELL PLC" || shell.Country != "GB" || shell.HQCountry != "GB" || shell.Type != model.TypeCompany ||
 		!cmp.Equal(shell.Aliases, []string{"ROYAL DUTCH SHELL PLC"}) ||
 		shell.Identifier("lei") != "21380068P1DRHMJ8KU70" || shell.Identifier("registration") != "GB:04366849" ||
 		shell.Source != "multi_lei_records.json#21380068P1DRHMJ8KU70" {
@@ -125,7 +125,7 @@ func TestRealEntities(t *testing.T) {
 	if nfa, ok := byID["lei:335800CCCPHKUOXPC332"]; !ok || nfa.Name != "NFA INTERNATIONAL" || nfa.Country != "IN" {
 		t.Errorf("LAPSED NFA INTERNATIONAL: %+v", nfa)
 	}
-	if ms := byID["lei:INR2EJN1ERAN0W5ZP974"]; ms.Country != "US" || ms.Identifier("bic") != "MSFTUS66XXX" {
+	if ms := byID["lei:INR2EJN1ERAN0W5ZP974"]; ms.Country != "US" || ms.HQCountry != "US" || ms.Identifier("bic") != "MSFTUS66XXX" {
 		t.Errorf("Microsoft: %+v", ms)
 	}
 }

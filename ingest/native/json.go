@@ -15,9 +15,21 @@ type scanner struct {
 	i int
 }
 
-var errSyntax = errors.New("malformed JSON")
+// SyntaxError is returned (wrapped in an *ingest.LineError) for a line that is
+// not well-formed JSON. It is the whole line's fault, not a field's.
+type SyntaxError struct {
+	// What says what the scanner met, e.g. "unterminated string".
+	What string
+}
 
-func syntaxErr(what string) error { return errors.New("malformed JSON: " + what) }
+func (e *SyntaxError) Error() string {
+	if e.What == "" {
+		return "malformed JSON"
+	}
+	return "malformed JSON: " + e.What
+}
+
+func syntaxErr(what string) error { return &SyntaxError{What: what} }
 
 func (s *scanner) ws() {
 	for s.i < len(s.b) {
@@ -303,7 +315,7 @@ func (s *scanner) skip(depth int) error {
 		if s.null() {
 			return nil
 		}
-		return errSyntax
+		return &SyntaxError{}
 	default:
 		_, err := s.number()
 		if err != nil {

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/internal/model"
@@ -96,7 +95,7 @@ type fields struct {
 }
 
 func fieldErr(field, format string, args ...any) error {
-	return &model.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	return model.FieldErrorf(field, format, args...)
 }
 
 // endFields are the id-valued fields of every kind.
@@ -109,7 +108,7 @@ var endFields = map[string]bool{
 func Parse(line []byte, op *ingest.Op, regimeKnown func(string) bool) error {
 	s := &scanner{b: line}
 	if !s.consume('{') {
-		return errors.New("malformed JSON: a line must hold one JSON object")
+		return syntaxErr("a line must hold one JSON object")
 	}
 	f := fields{ends: map[string]string{}}
 	if !s.consume('}') {
@@ -123,13 +122,11 @@ func Parse(line []byte, op *ingest.Op, regimeKnown func(string) bool) error {
 			}
 			if err := f.read(s, key); err != nil {
 				var fe *model.FieldError
-				if errors.As(err, &fe) {
+				var se *SyntaxError
+				if errors.As(err, &fe) || errors.As(err, &se) {
 					return err
 				}
-				if strings.HasPrefix(err.Error(), "malformed JSON") {
-					return err
-				}
-				return fieldErr(key, "%v", err)
+				return &model.FieldError{Field: key, Reason: err.Error(), Err: err}
 			}
 			if s.consume(',') {
 				continue

@@ -134,3 +134,37 @@ func TestLongLines(t *testing.T) {
 		t.Fatalf("line after a long one: %v %+v", err, op)
 	}
 }
+
+// TestErrorsWrapTheirCause checks that a bad line's *ingest.LineError lets callers
+// tell a syntax error from a bad field with errors.As, not by its text.
+func TestErrorsWrapTheirCause(t *testing.T) {
+	for _, c := range []struct {
+		line   string
+		syntax bool
+		field  string
+	}{
+		{`{"kind":"entity", "id": `, true, ""},
+		{`not json`, true, ""},
+		{`{"kind":"entity","id":"a","name":"A"} trailing`, true, ""},
+		{`{"kind":"entity","id":"a","name":"A","aliases":[1]}`, false, "aliases"},
+		{`{"kind":"ownership","owner":"a","owned":"b","percent":"half"}`, false, "percent"},
+		{`{"kind":"ownership","owner":"a","owned":"b","percent":150}`, false, "percent"},
+	} {
+		rd := native.NewReader("f.jsonl", strings.NewReader(c.line+"\n"), known)
+		var op ingest.Op
+		err := rd.Next(&op)
+		var le *ingest.LineError
+		if !errors.As(err, &le) || !errors.Is(err, model.ErrBadInput) {
+			t.Errorf("%s: %v is not a line error of bad input", c.line, err)
+			continue
+		}
+		var se *native.SyntaxError
+		if got := errors.As(err, &se); got != c.syntax {
+			t.Errorf("%s: %v: a syntax error %v, want %v", c.line, err, got, c.syntax)
+		}
+		var fe *model.FieldError
+		if c.field != "" && (!errors.As(err, &fe) || fe.Field != c.field || le.Field != c.field) {
+			t.Errorf("%s: %v: want a *model.FieldError about %s", c.line, err, c.field)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -31,16 +32,35 @@ const (
 type siblingNames struct{ alt, add, comments string }
 
 var (
-	sdnSiblings  = siblingNames{"alt.csv", "add.csv", "sdn_comments.csv"}
-	consSiblings = siblingNames{"cons_alt.csv", "cons_add.csv", "cons_comments.csv"}
+	sdnSiblings  = siblingNames{"alt", "add", "sdn_comments"}
+	consSiblings = siblingNames{"cons_alt", "cons_add", "cons_comments"}
 )
+
+// siblingFiles returns the names a sibling of the main file base may have:
+// the main file's name with its stem (sdn, cons_prim) replaced by the
+// sibling's, in the same case (SDN_2025-05.csv -> ALT_2025-05.csv), then the
+// sibling's plain name (alt.csv).
+func siblingFiles(base, stem, sibling string) []string {
+	plain := sibling + ".csv"
+	if len(base) < len(stem) || !strings.EqualFold(base[:len(stem)], stem) {
+		return []string{plain}
+	}
+	name := sibling
+	if base[:len(stem)] == strings.ToUpper(base[:len(stem)]) {
+		name = strings.ToUpper(sibling)
+	}
+	if name += base[len(stem):]; name == plain {
+		return []string{plain}
+	}
+	return []string{name, plain}
+}
 
 // siblings is what the sibling files say, by ent_num.
 type siblings struct {
 	aliases   map[string][]string
 	countries map[string][]string
 	comments  map[string]string
-	errs      []error // bad sibling rows, reported before the main file's rows
+	errs      []error // bad sibling rows and missing siblings, reported before the main file's rows
 }
 
 // csvSource reads a legacy main file (sdn.csv, cons_prim.csv) row by row.
@@ -59,12 +79,12 @@ func (s *csvSource) Name() string { return s.path }
 // directory of path (none for stdin).
 func newCSVSource(path string, r io.Reader, l list, regimes *Regimes) (*csvSource, error) {
 	s := &csvSource{path: path, base: filepath.Base(path), r: newCSVReader(r), conv: converter{list: l, regimes: regimes}}
-	names := sdnSiblings
+	names, stem := sdnSiblings, "sdn"
 	if l == listCons {
-		names = consSiblings
+		names, stem = consSiblings, "cons_prim"
 	}
 	var err error
-	if s.sib, err = loadSiblings(path, names); err != nil {
+	if s.sib, err = loadSiblings(path, stem, names); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -134,7 +154,7 @@ func readRow(r *csv.Reader, path string) ([]string, int, error) {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, 0, &ingest.LineError{File: path, Line: pe.StartLine, Reason: "malformed CSV: " + pe.Err.Error()}
+			return nil, 0, &ingest.LineError{File: path, Line: pe.StartLine, Reason: "malformed CSV: " + pe.Err.Error(), Err: pe}
 		}
 		if errors.Is(err, io.EOF) {
 			return nil, 0, io.EOF
@@ -201,6 +221,7 @@ func (s *csvSource) entry(rec []string, remarks string, line int) (*entry, error
 	// join them as written, then clean.
 	e.text = field(latin1(nullMarker(remarks)) + s.sib.comments[num])
 	e.items = parseRemarks(e.text)
+	e.aliases = slices.Concat(e.aliases, remarkAliases(e.text))
 	return e, nil
 }
 
@@ -227,17 +248,32 @@ func splitPrograms(s string) []string {
 // loadSiblings reads the alias, address and comment files beside the main file
 // into memory, keyed by ent_num: they are small next to it (the SDN list's are
 // about 1.2 MB together). A sibling that does not exist is skipped: the entries
-// then have no aliases, countries or continued remarks.
-func loadSiblings(path string, names siblingNames) (siblings, error) {
+// then have no aliases, countries or continued remarks, and a missing alias or
+// address file is a warning (as is reading the main file from standard input).
+func loadSiblings(path, stem string, names siblingNames) (siblings, error) {
 	sib := siblings{aliases: map[string][]string{}, countries: map[string][]string{}, comments: map[string]string{}}
 	if path == "-" {
+		sib.errs = append(sib.errs, ingest.Warnf(path, 0, "", "read from standard input, without %s.csv and %s.csv: entries are loaded without their aliases and countries",
+			names.alt, names.add))
 		return sib, nil
 	}
-	dir := filepath.Dir(path)
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	var missing []string
 	read := func(name string, columns int, use func(rec []string)) error {
-		p := filepath.Join(dir, name)
-		f, err := os.Open(p)
+		var f *os.File
+		var p string
+		var err error
+		candidates := siblingFiles(base, stem, name)
+		for _, c := range candidates {
+			p = filepath.Join(dir, c)
+			if f, err = os.Open(p); !errors.Is(err, os.ErrNotExist) {
+				break
+			}
+		}
 		if errors.Is(err, os.ErrNotExist) {
+			if name != names.comments {
+				missing = append(missing, strings.Join(candidates, " (or ")+strings.Repeat(")", len(candidates)-1))
+			}
 			return nil
 		}
 		if err != nil {
@@ -293,6 +329,16 @@ func loadSiblings(path string, names siblingNames) (siblings, error) {
 		sib.comments[rec[0]] += latin1(nullMarker(rec[1]))
 	}); err != nil {
 		return sib, err
+	}
+	if len(missing) > 0 {
+		lost := "aliases and countries"
+		if len(missing) == 1 && strings.HasPrefix(strings.ToLower(missing[0]), names.alt) {
+			lost = "aliases"
+		} else if len(missing) == 1 {
+			lost = "countries"
+		}
+		w := ingest.Warnf(path, 0, "", "%s not found beside it: entries are loaded without their %s", strings.Join(missing, " and "), lost)
+		sib.errs = append([]error{w}, sib.errs...)
 	}
 	return sib, nil
 }

@@ -87,18 +87,18 @@ func Identifier(typ, number, country string) (model.Identifier, bool) {
 	up := strings.ToUpper(v)
 	switch kind {
 	case idUSCC:
-		if validUSCC(up) {
+		if model.ValidUSCC(up) {
 			return model.Identifier{Scheme: SchemeUSCC, Value: up}, true
 		}
 	case idLEI:
 		// OFAC also writes national numbers (9 digits, Netherlands) under this
 		// type; what they are is not said, so they are not kept.
-		if validLEI(up) {
+		if model.ValidLEI(up) {
 			return model.Identifier{Scheme: SchemeLEI, Value: up}, true
 		}
 	case idDUNS:
 		d := strings.ReplaceAll(up, "-", "")
-		if len(d) == 9 && allDigits(d) {
+		if model.ValidDUNS(d) {
 			return model.Identifier{Scheme: SchemeDUNS, Value: d}, true
 		}
 	case idSWIFT:
@@ -155,49 +155,6 @@ func allDigits(s string) bool {
 }
 
 func alnum(c byte) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' }
-
-// usccAlphabet is the alphabet of China's Unified Social Credit Code (GB 32100-2015):
-// digits and the capitals without I, O, S, V, Z; a character's value is its index.
-const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-
-// validUSCC checks an 18-character Unified Social Credit Code and its check character.
-func validUSCC(s string) bool {
-	if len(s) != 18 {
-		return false
-	}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		v := strings.IndexByte(usccAlphabet, s[i])
-		if v < 0 {
-			return false
-		}
-		sum += v * usccWeights[i]
-	}
-	c := (31 - sum%31) % 31
-	return s[17] == usccAlphabet[c]
-}
-
-// validLEI checks a 20-character ISO 17442 LEI and its ISO 7064 MOD 97-10 check digits.
-func validLEI(s string) bool {
-	if len(s) != 20 {
-		return false
-	}
-	rem := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			rem = (rem*10 + int(c-'0')) % 97
-		case c >= 'A' && c <= 'Z':
-			rem = (rem*100 + int(c-'A') + 10) % 97
-		default:
-			return false
-		}
-	}
-	return rem == 1 && allDigits(s[18:])
-}
 
 // validISIN checks a 12-character ISIN (ISO 6166) and its Luhn check digit.
 func validISIN(s string) bool {

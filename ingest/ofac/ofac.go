@@ -24,14 +24,14 @@ func init() {
 		About: "OFAC SDN list: legacy sdn.csv (with alt.csv, add.csv, sdn_comments.csv beside it) or sdn.xml; " +
 			"entities listed under US-OFAC-SDN",
 		Open:   opener(listSDN),
-		Detect: detector("sdn.csv", "sdn.xml"),
+		Detect: detector("sdn", "sdn*.xml"),
 	})
 	formats.Register(formats.Format{
 		Name: FormatCons,
 		About: "OFAC consolidated non-SDN lists: legacy cons_prim.csv (with cons_alt.csv, cons_add.csv, " +
 			"cons_comments.csv beside it) or consolidated.xml; listings by program (CMIC under US-OFAC-CMIC)",
 		Open:   opener(listCons),
-		Detect: detector("cons_prim.csv", "cons*.xml"),
+		Detect: detector("cons_prim", "cons*.xml"),
 	})
 }
 
@@ -60,17 +60,18 @@ var legacyRow = regexp.MustCompile(`^[0-9]+,"`)
 
 var bom = []byte("\xef\xbb\xbf")
 
-// detector claims a file by its base name (case-insensitive; csvName exactly,
-// xmlPattern as a filepath.Match pattern) and its shape: a legacy row, or an
-// <sdnList> document.
-func detector(csvName, xmlPattern string) func(path string, head []byte) bool {
+// detector claims a file by its base name (case-insensitive: it starts with
+// prefix, so that date-stamped downloads such as SDN_2025-05.csv are claimed,
+// and is not a sibling file) and its shape: a legacy row in a .csv file, or an
+// <sdnList> document in a file matching xmlPattern (a filepath.Match pattern).
+func detector(prefix, xmlPattern string) func(path string, head []byte) bool {
 	return func(path string, head []byte) bool {
 		base := strings.ToLower(filepath.Base(path))
-		if base == csvName {
-			return legacyRow.Match(bytes.TrimPrefix(head, bom))
-		}
 		if ok, _ := filepath.Match(xmlPattern, base); ok {
 			return isXML(head) && bytes.Contains(head, []byte("<sdnList"))
+		}
+		if strings.HasPrefix(base, prefix) && strings.HasSuffix(base, ".csv") && !strings.Contains(base, "comments") {
+			return legacyRow.Match(bytes.TrimPrefix(head, bom))
 		}
 		return false
 	}

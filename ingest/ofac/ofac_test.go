@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,10 +125,16 @@ func TestDetect(t *testing.T) {
 		{"data/sdn.xml", xml, FormatSDN},
 		{"data/consolidated.xml", xml, FormatCons},
 		{"data/consolidated_non_sdn_2023-03-08.xml", xml, FormatCons},
-		{"data/other.csv", legacy, "native"},
+		// Date-stamped names, as downloads are often saved.
+		{"data/SDN_2025-05.csv", legacy, FormatSDN},
+		{"data/sdn-20250501.csv", legacy, FormatSDN},
+		{"data/cons_prim_2025-12.csv", legacy, FormatCons},
+		{"data/sdn_2019-01.xml", xml, FormatSDN},
+		{"data/other.csv", legacy, ""},
 		{"data/sdn.csv", []byte(`{"kind":"entity"}`), "native"},
-		{"data/alt.csv", []byte(`36,12,"aka","AERO-CARIBBEAN",-0- `), "native"},
-		{"data/other.xml", xml, "native"},
+		{"data/alt.csv", []byte(`36,12,"aka","AERO-CARIBBEAN",-0- `), ""},
+		{"data/sdn_comments.csv", []byte(`36,"continued remarks"`), ""},
+		{"data/other.xml", xml, ""},
 	} {
 		if got := formats.Detect(c.path, c.head).Name; got != c.want {
 			t.Errorf("Detect(%s) = %s, want %s", c.path, got, c.want)
@@ -136,7 +143,8 @@ func TestDetect(t *testing.T) {
 }
 
 // TestWithoutSiblings reads a main file alone (from stdin, or with no siblings
-// beside it): entries come without aliases and countries.
+// beside it): entries come without aliases (other than the remarks' a.k.a.
+// names) and countries, and a warning says so.
 func TestWithoutSiblings(t *testing.T) {
 	in, err := os.ReadFile("testdata/sdn/sdn.csv")
 	if err != nil {
@@ -153,13 +161,60 @@ func TestWithoutSiblings(t *testing.T) {
 		for _, op := range res.Ops {
 			if op.Record.Kind == model.KindEntity {
 				entities++
-				if len(op.Record.Aliases) > 0 || op.Record.Country != "" {
-					t.Errorf("%s: %s has sibling data", path, op.Record.ID)
+				var remarks []string
+				if op.Record.ID == "ofac:1002" {
+					remarks = []string{"JQ", "THE CAPTAIN"}
+				}
+				if !slices.Equal(op.Record.Aliases, remarks) || op.Record.Country != "" {
+					t.Errorf("%s: %s has sibling data: %v %s", path, op.Record.ID, op.Record.Aliases, op.Record.Country)
 				}
 			}
 		}
 		if entities != 8 || len(res.Errs) != 4 {
 			t.Errorf("%s: %d entities, %d errors; want 8 and 4", path, entities, len(res.Errs))
+		}
+		if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Reason, "alt.csv and add.csv") {
+			t.Errorf("%s: warnings %v, want one about alt.csv and add.csv", path, res.Warnings)
+		}
+	}
+}
+
+// TestDatedSiblings reads a date-stamped main file with its date-stamped
+// siblings (SDN_2025-05.csv beside ALT_2025-05.csv...), and one whose siblings
+// have the plain names, without warnings.
+func TestDatedSiblings(t *testing.T) {
+	f, _ := formats.Get(FormatSDN)
+	for _, c := range []struct{ main, alt, add string }{
+		{"SDN_2025-05.csv", "ALT_2025-05.csv", "ADD_2025-05.csv"},
+		{"sdn-2025-05.csv", "alt-2025-05.csv", "add-2025-05.csv"},
+		{"sdn_2025-05.csv", "alt.csv", "add.csv"},
+	} {
+		dir := t.TempDir()
+		for name, from := range map[string]string{c.main: "sdn.csv", c.alt: "alt.csv", c.add: "add.csv"} {
+			b, err := os.ReadFile(filepath.Join("testdata/sdn", from))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := filepath.Join(dir, c.main)
+		in, _ := os.ReadFile(path)
+		if got := formats.Detect(path, in).Name; got != FormatSDN {
+			t.Errorf("%s detected as %q", c.main, got)
+		}
+		src, err := f.Open(path, bytes.NewReader(in), formats.Env{RegimeKnown: IsBuiltin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := formattest.Read(t, src)
+		aliases := 0
+		for _, op := range res.Ops {
+			aliases += len(op.Record.Aliases)
+		}
+		if len(res.Warnings) != 0 || aliases < 4 {
+			t.Errorf("%s: %d aliases, warnings %v; want the siblings read", c.main, aliases, res.Warnings)
 		}
 	}
 }

@@ -68,7 +68,7 @@ func TestRealSDN2019(t *testing.T) {
 		Listings:    map[string]int{RegimeSDN: 7379},
 		Types:       map[string]int{"person": 3845, "company": 2994, "organization": 540},
 		Identifiers: map[string]int{"duns": 25, "imo": 364, "registration": 376, "swift": 67, "website": 284},
-		Aliases:     9675,
+		Aliases:     11712, // alt.csv and the remarks' a.k.a. names
 		WithCountry: 5145,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -102,7 +102,7 @@ func TestRealConsolidated(t *testing.T) {
 			Listings:    map[string]int{RegimeCMIC: 68, RegimeSSI: 286, RegimeNSPLC: 78, RegimeNSMBS: 15, RegimeCAPTA: 15},
 			Types:       map[string]int{"company": 358, "person": 79, "state_body": 5},
 			Identifiers: map[string]int{"isin": 53, "lei": 15, "registration": 257, "swift": 33, "uscc": 58, "website": 170},
-			Aliases:     1071,
+			Aliases:     1143,
 			WithCountry: 390,
 		}},
 		{"ofac_consolidated_nonsdn_xml_2023", "consolidated_non_sdn_2023-03-08.xml", tally{

@@ -68,3 +68,30 @@ func parseRemarks(s string) []item {
 	}
 	return items
 }
+
+// akaPrefixes start the remark clauses that give another name of an entry:
+// also, formerly and now known as.
+var akaPrefixes = []string{"a.k.a. ", "f.k.a. ", "n.k.a. "}
+
+// remarkAliases returns the names a legacy-CSV Remarks column gives as "a.k.a.
+// 'PACHO'; f.k.a. 'ANSAR INSTITUTE'" (OFAC's weak aliases, which alt.csv does not
+// hold), without their quotes, in order.
+func remarkAliases(s string) []string {
+	var out []string
+	for _, cl := range strings.Split(s, ";") {
+		cl = strings.TrimSuffix(strings.TrimSpace(cl), ".")
+		for _, p := range akaPrefixes {
+			if len(cl) > len(p) && strings.EqualFold(cl[:len(p)], p) {
+				name := strings.TrimSpace(cl[len(p):])
+				if len(name) >= 2 && name[0] == '\'' && name[len(name)-1] == '\'' {
+					name = strings.TrimSpace(name[1 : len(name)-1])
+				}
+				if name != "" {
+					out = append(out, name)
+				}
+				break
+			}
+		}
+	}
+	return out
+}

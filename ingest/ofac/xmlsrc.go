@@ -85,7 +85,7 @@ func (s *xmlSource) Next(op *ingest.Op) error {
 		}
 		if err != nil {
 			s.done = true
-			return fmt.Errorf("%s:%d: %w: malformed XML: %v", s.path, line, model.ErrBadInput, err)
+			return fmt.Errorf("%s:%d: %w: malformed XML: %w", s.path, line, model.ErrBadInput, err)
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok || se.Name.Local != "sdnEntry" {
@@ -95,7 +95,7 @@ func (s *xmlSource) Next(op *ingest.Op) error {
 		var x xmlEntry
 		if err := s.dec.DecodeElement(&x, &se); err != nil {
 			s.done = true
-			return fmt.Errorf("%s:%d: %w: malformed XML: %v", s.path, line, model.ErrBadInput, err)
+			return fmt.Errorf("%s:%d: %w: malformed XML: %w", s.path, line, model.ErrBadInput, err)
 		}
 		e, err := s.entry(&x, line)
 		if err != nil {

@@ -49,11 +49,13 @@ func TestParseAgent(t *testing.T) {
 		in   string
 		want res
 	}{
-		{"Organization: SPDX (Spdx-tech@lists.spdx.org)", res{bomgraph.Party{Name: "SPDX"}, true, ""}},
+		{"Organization: SPDX (Spdx-tech@lists.spdx.org)", res{bomgraph.Party{Name: "SPDX", Email: "Spdx-tech@lists.spdx.org"}, true, ""}},
+		{"Organization: Red Hat <secalert@redhat.com>", res{bomgraph.Party{Name: "Red Hat", Email: "secalert@redhat.com"}, true, ""}},
+		{"Person: Tim Smith <tim@debian.org>", res{bomgraph.Party{Name: "Tim Smith", Person: true, Email: "tim@debian.org"}, true, ""}},
 		{"Organization: ExampleCodeInspect ()", res{bomgraph.Party{Name: "ExampleCodeInspect"}, true, ""}},
 		{"Organization: HiSilicon (Shanghai) Technologies Co., Ltd.", res{bomgraph.Party{Name: "HiSilicon (Shanghai) Technologies Co., Ltd."}, true, ""}},
 		{"Organization: HiSilicon (Shanghai)", res{bomgraph.Party{Name: "HiSilicon (Shanghai)"}, true, ""}},
-		{"Person: Jane Doe (jane.doe@example.com)", res{bomgraph.Party{Name: "Jane Doe", Person: true}, true, ""}},
+		{"Person: Jane Doe (jane.doe@example.com)", res{bomgraph.Party{Name: "Jane Doe", Person: true, Email: "jane.doe@example.com"}, true, ""}},
 		{"Person: Gary O'Neall", res{bomgraph.Party{Name: "Gary O'Neall", Person: true}, true, ""}},
 		{"Acme Widgets Ltd", res{bomgraph.Party{Name: "Acme Widgets Ltd"}, true, ""}},
 		{"NOASSERTION", res{}},

@@ -7,7 +7,8 @@
 //
 // # Products
 //
-// Every package (SPDX 2 packages[]; SPDX 3 software_Package elements) is a
+// Every package (SPDX 2 packages[]; SPDX 3 software_Package elements and those of
+// its subclasses, such as ai_AIPackage and dataset_DatasetPackage) is a
 // product; files, snippets and documents are not, and relationships that touch
 // them are skipped. A product's id is "purl:<purl>" when the package has one (SPDX
 // 2: an externalRef of type purl; SPDX 3: software_packageUrl or an
@@ -54,7 +55,7 @@
 // SPDX 2: supplier "Organization: X (e-mail)" makes X the package's supplier,
 // originator "Organization: X" its manufacturer; "Person: Y" is an entity of type
 // person; NOASSERTION or NONE adds nothing, so the product is a gap; a name
-// without a prefix is taken as an organisation; "Tool: T" is an error. SPDX 3:
+// without a prefix is taken as an organisation; "Tool: T" is a warning. SPDX 3:
 // suppliedBy names the supplier, originatedBy the manufacturers, and an
 // availableFrom relationship further suppliers, each an Organization, Person or
 // Agent element of the document. Entities are "org:<folded name>" (bomgraph.
@@ -67,12 +68,13 @@
 //
 // Every record's source is "<file base name>#<SPDXID or element id>" of the
 // package or relationship that states it (for an SPDX 2 relationship, its
-// spdxElementId). Bad items give an *ingest.LineError naming the line where the
-// item starts and the JSON path of the field ("packages[2].supplier",
-// "@graph[7].to[0]"), and reading goes on: a repeated SPDXID or element id
-// (reported once, the first kept), an invalid purl or CPE (ignored), a supplier
-// that is a tool, an agent not in the document, a relationship to an id defined
-// nowhere or to an unknown DocumentRef, a package related to itself, and a record
+// spdxElementId). What the document states but Keiretsu drops gives an
+// *ingest.Warning naming the line where the item starts and the JSON path of
+// the field ("packages[2].supplier", "@graph[7].to[0]"), and reading goes on: a
+// repeated SPDXID or element id (reported once, the first kept), an invalid purl
+// or CPE (ignored), a supplier that is a tool, an agent not in the document, a
+// relationship to an id defined nowhere or to an unknown DocumentRef, a package
+// related to itself. An *ingest.LineError is given the same way for a record
 // that fails validation (a package without a name). Malformed JSON and an
 // unsupported spdxVersion stop the file. Tag-value, RDF/XML and YAML are not read.
 package spdx

@@ -124,16 +124,9 @@ func parseAgent(s string) (p bomgraph.Party, ok bool, err string) {
 			return p, false, "a tool is not an organisation or a person; ignored"
 		}
 	}
-	s = strings.TrimSpace(s)
-	if strings.HasSuffix(s, ")") {
-		// The contact: an e-mail address, or nothing. "HiSilicon (Shanghai)"
-		// keeps its parentheses.
-		if i := strings.LastIndex(s, "("); i > 0 {
-			if c := s[i+1 : len(s)-1]; strings.TrimSpace(c) == "" || strings.Contains(c, "@") || strings.Contains(c, "://") {
-				s = strings.TrimSpace(s[:i])
-			}
-		}
-	}
+	// The contact: "(e-mail)", "<e-mail>" or "()" after the name. "HiSilicon
+	// (Shanghai)" keeps its parentheses.
+	s, p.Email = bomgraph.SplitContact(s)
 	p.Name = s
 	return p, s != "", ""
 }

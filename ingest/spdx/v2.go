@@ -113,7 +113,7 @@ func (c *conv2) pkg(p *pkg2, path string) {
 		// package stated twice; a repeated SPDXID is an error, reported once.
 		if explicit && !c.dups[ref] {
 			c.dups[ref] = true
-			c.d.Errorf(path, path+".SPDXID", "SPDXID %q is used again; this package is dropped, the first kept", ref)
+			c.d.Warnf(path, path+".SPDXID", "SPDXID %q is used again; this package is dropped, the first kept", ref)
 		}
 		return
 	}
@@ -124,13 +124,13 @@ func (c *conv2) pkg(p *pkg2, path string) {
 		switch strings.ToLower(string(r.Type)) {
 		case "purl":
 			if !bomgraph.IsPurl(loc) {
-				c.d.Errorf(path, field, "%q is not a package URL (pkg:type/name); ignored", loc)
+				c.d.Warnf(path, field, "%q is not a package URL (pkg:type/name); ignored", loc)
 			} else if purl == "" {
 				purl = loc
 			}
 		case "cpe23type", "cpe22type":
 			if !bomgraph.IsCPE(loc) {
-				c.d.Errorf(path, field, "%q is not a CPE name; ignored", loc)
+				c.d.Warnf(path, field, "%q is not a CPE name; ignored", loc)
 			} else if cpe == "" {
 				cpe = loc
 			}
@@ -158,7 +158,7 @@ func displayRef(name, version text) string {
 func (c *conv2) agent(product, ref string, s text, role, path, field string) {
 	p, ok, bad := parseAgent(string(s))
 	if bad != "" {
-		c.d.Errorf(path, path+"."+field, "%q: %s", s, bad)
+		c.d.Warnf(path, path+"."+field, "%q: %s", s, bad)
 	}
 	if ok {
 		c.d.Sourcing(product, p, role, ref, path+"."+field)
@@ -207,9 +207,9 @@ func (c *conv2) resolve(ref, path, field string) (string, bool) {
 		if ns := c.extNS[doc]; ns != "" && elem != "" {
 			return "spdx:" + ns + ":" + elem, true
 		}
-		c.d.Errorf(path, field, "%s is not in externalDocumentRefs (relationship dropped)", doc)
+		c.d.Warnf(path, field, "%s is not in externalDocumentRefs (relationship dropped)", doc)
 		return "", false
 	}
-	c.d.Errorf(path, field, "no package, file or snippet has SPDXID %q (relationship dropped)", ref)
+	c.d.Warnf(path, field, "no package, file or snippet has SPDXID %q (relationship dropped)", ref)
 	return "", false
 }

@@ -50,6 +50,19 @@ func (e *elem3) kind() string {
 	return strings.TrimPrefix(t, "software_")
 }
 
+// isPackage reports whether an element's kind is software_Package or one of its
+// subclasses in other profiles (ai_AIPackage, dataset_DatasetPackage: a model or
+// a data set is a package too), each a product.
+func isPackage(kind string) bool {
+	switch kind {
+	case "Package", "ai_AIPackage", "dataset_DatasetPackage", "AIPackage", "DatasetPackage":
+		return true
+	}
+	// A later profile's subclass, written profile_ClassPackage.
+	profile, class, ok := strings.Cut(kind, "_")
+	return ok && profile != "" && strings.HasSuffix(class, "Package")
+}
+
 func firstText(a, b text) text {
 	if a != "" {
 		return a
@@ -132,7 +145,7 @@ func fill3(d *bomgraph.Doc, data []byte) error {
 	c := &conv3{d: d, graph: doc.Graph, at: map[string]int{}, prod: map[string]string{}}
 	c.index()
 	for i := range c.graph {
-		if e := &c.graph[i]; e.kind() == "Package" && c.first(i) {
+		if e := &c.graph[i]; isPackage(e.kind()) && c.first(i) {
 			c.pkg(e, fmt.Sprintf("@graph[%d]", i))
 		}
 	}
@@ -164,7 +177,7 @@ func (c *conv3) index() {
 			if !reported[id] {
 				reported[id] = true
 				path := fmt.Sprintf("@graph[%d]", i)
-				c.d.Errorf(path, path+".spdxId", "element %q is stated again; this one is dropped, the first kept", id)
+				c.d.Warnf(path, path+".spdxId", "element %q is stated again; this one is dropped, the first kept", id)
 			}
 			continue
 		}
@@ -207,7 +220,7 @@ func (c *conv3) pkg(e *elem3, path string) {
 			purl = firstOf(purl, v)
 		case "cpe23", "cpe22":
 			if !bomgraph.IsCPE(v) {
-				c.d.Errorf(path, field, "%q is not a CPE name; ignored", v)
+				c.d.Warnf(path, field, "%q is not a CPE name; ignored", v)
 			} else if cpe == "" {
 				cpe = v
 			}
@@ -216,7 +229,7 @@ func (c *conv3) pkg(e *elem3, path string) {
 		}
 	}
 	if purl != "" && !bomgraph.IsPurl(purl) {
-		c.d.Errorf(path, path+".software_packageUrl", "%q is not a package URL (pkg:type/name); ignored", purl)
+		c.d.Warnf(path, path+".software_packageUrl", "%q is not a package URL (pkg:type/name); ignored", purl)
 		purl = ""
 	}
 	id := productID(purl, cpe, c.fallbackID(ref))
@@ -235,7 +248,7 @@ func (c *conv3) pkg(e *elem3, path string) {
 func (c *conv3) agent(product, ref, agentID, role, path, field string) {
 	i, ok := c.at[agentID]
 	if !ok {
-		c.d.Errorf(path, field, "agent %q is not in this document; its name is unknown (ignored)", agentID)
+		c.d.Warnf(path, field, "agent %q is not in this document; its name is unknown (ignored)", agentID)
 		return
 	}
 	a := &c.graph[i]
@@ -245,7 +258,7 @@ func (c *conv3) agent(product, ref, agentID, role, path, field string) {
 	case "Person":
 		p.Person = true
 	default:
-		c.d.Errorf(path, field, "%q is a %s, not an Organization, Person or Agent (ignored)", agentID, a.kind())
+		c.d.Warnf(path, field, "%q is a %s, not an Organization, Person or Agent (ignored)", agentID, a.kind())
 		return
 	}
 	p.Name = string(a.Name)
@@ -297,7 +310,7 @@ func (c *conv3) resolve(id, path, field string) (string, bool) {
 		return "", false
 	}
 	if id == "" || strings.HasPrefix(id, "_:") || !strings.Contains(id, ":") {
-		c.d.Errorf(path, field, "no element has id %q (relationship dropped)", id)
+		c.d.Warnf(path, field, "no element has id %q (relationship dropped)", id)
 		return "", false
 	}
 	return c.fallbackID(id), true

@@ -6,7 +6,6 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -486,11 +485,11 @@ func TestIdentifiers(t *testing.T) {
 			ok := true
 			switch id.Scheme {
 			case "lei":
-				ok = validLEI(id.Value)
+				ok = model.ValidLEI(id.Value)
 			case "uscc":
-				ok = validUSCC(id.Value)
+				ok = model.ValidUSCC(id.Value)
 			case "duns":
-				ok = len(id.Value) == 9 && strings.Trim(id.Value, "0123456789") == "" && strings.Count(id.Value, id.Value[:1]) != 9
+				ok = model.ValidDUNS(id.Value)
 			case "gtin":
 				ok = validGTIN(id.Value)
 			}
@@ -515,39 +514,6 @@ func TestIdentifiers(t *testing.T) {
 			t.Errorf("no %s identifier", scheme)
 		}
 	}
-}
-
-func validLEI(v string) bool {
-	if len(v) != 20 {
-		return false
-	}
-	rem := 0
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case c >= '0' && c <= '9':
-			rem = (rem*10 + int(c-'0')) % 97
-		case c >= 'A' && c <= 'Z':
-			rem = (rem*100 + int(c-'A') + 10) % 97
-		default:
-			return false
-		}
-	}
-	return rem == 1
-}
-
-func validUSCC(v string) bool {
-	if len(v) != 18 {
-		return false
-	}
-	sum := 0
-	for i := range 17 {
-		n := strings.IndexByte(usccChars, v[i])
-		if n < 0 {
-			return false
-		}
-		sum += n * usccWeights[i]
-	}
-	return v[17] == usccChars[(31-sum%31)%31]
 }
 
 func validGTIN(v string) bool {

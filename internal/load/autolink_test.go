@@ -193,7 +193,7 @@ func TestSummaryAutoLinkNote(t *testing.T) {
 	}
 	// The contract's summary line does not change.
 	sum := load.Summary{Read: 2, Written: 2, Seconds: 0.5, AutoLinked: 1}
-	if got, want := sum.String(), "read 2 records, wrote 2, rejected 0, dangling references 0, deleted 0, 0.50 s"; got != want {
+	if got, want := sum.String(), "read 2 records, wrote 2, rejected 0, dangling references 0, 0.50 s, warnings 0, replaced 0, deleted 0"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }

@@ -17,7 +17,8 @@ import (
 
 // Options control a run.
 type Options struct {
-	// Strict fails the run when records reference ids that are never defined.
+	// Strict fails the run when records reference ids that are never defined, and
+	// at the first warning (replacements included).
 	Strict bool
 	// SkipInvalid writes the valid records and reports the invalid ones instead of
 	// failing the whole run at the first.
@@ -44,6 +45,12 @@ type Summary struct {
 	DanglingIDs []string
 	// Rejections lists the invalid lines (with SkipInvalid).
 	Rejections []*ingest.LineError
+	// Warnings counts what the sources dropped or ignored in valid files (see
+	// ingest.Warning), and a file that held no records; Replaced the records that
+	// replaced an earlier record of their file with the same key. WarningList
+	// lists some of both, in the order read.
+	Warnings, Replaced int
+	WarningList        []*ingest.Warning
 	// AutoLinked counts the same_as records written because entities share a
 	// strong identifier, AutoUnlinked the automatic ones removed because they no
 	// longer do (with AutoLink; not counted in Written or Deleted).
@@ -56,10 +63,11 @@ type Summary struct {
 }
 
 // String is the one-line summary printed after an ingest (CONTRACT section 2: its
-// fields and their order are relied upon; see AutoLinkNote for the links).
+// fields and their order are relied upon, so later fields are appended; see
+// AutoLinkNote for the links).
 func (s Summary) String() string {
-	return fmt.Sprintf("read %d records, wrote %d, rejected %d, dangling references %d, deleted %d, %.2f s",
-		s.Read, s.Written, s.Rejected, s.Dangling, s.Deleted, s.Seconds)
+	return fmt.Sprintf("read %d records, wrote %d, rejected %d, dangling references %d, %.2f s, warnings %d, replaced %d, deleted %d",
+		s.Read, s.Written, s.Rejected, s.Dangling, s.Seconds, s.Warnings, s.Replaced, s.Deleted)
 }
 
 // AutoLinkNote describes the automatic links of the run ("same_as by identifier:
@@ -73,6 +81,15 @@ func (s Summary) AutoLinkNote() string {
 
 // ErrDangling is returned (wrapped) by a strict run with dangling references.
 var ErrDangling = errors.New("dangling references")
+
+// ErrWarning is returned (wrapped, with the *ingest.Warning) by a strict run at
+// its first warning.
+var ErrWarning = errors.New("a warning, and --strict makes warnings errors")
+
+// ErrNothingRead is returned (wrapped, naming the file) when every record of a
+// file was invalid: skipping invalid lines loads nothing of it, which is a failed
+// run, not a loaded file.
+var ErrNothingRead = errors.New("nothing could be read")
 
 // maxListed bounds the ids and rejections kept for the summary.
 const maxListed = 100
@@ -111,11 +128,25 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 	stop := make(chan struct{})
 	defer close(stop)
 	refs := newRefCounter(stop)
+	read := make(map[ingest.Source]*fileCounts, len(sources))
+	for _, src := range sources {
+		read[src] = &fileCounts{}
+	}
 	for batch := range produce(sources, refs.note, stop) {
 		for i := range batch {
 			it := &batch[i]
+			fc := read[it.src]
+			var w *ingest.Warning
+			if errors.As(it.err, &w) {
+				fc.warnings++
+				if err := sum.warn(w, opt.Strict); err != nil {
+					return sum, err
+				}
+				continue
+			}
 			var le *ingest.LineError
 			if errors.As(it.err, &le) {
+				fc.rejected++
 				sum.Read++
 				if !opt.SkipInvalid {
 					return sum, le
@@ -130,6 +161,7 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 				return sum, it.err
 			}
 			sum.Read++
+			fc.ops++
 			if opt.Progress != nil && sum.Read%4096 == 0 {
 				opt.Progress(sum.Read)
 			}
@@ -148,6 +180,17 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 			}
 			if !op.Delete {
 				sum.Written++
+			}
+		}
+	}
+	for _, src := range sources {
+		switch fc := read[src]; {
+		case fc.ops == 0 && fc.rejected > 0:
+			return sum, fmt.Errorf("%s: %w: all %d of its records are invalid", src.Name(), ErrNothingRead, fc.rejected)
+		case fc.ops == 0 && fc.warnings == 0:
+			w := &ingest.Warning{File: src.Name(), Reason: "the file holds no records: nothing of it is loaded"}
+			if err := sum.warn(w, opt.Strict); err != nil {
+				return sum, err
 			}
 		}
 	}
@@ -173,6 +216,25 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 	sum.Version = v
 	sum.Seconds = time.Since(start).Seconds()
 	return sum, nil
+}
+
+// fileCounts is what a run read from one source.
+type fileCounts struct{ ops, rejected, warnings int }
+
+// warn counts and lists a warning, or returns it as the error of a strict run.
+func (s *Summary) warn(w *ingest.Warning, strict bool) error {
+	if strict {
+		return fmt.Errorf("%w (%w)", w, ErrWarning)
+	}
+	if w.Replaced {
+		s.Replaced++
+	} else {
+		s.Warnings++
+	}
+	if len(s.WarningList) < maxListed {
+		s.WarningList = append(s.WarningList, w)
+	}
+	return nil
 }
 
 // item is one operation read, or the error reading it.
@@ -211,7 +273,8 @@ func produce(sources []ingest.Source, note func(*model.Record), stop <-chan stru
 					break
 				}
 				var le *ingest.LineError
-				fatal := it.err != nil && !errors.As(it.err, &le)
+				var w *ingest.Warning
+				fatal := it.err != nil && !errors.As(it.err, &le) && !errors.As(it.err, &w)
 				if it.err == nil && !it.op.Delete {
 					note(&it.op.Record)
 				}

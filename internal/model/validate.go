@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +11,9 @@ import (
 type FieldError struct {
 	Field  string
 	Reason string
+	// Err is the error that made the field wrong, when there was one (Reason is
+	// then its text); errors.Is and errors.As see it.
+	Err error
 }
 
 func (e *FieldError) Error() string {
@@ -19,11 +23,21 @@ func (e *FieldError) Error() string {
 	return "field " + e.Field + ": " + e.Reason
 }
 
-// Unwrap makes every FieldError an ErrBadInput.
-func (e *FieldError) Unwrap() error { return ErrBadInput }
+// Unwrap makes every FieldError an ErrBadInput, and gives its cause.
+func (e *FieldError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrBadInput, e.Err}
+	}
+	return []error{ErrBadInput}
+}
 
-func fieldErr(field, format string, args ...any) error {
-	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+func fieldErr(field, format string, args ...any) error { return FieldErrorf(field, format, args...) }
+
+// FieldErrorf returns a *FieldError about field whose reason is formatted as
+// fmt.Errorf formats it; an error given with %w becomes its Err.
+func FieldErrorf(field, format string, args ...any) *FieldError {
+	e := fmt.Errorf(format, args...)
+	return &FieldError{Field: field, Reason: e.Error(), Err: errors.Unwrap(e)}
 }
 
 // Validate checks a normalized record against the native format's rules. regimeKnown

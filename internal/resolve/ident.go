@@ -40,17 +40,17 @@ func StrongKey(id model.Identifier) (string, bool) {
 	switch scheme {
 	case SchemeLEI:
 		v := compact(id.Value)
-		if validLEI(v) {
+		if model.ValidLEI(v) {
 			return scheme + " " + v, true
 		}
 	case SchemeUSCC:
 		v := compact(id.Value)
-		if validUSCC(v) {
+		if model.ValidUSCC(v) {
 			return scheme + " " + v, true
 		}
 	case SchemeDUNS:
 		v := compact(id.Value)
-		if validDUNS(v) {
+		if model.ValidDUNS(v) {
 			return scheme + " " + v, true
 		}
 	case SchemeRegistration:
@@ -107,68 +107,6 @@ func compact(v string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
-
-// validLEI checks ISO 17442: 20 letters or digits whose ISO 7064 MOD 97-10 value
-// (letters as 10..35) is 1.
-func validLEI(v string) bool {
-	if len(v) != 20 {
-		return false
-	}
-	rem := 0
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		switch {
-		case isDigit(c):
-			rem = (rem*10 + int(c-'0')) % 97
-		case isUpper(c):
-			n := int(c-'A') + 10
-			rem = (rem*100 + n) % 97
-		default:
-			return false
-		}
-	}
-	return rem == 1 && isDigit(v[18]) && isDigit(v[19])
-}
-
-// usccChars is the USCC alphabet (GB 32100-2015): digits and upper-case letters
-// without I, O, Z, S, V.
-const usccChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-
-// validUSCC checks the 18 characters of a Unified Social Credit Code and its check
-// character.
-func validUSCC(v string) bool {
-	if len(v) != 18 {
-		return false
-	}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		n := strings.IndexByte(usccChars, v[i])
-		if n < 0 {
-			return false
-		}
-		sum += n * usccWeights[i]
-	}
-	check := (31 - sum%31) % 31
-	return v[17] == usccChars[check]
-}
-
-// validDUNS accepts 9 digits that are not one digit repeated.
-func validDUNS(v string) bool {
-	if len(v) != 9 {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		if !isDigit(v[i]) {
-			return false
-		}
-	}
-	return strings.Count(v, v[:1]) != len(v)
 }
 
 // registration normalises "GB:01234567", "GB-01234567" or "GB 01234567" to

@@ -39,6 +39,7 @@ type Doc struct {
 	lines      *Lines
 
 	errs       []*ingest.LineError
+	warns      []*ingest.Warning
 	entities   []ingest.Op
 	entityAt   map[string]int
 	products   []ingest.Op
@@ -83,6 +84,12 @@ func (d *Doc) Errorf(path, field, format string, args ...any) {
 	d.errs = append(d.errs, &ingest.LineError{File: d.file, Line: d.Line(path), Field: field, Reason: fmt.Sprintf(format, args...)})
 }
 
+// Warnf records a warning about the item at path (its line) in field (a JSON
+// path): something the document validly states that is dropped or ignored.
+func (d *Doc) Warnf(path, field, format string, args ...any) {
+	d.warns = append(d.warns, ingest.Warnf(d.file, d.Line(path), field, format, args...))
+}
+
 // Fatal returns an error about the whole document, found at the item at path,
 // that stops its reading (it is not recorded: the format returns it from fill).
 func (d *Doc) Fatal(path, field, format string, args ...any) *ingest.LineError {
@@ -98,7 +105,7 @@ func (d *Doc) Fatal(path, field, format string, args ...any) *ingest.LineError {
 func (d *Doc) JSONError(err error) error {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
-		return &ingest.LineError{File: d.file, Line: d.lines.LineAt(syn.Offset), Reason: "malformed JSON: " + syn.Error()}
+		return &ingest.LineError{File: d.file, Line: d.lines.LineAt(syn.Offset), Reason: "malformed JSON: " + syn.Error(), Err: err}
 	}
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) && typ.Field == "" {
@@ -174,14 +181,15 @@ type Edge struct {
 
 // Component adds a component edge unless one between the same two products was
 // added before (the first wins: formats add containment before dependencies, so
-// that a nesting edge keeps its quantity). An edge from a product to itself is
-// recorded as an error.
+// that a nesting edge keeps its quantity). An edge from a product to itself
+// (CycloneDX's own examples list a component among its own dependencies) is
+// dropped with a warning.
 func (d *Doc) Component(e Edge) {
 	if e.Parent == e.Child {
 		if e.Field == "" {
 			e.Field = e.Path
 		}
-		d.Errorf(e.Path, e.Field, "%s is a component of itself (edge dropped)", e.Parent)
+		d.Warnf(e.Path, e.Field, "%s is a component of itself (edge dropped)", e.Parent)
 		return
 	}
 	key := [2]string{e.Parent, e.Child}
@@ -199,12 +207,21 @@ func (d *Doc) Component(e Edge) {
 // Sourcing links a product to the party that supplies or makes it (role
 // RoleSupplier or RoleManufacturer), adding the party's entity the first time it
 // appears in the document; later mentions add the other spellings of its name as
-// aliases and fill in a website or country the first lacked. A party whose name
+// aliases and fill in a website, e-mail address or country the first lacked. A
+// name written with its contact ("Jane Doe <jane@example.com>") names the entity
+// without it, and the address becomes its identifier "email". The edge holds the
+// party's site, when its address gives one. A party whose name
 // is empty or a placeholder ("NOASSERTION", "Unknown") adds nothing, which leaves
 // the product a gap. The store keys a sourcing edge by (product, entity), not by
 // role, so a party that both supplies and makes a product gets one edge, with
 // role manufacturer.
 func (d *Doc) Sourcing(product string, p Party, role, ref, path string) {
+	if name, email := SplitContact(p.Name); email != "" || name != p.Name {
+		p.Name = name
+		if p.Email == "" {
+			p.Email = email
+		}
+	}
 	id := EntityID(p.Name, p.Person)
 	if id == "" {
 		return
@@ -220,8 +237,10 @@ func (d *Doc) Sourcing(product string, p Party, role, ref, path string) {
 		if e.Country == "" {
 			e.Country = more.Country
 		}
-		if len(e.Identifiers) == 0 {
-			e.Identifiers = more.Identifiers
+		for _, x := range more.Identifiers {
+			if e.Identifier(x.Scheme) == "" {
+				e.Identifiers = append(e.Identifiers, x)
+			}
 		}
 	} else {
 		op, ok := d.add(p.record(id, src), path)
@@ -238,7 +257,7 @@ func (d *Doc) Sourcing(product string, p Party, role, ref, path string) {
 		}
 		return
 	}
-	op, ok := d.add(model.Record{Kind: model.KindSourcing, Src: product, Dst: id, Valid: model.Always, Role: role, Source: src}, path)
+	op, ok := d.add(model.Record{Kind: model.KindSourcing, Src: product, Dst: id, Valid: model.Always, Role: role, Site: p.Site, Source: src}, path)
 	if ok {
 		d.sourcingAt[key] = len(d.sourcing)
 		d.sourcing = append(d.sourcing, op)
@@ -254,10 +273,11 @@ type Reader struct {
 	keys []string
 	fill func(d *Doc, data []byte) error
 	read bool
-	// What the document yielded, served in order: errors, then entities,
-	// products, component edges and sourcing edges, each in the order first
-	// stated.
+	// What the document yielded, served in order: errors, warnings, then
+	// entities, products, component edges and sourcing edges, each in the order
+	// first stated.
 	errs      []*ingest.LineError
+	warns     []*ingest.Warning
 	ops       [][]ingest.Op
 	next, set int
 }
@@ -274,7 +294,8 @@ func NewReader(name string, r io.Reader, fill func(d *Doc, data []byte) error, k
 func (r *Reader) Name() string { return r.name }
 
 // Next fills op with the next operation, returns a *ingest.LineError for a bad
-// item (reading can go on), or io.EOF at the end.
+// item or a *ingest.Warning for a dropped one (reading can go on), or io.EOF at
+// the end.
 func (r *Reader) Next(op *ingest.Op) error {
 	if !r.read {
 		r.read = true
@@ -285,7 +306,7 @@ func (r *Reader) Next(op *ingest.Op) error {
 		data = trimBOM(data)
 		d := New(r.name, data, r.keys...)
 		err = r.fill(d, data)
-		r.errs = d.errs
+		r.errs, r.warns = d.errs, d.warns
 		var le *ingest.LineError
 		switch {
 		case errors.As(err, &le):
@@ -300,14 +321,19 @@ func (r *Reader) Next(op *ingest.Op) error {
 		r.next++
 		return r.errs[r.next-1]
 	}
+	if i := r.next - len(r.errs); i < len(r.warns) {
+		r.next++
+		return r.warns[i]
+	}
+	served := len(r.errs) + len(r.warns)
 	for r.set < len(r.ops) {
-		if i := r.next - len(r.errs); i < len(r.ops[r.set]) {
+		if i := r.next - served; i < len(r.ops[r.set]) {
 			r.next++
 			*op = r.ops[r.set][i]
 			return nil
 		}
 		r.set++
-		r.next = len(r.errs)
+		r.next = served
 	}
 	return io.EOF
 }

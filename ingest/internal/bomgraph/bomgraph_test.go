@@ -117,7 +117,7 @@ func TestDoc(t *testing.T) {
 	got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
 	want := []string{
 		"ERROR dir/f.json:1: field components[2].name: required",
-		"ERROR dir/f.json:1: field dependencies[0]: q is a component of itself (edge dropped)",
+		"WARNING dir/f.json:1: field dependencies[0]: q is a component of itself (edge dropped)",
 		"entity org:acme source=f.json#q name=Acme Corp. country=US aliases=ACME CORPORATION website=https://acme.example",
 		"product p source=f.json#p name=P mpn= purl=",
 		"product q source=f.json#q name=Q mpn=M1 purl=",
@@ -126,5 +126,38 @@ func TestDoc(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestSplitContact(t *testing.T) {
+	for _, c := range []struct{ in, name, email string }{
+		{"Jane Doe <jane@example.com>", "Jane Doe", "jane@example.com"},
+		{"Red Hat (secalert@redhat.com)", "Red Hat", "secalert@redhat.com"},
+		{"Acme <mailto:sales@acme.example>", "Acme", "sales@acme.example"},
+		{"ExampleCodeInspect ()", "ExampleCodeInspect", ""},
+		{"HiSilicon (Shanghai)", "HiSilicon (Shanghai)", ""},
+		{"Acme <Widgets>", "Acme <Widgets>", ""},
+		{"Acme Corp.", "Acme Corp.", ""},
+	} {
+		if name, email := SplitContact(c.in); name != c.name || email != c.email {
+			t.Errorf("SplitContact(%q) = %q, %q; want %q, %q", c.in, name, email, c.name, c.email)
+		}
+	}
+}
+
+func TestSite(t *testing.T) {
+	for _, c := range []struct{ country, region, want string }{
+		{"CN", "XJ", "CN-XJ"},
+		{"cn", "cn-xj", "CN-XJ"},
+		{"", "CN-XJ", "CN-XJ"},
+		{"US", "CN-XJ", "US"}, // a region of another country is not believed
+		{"CN", "Xinjiang", "CN"},
+		{"DE", "", "DE"},
+		{"Germany", "", ""},
+		{"", "", ""},
+	} {
+		if got := Site(c.country, c.region); got != c.want {
+			t.Errorf("Site(%q, %q) = %q, want %q", c.country, c.region, got, c.want)
+		}
 	}
 }

@@ -18,6 +18,56 @@ type Party struct {
 	URL string
 	// Country is an ISO 3166 alpha-2 code, if given; anything else is dropped.
 	Country string
+	// Email is the party's e-mail address, if given (also taken from a name
+	// written "Name <email>" or "Name (email)"): an identifier, never part of the
+	// name, so that parties are not matched on the words of their addresses.
+	Email string
+	// Site is where the party makes or supplies the item from, as sourcing.site
+	// holds it (see Site), if its address says; "" otherwise.
+	Site string
+}
+
+// Site returns the place of production an address gives, as sourcing.site holds
+// it: its region when that is an ISO 3166-2 code of the country ("CN-XJ", or
+// "XJ" beside country "CN"), else its country when that is an alpha-2 code, else
+// "".
+func Site(country, region string) string {
+	c := strings.ToUpper(strings.TrimSpace(country))
+	r := strings.ToUpper(strings.TrimSpace(region))
+	if !isAlpha2(c) {
+		c = ""
+	}
+	switch {
+	case model.IsSite(r) && len(r) > 2 && (c == "" || r[:2] == c):
+		return r
+	case c != "" && r != "" && model.IsSite(c+"-"+r):
+		return c + "-" + r
+	}
+	return c
+}
+
+// SplitContact splits a party written with its contact, "Jane Doe
+// <jane@example.com>" or "Acme (support@acme.example)", into the name and the
+// e-mail address; a name without one is returned as it is, with email "".
+// Parentheses that hold no e-mail address ("HiSilicon (Shanghai)") stay in the
+// name.
+func SplitContact(s string) (name, email string) {
+	s = strings.TrimSpace(s)
+	for _, br := range [][2]byte{{'<', '>'}, {'(', ')'}} {
+		if !strings.HasSuffix(s, string(br[1])) {
+			continue
+		}
+		i := strings.LastIndexByte(s, br[0])
+		if i < 0 {
+			continue
+		}
+		c := strings.TrimSpace(s[i+1 : len(s)-1])
+		if c != "" && !strings.Contains(c, "@") {
+			continue
+		}
+		return strings.TrimSpace(s[:i]), strings.TrimPrefix(c, "mailto:")
+	}
+	return s, ""
 }
 
 // placeholders are names that say nobody is known.
@@ -111,7 +161,10 @@ func (p Party) record(id, source string) model.Record {
 		r.Country = c
 	}
 	if u := strings.TrimSpace(p.URL); u != "" {
-		r.Identifiers = []model.Identifier{{Scheme: "website", Value: u}}
+		r.Identifiers = append(r.Identifiers, model.Identifier{Scheme: "website", Value: u})
+	}
+	if e := strings.TrimSpace(p.Email); e != "" {
+		r.Identifiers = append(r.Identifiers, model.Identifier{Scheme: "email", Value: e})
 	}
 	return r
 }

@@ -22,9 +22,12 @@ type Result struct {
 	Ops []ingest.Op
 	// Errs are the invalid inputs, in order.
 	Errs []*ingest.LineError
-	// Golden is the golden text: the operations and errors in the order they
-	// came, each operation as the Reader writes it (native.Append by default),
-	// each error as a line "ERROR <error>".
+	// Warnings are the warnings (replacements included), in order.
+	Warnings []*ingest.Warning
+	// Golden is the golden text: the operations, errors and warnings in the
+	// order they came, each operation as the Reader writes it (native.Append by
+	// default), each error as a line "ERROR <error>", each warning as a line
+	// "WARNING <warning>" (or "REPLACED <warning>").
 	Golden []byte
 }
 
@@ -49,8 +52,8 @@ type Reader struct {
 	Write func(out []byte, op *ingest.Op) []byte
 }
 
-// Read reads src to the end. An invalid input (an *ingest.LineError) is kept
-// and reading goes on; any other error is fatal.
+// Read reads src to the end. An invalid input (an *ingest.LineError) or a
+// warning is kept and reading goes on; any other error is fatal.
 func (rd Reader) Read(t testing.TB, src ingest.Source) Result {
 	t.Helper()
 	var res Result
@@ -59,6 +62,16 @@ func (rd Reader) Read(t testing.TB, src ingest.Source) Result {
 		err := src.Next(&op)
 		if errors.Is(err, io.EOF) {
 			return res
+		}
+		var w *ingest.Warning
+		if errors.As(err, &w) {
+			res.Warnings = append(res.Warnings, w)
+			tag := "WARNING "
+			if w.Replaced {
+				tag = "REPLACED "
+			}
+			res.Golden = append(res.Golden, tag+w.Error()+"\n"...)
+			continue
 		}
 		if err != nil {
 			var le *ingest.LineError
