@@ -234,7 +234,9 @@ func (x auditExtension) InterceptOperation(ctx context.Context, next graphql.Ope
 		p, _ := PrincipalOf(ctx)
 		op := ""
 		if graphql.HasOperationContext(ctx) {
-			op = graphql.GetOperationContext(ctx).OperationName
+			if rc := graphql.GetOperationContext(ctx); rc.Operation != nil {
+				op = rc.Operation.Name
+			}
 		}
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
