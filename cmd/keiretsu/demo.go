@@ -12,6 +12,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/demo"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/rules"
+	"github.com/keiretsu/keiretsu/internal/server"
 )
 
 // DemoDataDir is where `keiretsu demo` keeps its embedded store by default.
@@ -52,7 +53,7 @@ func runDemo(ctx context.Context, args []string) error {
 	if *loadOnly {
 		return nil
 	}
-	return serve(ctx, st, *addr, "", 2*time.Second, log, func(bound string) {
+	return serve(ctx, st, server.Config{Addr: *addr}, "", 2*time.Second, log, func(bound string) {
 		body := strings.ReplaceAll(demoQuery, `"`, `\"`)
 		fmt.Printf(`
 Keiretsu is serving the demo at http://%[1]s/ (GraphiQL; paste the query below).

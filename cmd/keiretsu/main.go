@@ -31,6 +31,8 @@ func commands() []command {
 		{"wipe", "delete every record in the store (needs --yes)", runWipe},
 		{"bench", "measure ingest, projection, screening and GraphQL on generated data", runBench},
 		{"gen", "write a deterministic synthetic world as native JSONL (tests, benchmarks)", runGen},
+		{"audit", "verify a serve --audit-log file's hash chain (audit verify FILE)", runAudit},
+		{"token", "make a bearer token for serve --auth-tokens (token NAME ROLE)", runToken},
 	}
 }
 

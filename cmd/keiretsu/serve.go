@@ -19,29 +19,36 @@ func runServe(ctx context.Context, args []string) error {
 	addr := c.fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	regimesFile := c.fs.String("regimes", "", "a regimes file to add to the built-in and stored regimes")
 	follow := c.fs.Duration("follow", 2*time.Second, "how often to check a Neo4j store for other processes' changes")
+	prot := protectionFlags(c.fs)
 	if err := c.parse(args); err != nil {
 		return err
 	}
 	if err := c.onlyStore(); err != nil {
 		return err
 	}
+	cfg, closeAudit, err := prot.config(*addr)
+	if err != nil {
+		return err
+	}
+	defer closeAudit()
 	log, st, err := c.open(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return serve(ctx, st, *addr, *regimesFile, *follow, log, nil)
+	reloadOnHUP(ctx, cfg.Access, log)
+	return serve(ctx, st, cfg, *regimesFile, *follow, log, nil)
 }
 
 // serve loads the store and serves it until ctx ends.
-func serve(ctx context.Context, st store.Store, addr, regimesFile string, follow time.Duration, log zerolog.Logger, ready func(string)) error {
+func serve(ctx context.Context, st store.Store, cfg server.Config, regimesFile string, follow time.Duration, log zerolog.Logger, ready func(string)) error {
 	svc, err := openService(ctx, st, regimesFile, log)
 	if err != nil {
 		return err
 	}
 	tuneGC()
 	go svc.Follow(ctx, follow)
-	return server.Serve(ctx, svc, addr, log, func(bound string) {
+	return server.ServeConfig(ctx, svc, cfg, log, func(bound string) {
 		log.Info().Str("addr", bound).Str("store", st.Describe()).Str("data_version", svc.View().Version()).
 			Msgf("serving GraphQL on http://%s/graphql (GraphiQL at http://%s/)", bound, bound)
 		if ready != nil {

@@ -8,8 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"net"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -54,7 +52,19 @@ type options struct {
 	noFast     bool
 	answered   func(field string)
 	extensions []graphql.HandlerExtension
+	limits     Limits
+	access     *Access
+	audit      *AuditLog
 }
+
+// WithLimits sets the request limits (zero fields: DefaultLimits).
+func WithLimits(l Limits) Option { return func(o *options) { o.limits = l } }
+
+// WithAccess sets who may call /graphql and how (nil: anyone on loopback).
+func WithAccess(a *Access) Option { return func(o *options) { o.access = a } }
+
+// WithAudit records every screening in the audit log.
+func WithAudit(a *AuditLog) Option { return func(o *options) { o.audit = a } }
 
 // WithPOST replaces the POST transport (gqlgen's own, to compare).
 func WithPOST(t graphql.Transport) Option { return func(o *options) { o.post = t } }
@@ -81,11 +91,13 @@ func Views(svc *service.Service) graph.Views {
 // transports, query cache, extensions, error presenter and recover func, which
 // apply to both.
 func GraphQL(svc *service.Service, log zerolog.Logger, opts ...Option) (*handler.Server, error) {
-	o := options{post: post{}}
-	for _, fn := range opts {
-		fn(&o)
+	o := buildOptions(opts)
+	lim := o.limits
+	views := Views(svc)
+	if o.audit != nil {
+		views = o.audit.views(views)
 	}
-	res := &graph.Resolver{Views: Views(svc)}
+	res := &graph.Resolver{Views: views}
 	var es graphql.ExecutableSchema = generated.NewExecutableSchema(generated.Config{Resolvers: res})
 	if !o.noFast {
 		fast, err := fastpath.Wrap(es, res, fastpath.Options{Answered: o.answered})
@@ -98,11 +110,23 @@ func GraphQL(svc *service.Service, log zerolog.Logger, opts ...Option) (*handler
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(o.post)
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
+	if on(lim.MaxTokens) {
+		srv.SetParserTokenLimit(lim.MaxTokens)
+	}
 	srv.Use(graph.PerOperation{Views: res.Views})
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(documentGuard{lim: lim, cache: cache})
+	srv.Use(costGuard{lim: lim})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	if o.access != nil {
+		srv.Use(roleGuard{})
+	}
+	if o.audit != nil {
+		srv.Use(o.audit.extension())
+	}
 	for _, e := range o.extensions {
 		srv.Use(e)
 	}
@@ -114,6 +138,15 @@ func GraphQL(svc *service.Service, log zerolog.Logger, opts ...Option) (*handler
 		return errInternal
 	})
 	return srv, nil
+}
+
+func buildOptions(opts []Option) options {
+	o := options{post: post{}}
+	for _, fn := range opts {
+		fn(&o)
+	}
+	o.limits = o.limits.withDefaults()
+	return o
 }
 
 var errInternal = errors.New("internal error")
@@ -131,6 +164,9 @@ func presentError(ctx context.Context, err error, log zerolog.Logger) *gqlerror.
 		code = CodeBadUserInput
 	case errors.Is(err, errInternal):
 		code = CodeInternal
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		gerr.Message = "request took longer than the server's deadline: ask for less"
+		code = CodeTimeout
 	default:
 		var ge *gqlerror.Error
 		if errors.As(err, &ge) && ge.Err == nil {
@@ -153,8 +189,9 @@ func Handler(svc *service.Service, log zerolog.Logger, opts ...Option) (http.Han
 	if err != nil {
 		return nil, err
 	}
+	o := buildOptions(opts)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", http.MaxBytesHandler(gql, MaxBodyBytes))
+	mux.Handle("/graphql", o.access.guard(bounded(http.MaxBytesHandler(gql, o.limits.MaxBodyBytes), o.limits)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		v := svc.View()
@@ -194,40 +231,5 @@ func logRequests(next http.Handler, log zerolog.Logger) http.Handler {
 // Serve runs the API on addr until ctx ends, then shuts down gracefully. ready,
 // when not nil, is called with the bound address once the server accepts.
 func Serve(ctx context.Context, svc *service.Service, addr string, log zerolog.Logger, ready func(addr string)) error {
-	h, err := Handler(svc, log)
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    1 << 20,
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
-	}
-	if ready != nil {
-		ready(ln.Addr().String())
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return ServeConfig(ctx, svc, Config{Addr: addr}, log, ready)
 }

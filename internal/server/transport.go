@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // post is gqlgen's POST transport with a faster write of a plain answer. gqlgen
@@ -18,7 +21,9 @@ import (
 // share). post writes a response that is only data (no errors, no extensions)
 // itself, byte for byte what json.Marshal writes, any other answer (errors,
 // extensions) with json.Marshal as gqlgen does, and hands unreadable or invalid
-// requests to gqlgen's POST, so those behave exactly as before.
+// requests to gqlgen's POST, so those behave exactly as before, except that
+// unreadable and undecodable bodies get a coded error that never echoes the
+// body (413 for one over the size limit).
 type post struct {
 	transport.POST
 }
@@ -28,20 +33,34 @@ func (h post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 	start := graphql.Now()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		h.fallback(w, r, body, exec)
+		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, CodeTooLarge,
+				fmt.Sprintf("request body too large (at most %d bytes)", tooLarge.Limit))
+			return
+		}
+		writeError(w, http.StatusBadRequest, CodeBadRequest, "could not read the request body")
 		return
 	}
 	var params graphql.RawParams
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&params); err != nil {
-		h.fallback(w, r, body, exec)
+		// gqlgen's message would echo the body and name Go types.
+		writeError(w, http.StatusBadRequest, CodeBadRequest,
+			`request body is not a JSON object {"query": String, "variables": Object}`)
 		return
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	rc, opErr := exec.CreateOperationContext(ctx, &params)
 	if opErr != nil {
+		if hasCode(opErr, CodeForbidden) {
+			w.Header().Set("Content-Type", responseContentType(r))
+			w.WriteHeader(http.StatusForbidden)
+			b, _ := json.Marshal(exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
+			_, _ = w.Write(b)
+			return
+		}
 		h.fallback(w, r, body, exec)
 		return
 	}
@@ -49,7 +68,12 @@ func (h post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	resp := responses(ctx)
 	if resp == nil {
-		return // the client is gone: the executor gives no response once ctx is done
+		// The executor gives no response once ctx is done: past the deadline
+		// the client hears so; a client that left hears nothing.
+		if timedOut(ctx) {
+			writeTimeout(w)
+		}
+		return
 	}
 	if len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
 		b, err := json.Marshal(resp)
@@ -128,4 +152,10 @@ func responseContentType(r *http.Request) string {
 		}
 	}
 	return "application/graphql-response+json"
+}
+
+// writeTimeout answers a request whose execution passed the deadline.
+func writeTimeout(w http.ResponseWriter) {
+	b, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{limitError(CodeTimeout, "request took longer than the server's deadline: ask for less")}})
+	_, _ = w.Write(b)
 }

@@ -21,7 +21,8 @@ import (
 
 // TestPostTransportMatchesGqlgen: the server's POST transport answers every
 // request, plain or failing, with the same status, content type and bytes as
-// gqlgen's own.
+// gqlgen's own; except bodies that are no JSON request, where gqlgen echoes
+// the body and names Go types (TestTransportErrors).
 func TestPostTransportMatchesGqlgen(t *testing.T) {
 	st, err := embedded.Open(t.TempDir(), embedded.Options{})
 	if err != nil {
@@ -50,7 +51,6 @@ func TestPostTransportMatchesGqlgen(t *testing.T) {
 		{"validation error", `{"query":"{ nope }"}`, ""},
 		{"validation error, graphql-response accept", `{"query":"{ nope }"}`, "application/graphql-response+json"},
 		{"parse error", `{"query":"{ screenProduct( }"}`, ""},
-		{"bad JSON", `{"query": `, ""},
 		{"bad variable", `{"query":"query($d: Date) { screenProduct(id: \"hx-nvr-4k\", asOf: $d) { verdict } }","variables":{"d":"yesterday"}}`, ""},
 		{"number variable", `{"query":"query($n: Int) { search(text: \"hik\", limit: $n) { __typename } }","variables":{"n":2}}`, ""},
 	}

@@ -24,6 +24,9 @@ type recordCache struct {
 // Records returns the stored records with the given keys, in order, nil where
 // none is stored, reading from the store only the keys the view's cache lacks.
 func (v *View) Records(ctx context.Context, keys []model.Key) ([]*model.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err // the request is over: nothing more is read for it
+	}
 	out := make([]*model.Record, len(keys))
 	var miss []model.Key
 	var at []int

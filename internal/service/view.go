@@ -96,6 +96,9 @@ func Day(asOf *model.Date) model.Date {
 // ScreenProduct screens one product's bill of materials on asOf (nil: today)
 // under the regimes (none: the default set).
 func (v *View) ScreenProduct(ctx context.Context, id string, asOf *model.Date, regimes []string) (*rules.Screening, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rs, err := v.SelectRegimes(regimes)
 	if err != nil {
 		return nil, err
@@ -109,6 +112,9 @@ func (v *View) ScreenProduct(ctx context.Context, id string, asOf *model.Date, r
 
 // ScreenEntity screens one entity on asOf under the regimes.
 func (v *View) ScreenEntity(ctx context.Context, id string, asOf *model.Date, regimes []string) (*rules.Screening, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rs, err := v.SelectRegimes(regimes)
 	if err != nil {
 		return nil, err
@@ -143,6 +149,11 @@ func (v *View) ScreenProducts(ctx context.Context, ids []string, asOf *model.Dat
 	}
 	out := make([]*rules.Screening, len(ids))
 	for i, id := range ids {
+		if i%16 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err // the request is over (deadline or client gone)
+			}
+		}
 		if out[i], err = v.eng.ScreenProduct(id, d, rs); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,437 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// Limits bound what one request may cost the server. A zero field means the
+// default (DefaultLimits); a negative one turns that limit off (tests show
+// what a limit protects against by turning it off).
+type Limits struct {
+	// MaxTokens bounds the lexical tokens of a query document, checked while
+	// parsing, before anything else reads it.
+	MaxTokens int
+	// MaxFields bounds the fields of a document with every fragment spread
+	// expanded, checked before validation (whose cost grows with it).
+	MaxFields int
+	// MaxDepth bounds the nesting of fields, fragments expanded.
+	MaxDepth int
+	// MaxCost bounds the estimated cost of an operation: each field costs 1,
+	// times the sizes of the lists it sits in (the length of an ids argument,
+	// the value of a limit argument, ListSize for other lists of records;
+	// lists inside a screening's answer count once). Aliases count as fields.
+	MaxCost int
+	// MaxScreenings bounds the screenings of one operation: every id of every
+	// batch, over every alias.
+	MaxScreenings int
+	// Timeout bounds the execution of one request; a request past it is
+	// cancelled and answered with code TIMEOUT.
+	Timeout time.Duration
+	// MaxResponseBytes bounds the data of one answer (RESPONSE_TOO_LARGE).
+	MaxResponseBytes int
+	// MaxInFlight bounds the /graphql requests executing at once; more are
+	// answered 503 with Retry-After.
+	MaxInFlight int
+	// MaxConns bounds open client connections; more are answered 503 and
+	// closed.
+	MaxConns int
+	// MaxBodyBytes bounds a request body (413).
+	MaxBodyBytes int64
+}
+
+// ListSize is the size the cost analysis assumes for a list of records with no
+// size argument (an entity's owners, a product's components, ...).
+const ListSize = 100
+
+// DefaultLimits are the limits of a server that sets none.
+var DefaultLimits = Limits{
+	MaxTokens:        50_000,
+	MaxFields:        2_000,
+	MaxDepth:         15,
+	MaxCost:          500_000,
+	MaxScreenings:    10_000,
+	Timeout:          30 * time.Second,
+	MaxResponseBytes: 128 << 20,
+	MaxInFlight:      64,
+	MaxConns:         512,
+	MaxBodyBytes:     MaxBodyBytes,
+}
+
+// withDefaults fills zero fields from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	pick := func(v *int, def int) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	pick(&l.MaxTokens, d.MaxTokens)
+	pick(&l.MaxFields, d.MaxFields)
+	pick(&l.MaxDepth, d.MaxDepth)
+	pick(&l.MaxCost, d.MaxCost)
+	pick(&l.MaxScreenings, d.MaxScreenings)
+	pick(&l.MaxResponseBytes, d.MaxResponseBytes)
+	pick(&l.MaxInFlight, d.MaxInFlight)
+	pick(&l.MaxConns, d.MaxConns)
+	if l.Timeout == 0 {
+		l.Timeout = d.Timeout
+	}
+	if l.MaxBodyBytes == 0 {
+		l.MaxBodyBytes = d.MaxBodyBytes
+	}
+	return l
+}
+
+// on reports whether a limit is set (not turned off).
+func on(v int) bool { return v > 0 }
+
+// Error codes of the limits and the transport, in extensions.code.
+const (
+	CodeTooComplex       = "COMPLEXITY_LIMIT_EXCEEDED" // gqlgen's own code for its complexity limit
+	CodeTimeout          = "TIMEOUT"
+	CodeResponseTooLarge = "RESPONSE_TOO_LARGE"
+	CodeTooLarge         = "TOO_LARGE"
+	CodeUnavailable      = "UNAVAILABLE"
+	CodeBadRequest       = "BAD_REQUEST"
+	CodeUnauthenticated  = "UNAUTHENTICATED"
+	CodeForbidden        = "FORBIDDEN"
+)
+
+// limitError is a GraphQL error of a limit, with its code.
+func limitError(code, format string, args ...any) *gqlerror.Error {
+	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": code}}
+}
+
+// writeError answers a request that never reached GraphQL: a GraphQL error
+// body with a code, and nothing of the request in it.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	b, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{limitError(code, "%s", msg)}})
+	_, _ = w.Write(b)
+}
+
+// documentGuard rejects oversized and repetitive documents before gqlgen
+// parses and validates them: it parses with a token limit, then counts the
+// fields and depth of every operation with fragments expanded (each fragment
+// measured once, so a doubling chain costs its length). Documents in the
+// query cache passed it before and are not measured again.
+type documentGuard struct {
+	lim   Limits
+	cache graphql.Cache[*ast.QueryDocument]
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = documentGuard{}
+
+func (documentGuard) ExtensionName() string                   { return "KeiretsuDocumentLimits" }
+func (documentGuard) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (g documentGuard) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if _, ok := g.cache.Get(ctx, p.Query); ok {
+		return nil
+	}
+	tokens := 0
+	if on(g.lim.MaxTokens) {
+		tokens = g.lim.MaxTokens
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, tokens)
+	if err != nil {
+		var gerr *gqlerror.Error
+		if errors.As(err, &gerr) && gerr.Message == fmt.Sprintf("exceeded token limit of %d", tokens) {
+			return limitError(CodeTooComplex, "query has more than %d tokens", tokens)
+		}
+		return nil // gqlgen reports the parse error
+	}
+	fields, depth := measure(doc)
+	if on(g.lim.MaxFields) && fields > g.lim.MaxFields {
+		return limitError(CodeTooComplex, "query has more than %d fields with its fragments expanded", g.lim.MaxFields)
+	}
+	if on(g.lim.MaxDepth) && depth > g.lim.MaxDepth {
+		return limitError(CodeTooComplex, "query is nested %d deep, more than %d", depth, g.lim.MaxDepth)
+	}
+	return nil
+}
+
+// capped is the most measure counts; it saturates there.
+const capped = 1 << 40
+
+// measure returns the most fields of any operation of doc, fragments
+// expanded, and their deepest nesting. A fragment that spreads itself counts
+// nothing more (validation refuses it).
+func measure(doc *ast.QueryDocument) (fields, depth int) {
+	type size struct{ fields, depth int }
+	frags := map[string]*size{}
+	busy := map[string]bool{}
+	var set func(ss ast.SelectionSet) size
+	spread := func(name string) size {
+		if s := frags[name]; s != nil {
+			return *s
+		}
+		def := doc.Fragments.ForName(name)
+		if def == nil || busy[name] {
+			return size{}
+		}
+		busy[name] = true
+		s := set(def.SelectionSet)
+		busy[name] = false
+		frags[name] = &s
+		return s
+	}
+	set = func(ss ast.SelectionSet) size {
+		var out size
+		for _, sel := range ss {
+			var s size
+			switch sel := sel.(type) {
+			case *ast.Field:
+				s = set(sel.SelectionSet)
+				s.fields = min(s.fields+1, capped)
+				s.depth++
+			case *ast.InlineFragment:
+				s = set(sel.SelectionSet)
+			case *ast.FragmentSpread:
+				s = spread(sel.Name)
+			}
+			out.fields = min(out.fields+s.fields, capped)
+			out.depth = max(out.depth, s.depth)
+		}
+		return out
+	}
+	for _, op := range doc.Operations {
+		s := set(op.SelectionSet)
+		fields, depth = max(fields, s.fields), max(depth, s.depth)
+	}
+	return fields, depth
+}
+
+// costGuard refuses, after validation and before any field runs, operations
+// whose estimated cost or number of screenings is over the limits, and
+// replaces an answer larger than the response bound with an error. As a
+// handler extension it holds on the fast path and the executor alike.
+type costGuard struct{ lim Limits }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+	graphql.ResponseInterceptor
+} = costGuard{}
+
+func (costGuard) ExtensionName() string                   { return "KeiretsuCostLimits" }
+func (costGuard) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (g costGuard) MutateOperationContext(_ context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	c := coster{vars: rc.Variables, memo: map[string]cost{}}
+	total := c.set(rc.Operation.SelectionSet, false)
+	if on(g.lim.MaxScreenings) && total.screenings > int64(g.lim.MaxScreenings) {
+		return limitError(CodeBadUserInput, "too many ids: the operation asks for %d screenings, at most %d", total.screenings, g.lim.MaxScreenings)
+	}
+	if on(g.lim.MaxCost) && total.fields > int64(g.lim.MaxCost) {
+		return limitError(CodeTooComplex, "operation has an estimated cost of %d, more than %d", total.fields, g.lim.MaxCost)
+	}
+	return nil
+}
+
+func (g costGuard) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp != nil && on(g.lim.MaxResponseBytes) && len(resp.Data) > g.lim.MaxResponseBytes {
+		return &graphql.Response{Errors: gqlerror.List{limitError(CodeResponseTooLarge,
+			"response larger than %d bytes: ask for fewer ids or fields", g.lim.MaxResponseBytes)}}
+	}
+	return resp
+}
+
+type cost struct{ fields, screenings int64 }
+
+func (c cost) add(d cost) cost {
+	return cost{min(c.fields+d.fields, capped), min(c.screenings+d.screenings, capped)}
+}
+
+func (c cost) times(n int64) cost {
+	if n <= 0 {
+		return cost{}
+	}
+	mul := func(a int64) int64 {
+		if a > capped/n {
+			return capped
+		}
+		return a * n
+	}
+	return cost{mul(c.fields), mul(c.screenings)}
+}
+
+// answerTypes are the types of a screening's answer: lists inside them are
+// sized by the answer, which the response bound limits, not by the data
+// reached.
+var answerTypes = map[string]bool{"Screening": true, "RegimeResult": true, "Finding": true, "Hop": true, "Gap": true}
+
+// screeningFields are the root fields that screen: each id is one screening.
+var screeningFields = map[string]bool{"screenProduct": true, "screenEntity": true, "screenProducts": true}
+
+type coster struct {
+	vars map[string]any
+	memo map[string]cost
+}
+
+// set is the cost of a selection set; inAnswer says it selects from an answer
+// type.
+func (c *coster) set(ss ast.SelectionSet, inAnswer bool) cost {
+	var out cost
+	for _, sel := range ss {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			out = out.add(c.field(sel, inAnswer))
+		case *ast.InlineFragment:
+			out = out.add(c.set(sel.SelectionSet, inAnswer))
+		case *ast.FragmentSpread:
+			key := sel.Name + strconv.FormatBool(inAnswer)
+			v, ok := c.memo[key]
+			if !ok {
+				c.memo[key] = cost{} // a cycle counts nothing more (validation refuses it)
+				if sel.Definition != nil {
+					v = c.set(sel.Definition.SelectionSet, inAnswer)
+				}
+				c.memo[key] = v
+			}
+			out = out.add(v)
+		}
+	}
+	return out
+}
+
+func (c *coster) field(f *ast.Field, inAnswer bool) cost {
+	if f.Definition == nil || f.Definition.Type == nil {
+		return cost{fields: 1}
+	}
+	t := f.Definition.Type
+	childAnswer := answerTypes[t.Name()]
+	children := c.set(f.SelectionSet, childAnswer)
+	var args map[string]any
+	if len(f.Arguments) > 0 {
+		args = f.ArgumentMap(c.vars)
+	}
+	n := int64(1)
+	if t.Elem != nil && len(f.SelectionSet) > 0 {
+		switch {
+		case args["ids"] != nil:
+			l, _ := args["ids"].([]any)
+			n = int64(len(l))
+		case args["limit"] != nil:
+			n = toInt(args["limit"])
+		case !inAnswer:
+			n = ListSize
+		}
+	}
+	if screeningFields[f.Name] {
+		children.screenings = 1
+	}
+	return cost{fields: 1}.add(children.times(n))
+}
+
+// toInt reads an Int argument value as the executor's coercion leaves it.
+func toInt(v any) int64 {
+	switch v := v.(type) {
+	case int:
+		return int64(v)
+	case int64:
+		return v
+	case float64:
+		return int64(v)
+	case json.Number:
+		n, _ := v.Int64()
+		return n
+	}
+	return ListSize
+}
+
+// bounded is the /graphql middleware of the request limits: at most
+// MaxInFlight requests execute at once (others get 503 with Retry-After at
+// once rather than queueing), each under the execution deadline.
+func bounded(next http.Handler, lim Limits) http.Handler {
+	var slots chan struct{}
+	if on(lim.MaxInFlight) {
+		slots = make(chan struct{}, lim.MaxInFlight)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slots != nil {
+			select {
+			case slots <- struct{}{}:
+				defer func() { <-slots }()
+			default:
+				w.Header().Set("Retry-After", "1")
+				writeError(w, http.StatusServiceUnavailable, CodeUnavailable, "server busy: too many requests in flight, retry later")
+				return
+			}
+		}
+		if lim.Timeout > 0 {
+			ctx, cancel := context.WithTimeout(r.Context(), lim.Timeout)
+			defer cancel()
+			r = r.WithContext(ctx)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// timedOut reports whether the request's deadline passed (rather than the
+// client leaving).
+func timedOut(ctx context.Context) bool { return errors.Is(ctx.Err(), context.DeadlineExceeded) }
+
+// busyResponse is what a connection over MaxConns is told before it is
+// closed.
+const busyResponse = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s"
+
+// limitListener accepts at most max open connections; over that it answers
+// 503 (plain connections) or closes (TLS ones, which cannot be answered
+// before a handshake) and goes on accepting.
+type limitListener struct {
+	net.Listener
+	max    int64
+	open   atomic.Int64
+	answer bool
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if l.open.Add(1) <= l.max {
+			return &countedConn{Conn: c, l: l}, nil
+		}
+		l.open.Add(-1)
+		if l.answer {
+			body := `{"errors":[{"message":"server busy: too many connections, retry later","extensions":{"code":"UNAVAILABLE"}}]}`
+			_ = c.SetWriteDeadline(time.Now().Add(time.Second))
+			_, _ = fmt.Fprintf(c, busyResponse, len(body), body)
+		}
+		_ = c.Close()
+	}
+}
+
+type countedConn struct {
+	net.Conn
+	l    *limitListener
+	once sync.Once
+}
+
+func (c *countedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(func() { c.l.open.Add(-1) })
+	return err
+}

@@ -1,0 +1,371 @@
+package server_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/rs/zerolog"
+
+	"github.com/keiretsu/keiretsu/internal/demo"
+	"github.com/keiretsu/keiretsu/internal/e2e"
+	"github.com/keiretsu/keiretsu/internal/load"
+	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/store/embedded"
+
+	"github.com/keiretsu/keiretsu/internal/server"
+	"github.com/keiretsu/keiretsu/internal/service"
+)
+
+// nested returns entity(id) { owned { owned { owner { ... } } } } with n
+// levels below entity, alternating owned and owner.
+func nested(n int) string {
+	var b strings.Builder
+	b.WriteString(`{ entity(id: "sasac") { id `)
+	for i := range n {
+		if i%2 == 0 {
+			b.WriteString("owned { ")
+		} else {
+			b.WriteString("owner { id ")
+		}
+	}
+	if n%2 == 0 {
+		b.WriteString("name") // inside owner: an Entity
+	} else {
+		b.WriteString("percent") // inside owned: an Ownership
+	}
+	for i := n - 1; i >= 0; i-- {
+		b.WriteString(" }")
+	}
+	b.WriteString(" } }")
+	return b.String()
+}
+
+// doubling returns a document whose fragments double at each of n steps.
+func doubling(n int) string {
+	var b strings.Builder
+	b.WriteString("{ entity(id: \"huawei\") { ...F0 } }\n")
+	for i := range n {
+		fmt.Fprintf(&b, "fragment F%d on Entity { ...F%d ...F%d }\n", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, "fragment F%d on Entity { id }\n", n)
+	return b.String()
+}
+
+func repeated(field string, n int) string {
+	return `{ entity(id: "huawei") { ` + strings.Repeat(field+" ", n) + `} }`
+}
+
+// aliases returns n aliases of one screenProducts over $ids.
+func aliases(n int, selection string) string {
+	var b strings.Builder
+	b.WriteString("query($ids: [ID!]!) {")
+	for i := range n {
+		fmt.Fprintf(&b, " a%d: screenProducts(ids: $ids, asOf: \"2024-06-01\") { %s }", i, selection)
+	}
+	b.WriteString(" }")
+	return b.String()
+}
+
+func sameIDs(id string, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = id
+	}
+	return ids
+}
+
+const fullScreening = `subjectId asOf verdict dataVersion results { regime { id name } verdict findings { verdict basis aggregatePercent entity { id name } listedEntity { id } path { kind from to percent source } } } gaps { productId reason }`
+
+// TestQueryLimits: each hostile query of issue 16 is refused before any field
+// runs (the operation never starts), with a code and a message naming the
+// limit; honest queries at the edge of the limits are answered.
+func TestQueryLimits(t *testing.T) {
+	svc := demoService(t)
+	ops := &counting{}
+	srv := httptest.NewServer(mustHandler(t, svc, server.WithExtension(ops)))
+	defer srv.Close()
+	for _, c := range []struct {
+		name, query string
+		vars        map[string]any
+		code, msg   string // code "" means answered
+	}{
+		{"depth over the limit", nested(16), nil, "COMPLEXITY_LIMIT_EXCEEDED", "nested 18 deep"},
+		{"nested lists multiply", nested(8), nil, "COMPLEXITY_LIMIT_EXCEEDED", "estimated cost"},
+		{"nested lists, two levels", nested(4), nil, "", ""},
+		{"100 aliases of a 10,000-id batch", aliases(100, "verdict"), map[string]any{"ids": sameIDs("prod-er8000", 10_000)}, "BAD_USER_INPUT", "1000000 screenings"},
+		{"2 aliases of 5,001 ids", aliases(2, "verdict"), map[string]any{"ids": sameIDs("prod-er8000", 5_001)}, "BAD_USER_INPUT", "10002 screenings"},
+		{"one full 10,000-id batch", aliases(1, fullScreening), map[string]any{"ids": sameIDs("prod-er8000", 10_000)}, "", ""},
+		{"fragment doubling chain", doubling(24), nil, "COMPLEXITY_LIMIT_EXCEEDED", "fragments expanded"},
+		{"10,000 repeated fields", repeated("id", 10_000), nil, "COMPLEXITY_LIMIT_EXCEEDED", "fragments expanded"},
+		{"too many tokens", repeated("id", 60_000), nil, "COMPLEXITY_LIMIT_EXCEEDED", "tokens"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := ops.ops.Load()
+			r, status := post(t, srv.URL, c.query, c.vars)
+			if c.code == "" {
+				if len(r.Errors) > 0 || status != 200 {
+					t.Fatalf("%d %+v", status, r.Errors)
+				}
+				return
+			}
+			if len(r.Errors) == 0 {
+				t.Fatalf("answered (%d bytes of data)", len(r.Data))
+			}
+			if got := r.Errors[0].Extensions["code"]; got != c.code || !strings.Contains(r.Errors[0].Message, c.msg) {
+				t.Errorf("%v %q, want %s %q", got, r.Errors[0].Message, c.code, c.msg)
+			}
+			if c.msg != "" && ops.ops.Load() != before {
+				t.Errorf("the operation ran before it was refused")
+			}
+		})
+	}
+}
+
+// TestLimitsConfigurable: a limit set lower refuses what the default allows.
+func TestLimitsConfigurable(t *testing.T) {
+	svc := demoService(t)
+	srv := httptest.NewServer(mustHandler(t, svc, server.WithLimits(server.Limits{MaxDepth: 5, MaxScreenings: 2, MaxResponseBytes: 200})))
+	defer srv.Close()
+	for _, c := range []struct{ query, code string }{
+		{nested(4), "COMPLEXITY_LIMIT_EXCEEDED"},
+		{`{ screenProducts(ids: ["prod-er8000", "prod-er8000", "prod-kiosk"]) { verdict } }`, "BAD_USER_INPUT"},
+		{`{ screenProduct(id: "prod-er8000", asOf: "2024-06-01") { ` + fullScreening + ` } }`, "RESPONSE_TOO_LARGE"},
+		{`{ screenProduct(id: "prod-er8000", asOf: "2024-06-01") { verdict } }`, ""},
+	} {
+		r, _ := post(t, srv.URL, c.query, nil)
+		got := ""
+		if len(r.Errors) > 0 {
+			got, _ = r.Errors[0].Extensions["code"].(string)
+		}
+		if got != c.code {
+			t.Errorf("%.60s: code %q, want %q (%+v)", c.query, got, c.code, r.Errors)
+		}
+	}
+}
+
+// stall is a handler extension that holds every operation until its context
+// ends (a request that takes too long), or until release is closed.
+type stall struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (*stall) ExtensionName() string                   { return "stall" }
+func (*stall) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (s *stall) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if s.started != nil {
+		s.started <- struct{}{}
+	}
+	select {
+	case <-ctx.Done():
+	case <-s.release:
+	case <-time.After(5 * time.Second): // the test fails rather than hangs
+	}
+	return next(ctx)
+}
+
+// TestDeadline: a request that outlives the execution deadline is answered
+// with code TIMEOUT, on the fast path and the executor.
+func TestDeadline(t *testing.T) {
+	svc := demoService(t)
+	srv := httptest.NewServer(mustHandler(t, svc, server.WithLimits(server.Limits{Timeout: 50 * time.Millisecond}),
+		server.WithExtension(&stall{release: make(chan struct{})})))
+	defer srv.Close()
+	for _, q := range []string{
+		`{ screenProduct(id: "prod-er8000") { verdict } }`,
+		`{ entity(id: "huawei") { owned { owned { id } } } }`,
+	} {
+		r, status := post(t, srv.URL, q, nil)
+		if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "TIMEOUT" {
+			t.Errorf("%s: %d %s %+v", q, status, r.Data, r.Errors)
+		}
+	}
+}
+
+// TestCancellationReachesReads: a View's screenings and record reads stop
+// once the request's context is done.
+func TestCancellationReachesReads(t *testing.T) {
+	svc := demoService(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	v := svc.View()
+	if _, err := v.ScreenProducts(ctx, sameIDs("prod-er8000", 100), nil, nil); err != context.Canceled {
+		t.Errorf("batch: %v", err)
+	}
+	if _, err := v.ScreenProduct(ctx, "prod-er8000", nil, nil); err != context.Canceled {
+		t.Errorf("screen: %v", err)
+	}
+	if _, err := v.Nodes(ctx, model.KindEntity, []string{"huawei"}); err != context.Canceled {
+		t.Errorf("records: %v", err)
+	}
+}
+
+// TestInFlightBound: with every slot taken, a request is answered 503 with
+// Retry-After at once; when the slot frees, requests are answered again.
+func TestInFlightBound(t *testing.T) {
+	svc := demoService(t)
+	s := &stall{started: make(chan struct{}, 1), release: make(chan struct{})}
+	srv := httptest.NewServer(mustHandler(t, svc, server.WithLimits(server.Limits{MaxInFlight: 1}), server.WithExtension(s)))
+	defer srv.Close()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		post(t, srv.URL, `{ dataVersion }`, nil)
+	}()
+	<-s.started
+	resp, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":"{ dataVersion }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(raw), `"code":"UNAVAILABLE"`) {
+		t.Errorf("%d %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), raw)
+	}
+	close(s.release)
+	<-done
+	if r, status := post(t, srv.URL, `{ dataVersion }`, nil); status != 200 || len(r.Errors) > 0 {
+		t.Errorf("after the slot freed: %d %+v", status, r.Errors)
+	}
+}
+
+// TestConnectionBound: a connection over the bound is told 503 and closed;
+// the ones within it are served.
+func TestConnectionBound(t *testing.T) {
+	svc := demoService(t)
+	addr := serveConfig(t, svc, server.Config{Limits: server.Limits{MaxConns: 1}})
+	first, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	// Give the server time to count the first connection: the second one is
+	// accepted after it, whatever the timing, since accepts are sequential.
+	fmt.Fprintf(first, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	br := bufio.NewReader(first)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("first connection: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	second, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	fmt.Fprintf(second, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp, err = http.ReadResponse(bufio.NewReader(second), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(raw), "UNAVAILABLE") {
+		t.Errorf("second connection: %d %s", resp.StatusCode, raw)
+	}
+}
+
+// serveConfig runs ServeConfig on a loopback port until the test ends and
+// returns its address.
+func serveConfig(t *testing.T, svc *service.Service, cfg server.Config) string {
+	t.Helper()
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	bound := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() { errc <- server.ServeConfig(ctx, svc, cfg, zerologNop, func(a string) { bound <- a }) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	select {
+	case a := <-bound:
+		return a
+	case err := <-errc:
+		t.Fatalf("serve: %v", err)
+	}
+	return ""
+}
+
+// TestTransportErrors: requests that never reach GraphQL get a status, a
+// GraphQL error with a code, and nothing of the request or of Go's types.
+func TestTransportErrors(t *testing.T) {
+	svc := demoService(t)
+	srv := httptest.NewServer(mustHandler(t, svc, server.WithLimits(server.Limits{MaxBodyBytes: 1 << 10})))
+	defer srv.Close()
+	secret := "SECRET-PAYLOAD"
+	for _, c := range []struct {
+		name, method, ctype, body string
+		status                    int
+		code, msg                 string
+	}{
+		{"body over the limit", "POST", "application/json", `{"query":"{ dataVersion }","variables":{"pad":"` + strings.Repeat(secret, 200) + `"}}`, 413, "TOO_LARGE", "too large"},
+		{"bad JSON", "POST", "application/json", `{"query": "` + secret, 400, "BAD_REQUEST", "not a JSON object"},
+		{"query of the wrong type", "POST", "application/json", `{"query": 12, "variables": "` + secret + `"}`, 400, "BAD_REQUEST", "not a JSON object"},
+		{"not JSON", "POST", "text/plain", `{ dataVersion }`, 415, "BAD_REQUEST", "application/json"},
+		{"GET query", "GET", "", "", 405, "BAD_REQUEST", "GET"},
+		{"PUT", "PUT", "application/json", `{"query":"{ dataVersion }"}`, 405, "BAD_REQUEST", "method"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest(c.method, srv.URL+"/graphql?query=%7BdataVersion%7D", strings.NewReader(c.body))
+			if c.ctype != "" {
+				req.Header.Set("Content-Type", c.ctype)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			var r response
+			if err := json.Unmarshal(raw, &r); err != nil || len(r.Errors) != 1 {
+				t.Fatalf("%d %s", resp.StatusCode, raw)
+			}
+			if resp.StatusCode != c.status || r.Errors[0].Extensions["code"] != c.code || !strings.Contains(r.Errors[0].Message, c.msg) {
+				t.Errorf("%d %s, want %d %s %q", resp.StatusCode, raw, c.status, c.code, c.msg)
+			}
+			for _, leak := range []string{secret, "Go ", "struct", "json:", "RawParams", "http:"} {
+				if strings.Contains(string(raw), leak) {
+					t.Errorf("answer contains %q: %s", leak, raw)
+				}
+			}
+		})
+	}
+	if r, status := post(t, srv.URL, `{ dataVersion }`, nil); status != 200 || len(r.Errors) > 0 {
+		t.Errorf("after the bad requests: %d %+v", status, r.Errors)
+	}
+}
+
+var zerologNop = zerolog.Nop()
+
+// demoService is a service over the demo dataset in an embedded store.
+func demoService(t *testing.T) *service.Service {
+	t.Helper()
+	st, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := e2e.Ingest(t, st, string(demo.JSONL), load.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := service.Open(context.Background(), st, service.Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
