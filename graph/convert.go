@@ -10,11 +10,13 @@ var hopKinds = map[domain.Kind]gql.HopKind{
 	domain.KindComponent: gql.HopKindComponent, domain.KindSourcing: gql.HopKindSourcing,
 	domain.KindOwnership: gql.HopKindOwnership, domain.KindControl: gql.HopKindControl,
 	domain.KindListing: gql.HopKindListing, domain.KindSameAs: gql.HopKindSameAs,
+	rules.HopCriterion: gql.HopKindCriterion,
 }
 
 var bases = map[rules.Basis]gql.Basis{
 	rules.BasisListed: gql.BasisListed, rules.BasisOwnership: gql.BasisOwnership,
 	rules.BasisControl: gql.BasisControl, rules.BasisAffiliate: gql.BasisAffiliate,
+	rules.BasisOrigin: gql.BasisOrigin,
 }
 
 func verdict(v domain.Verdict) gql.Verdict { return gql.Verdict(v.String()) }
@@ -31,7 +33,7 @@ func screening(s *rules.Screening) *gql.Screening {
 		res := &gql.RegimeResult{Regime: r.Regime, Verdict: verdict(r.Verdict), Findings: make([]*gql.Finding, 0, len(r.Findings))}
 		for _, f := range r.Findings {
 			mf := &gql.Finding{Verdict: verdict(f.Verdict), EntityID: f.Entity, ListedEntityID: f.Listed,
-				Basis: bases[f.Basis], AggregatePercent: f.AggregatePercent, Path: make([]*gql.Hop, 0, len(f.Path))}
+				Basis: bases[f.Basis], Seed: gql.SeedKind(f.Seed.String()), AggregatePercent: f.AggregatePercent, Path: make([]*gql.Hop, 0, len(f.Path))}
 			for _, h := range f.Path {
 				mf.Path = append(mf.Path, hop(h))
 			}
@@ -44,7 +46,10 @@ func screening(s *rules.Screening) *gql.Screening {
 
 func hop(h rules.Hop) *gql.Hop {
 	out := &gql.Hop{Kind: hopKinds[h.Kind], From: h.From, To: h.To, Key: h.Key(),
-		ValidFrom: domain.OptionalDate(h.Valid.From), ValidTo: domain.OptionalDate(h.Valid.To)}
+		ValidFrom: domain.OptionalDate(h.Valid.From), ValidTo: domain.OptionalDate(h.Valid.To), Site: h.SiteOrNil()}
+	if h.IsCriterion() {
+		out.Criterion, out.Source = true, domain.Optional(h.Source)
+	}
 	if h.Kind == domain.KindOwnership {
 		if h.Share.Mode == domain.ShareExact {
 			out.Percent = percent(h.Share.Min)

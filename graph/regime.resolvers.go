@@ -8,6 +8,8 @@ package graph
 import (
 	"context"
 
+	"github.com/keiretsu/keiretsu/graph/generated"
+	"github.com/keiretsu/keiretsu/graph/gql"
 	"github.com/keiretsu/keiretsu/internal/rules"
 )
 
@@ -15,3 +17,13 @@ import (
 func (r *queryResolver) Regimes(ctx context.Context) ([]*rules.Regime, error) {
 	return r.view(ctx).Regimes(), nil
 }
+
+// Outcome is the resolver for the outcome field.
+func (r *regimeResolver) Outcome(ctx context.Context, obj *rules.Regime) (gql.Verdict, error) {
+	return verdict(obj.Outcome), nil
+}
+
+// Regime returns generated.RegimeResolver implementation.
+func (r *Resolver) Regime() generated.RegimeResolver { return &regimeResolver{r} }
+
+type regimeResolver struct{ *Resolver }

@@ -124,7 +124,9 @@ func fill(ctx context.Context, view View, out []*gql.Screening, w Wanted) error 
 	each(func(f *gql.Finding) {
 		f.Entity, f.ListedEntity = nodes[f.EntityID], nodes[f.ListedEntityID]
 		for _, h := range f.Path {
-			h.Source = sources[h.Key]
+			if !h.Criterion {
+				h.Source = sources[h.Key]
+			}
 		}
 	})
 	return nil

@@ -69,10 +69,13 @@ var writers = map[string]map[string]fieldWriter{
 		"url":       leaf(func(w *writer, g *rules.Regime) { w.optStr(g.URLOrNil()) }),
 		"rule":      leaf(func(w *writer, g *rules.Regime) { w.str(g.RuleName()) }),
 		"builtin":   leaf(func(w *writer, g *rules.Regime) { graphql.MarshalBoolean(g.Builtin).MarshalGQL(&w.buf) }),
+		"default":   leaf(func(w *writer, g *rules.Regime) { graphql.MarshalBoolean(g.Default).MarshalGQL(&w.buf) }),
+		"spec":      leaf(func(w *writer, g *rules.Regime) { w.str(g.SpecJSON()) }),
 	},
 	"Finding": {
 		"verdict":          leaf(func(w *writer, fd *gql.Finding) { fd.Verdict.MarshalGQL(&w.buf) }),
 		"basis":            leaf(func(w *writer, fd *gql.Finding) { fd.Basis.MarshalGQL(&w.buf) }),
+		"seed":             leaf(func(w *writer, fd *gql.Finding) { fd.Seed.MarshalGQL(&w.buf) }),
 		"aggregatePercent": leaf(func(w *writer, fd *gql.Finding) { w.optFloat(fd.AggregatePercent) }),
 		"entity":           obj("Entity", func(w *writer, f *ast.Field, fd *gql.Finding) { w.entity(f.SelectionSet, fd.Entity) }),
 		"listedEntity":     obj("Entity", func(w *writer, f *ast.Field, fd *gql.Finding) { w.entity(f.SelectionSet, fd.ListedEntity) }),
@@ -110,6 +113,7 @@ var writers = map[string]map[string]fieldWriter{
 		"validFrom":  leaf(func(w *writer, h *gql.Hop) { w.optDate(h.ValidFrom) }),
 		"validTo":    leaf(func(w *writer, h *gql.Hop) { w.optDate(h.ValidTo) }),
 		"source":     leaf(func(w *writer, h *gql.Hop) { w.optStr(h.Source) }),
+		"site":       leaf(func(w *writer, h *gql.Hop) { w.optStr(h.Site) }),
 	},
 }
 

@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	Ownership() OwnershipResolver
 	Product() ProductResolver
 	Query() QueryResolver
+	Regime() RegimeResolver
 	SameAs() SameAsResolver
 	Sourcing() SourcingResolver
 }
@@ -90,6 +91,7 @@ type ComplexityRoot struct {
 		Entity           func(childComplexity int) int
 		ListedEntity     func(childComplexity int) int
 		Path             func(childComplexity int) int
+		Seed             func(childComplexity int) int
 		Verdict          func(childComplexity int) int
 	}
 
@@ -104,6 +106,7 @@ type ComplexityRoot struct {
 		Percent    func(childComplexity int) int
 		PercentMax func(childComplexity int) int
 		PercentMin func(childComplexity int) int
+		Site       func(childComplexity int) int
 		Source     func(childComplexity int) int
 		To         func(childComplexity int) int
 		ValidFrom  func(childComplexity int) int
@@ -162,9 +165,12 @@ type ComplexityRoot struct {
 	Regime struct {
 		AuthorityOrNil func(childComplexity int) int
 		Builtin        func(childComplexity int) int
+		Default        func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Name           func(childComplexity int) int
+		Outcome        func(childComplexity int) int
 		RuleName       func(childComplexity int) int
+		SpecJSON       func(childComplexity int) int
 		URLOrNil       func(childComplexity int) int
 	}
 
@@ -255,6 +261,9 @@ type QueryResolver interface {
 	Regimes(ctx context.Context) ([]*rules.Regime, error)
 	Search(ctx context.Context, text string, limit *int) ([]*search.Hit, error)
 	DataVersion(ctx context.Context) (string, error)
+}
+type RegimeResolver interface {
+	Outcome(ctx context.Context, obj *rules.Regime) (gql.Verdict, error)
 }
 type SameAsResolver interface {
 	A(ctx context.Context, obj *model.Record) (*model.Record, error)
@@ -525,6 +534,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Finding.Path(childComplexity), true
+	case "Finding.seed":
+		if e.ComplexityRoot.Finding.Seed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Seed(childComplexity), true
 	case "Finding.verdict":
 		if e.ComplexityRoot.Finding.Verdict == nil {
 			break
@@ -575,6 +590,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Hop.PercentMin(childComplexity), true
+	case "Hop.site":
+		if e.ComplexityRoot.Hop.Site == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hop.Site(childComplexity), true
 	case "Hop.source":
 		if e.ComplexityRoot.Hop.Source == nil {
 			break
@@ -867,6 +888,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Regime.Builtin(childComplexity), true
+	case "Regime.default":
+		if e.ComplexityRoot.Regime.Default == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Regime.Default(childComplexity), true
 	case "Regime.id":
 		if e.ComplexityRoot.Regime.ID == nil {
 			break
@@ -879,12 +906,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Regime.Name(childComplexity), true
+	case "Regime.outcome":
+		if e.ComplexityRoot.Regime.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Regime.Outcome(childComplexity), true
 	case "Regime.rule":
 		if e.ComplexityRoot.Regime.RuleName == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Regime.RuleName(childComplexity), true
+	case "Regime.spec":
+		if e.ComplexityRoot.Regime.SpecJSON == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Regime.SpecJSON(childComplexity), true
 	case "Regime.url":
 		if e.ComplexityRoot.Regime.URLOrNil == nil {
 			break
@@ -1251,6 +1290,12 @@ type Regime {
   "listed, aggregate, per_person or affiliate."
   rule: String!
   builtin: Boolean!
+  "EXPOSED, or CAUTION for a regime whose catches are rated CAUTION."
+  outcome: Verdict!
+  "Whether screening includes the regime when a request names no regimes."
+  default: Boolean!
+  "The regime's definition as given, a JSON object."
+  spec: String!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/scalars.graphql", Input: `"A calendar day, YYYY-MM-DD."
@@ -1260,10 +1305,13 @@ scalar Date
 enum Verdict { CLEAR UNKNOWN CAUTION POSSIBLE EXPOSED }
 
 "Why a finding's entity is restricted."
-enum Basis { LISTED OWNERSHIP CONTROL AFFILIATE }
+enum Basis { LISTED OWNERSHIP CONTROL AFFILIATE ORIGIN }
+
+"Why the root of a finding's explanation is restricted: listed, a state body, a jurisdiction, a place of production."
+enum SeedKind { LISTING STATE_BODY JURISDICTION ORIGIN }
 
 "The kind of stored edge a hop is. SAME_AS (an extension) is an accepted entity-resolution link."
-enum HopKind { COMPONENT SOURCING OWNERSHIP CONTROL LISTING SAME_AS }
+enum HopKind { COMPONENT SOURCING OWNERSHIP CONTROL LISTING SAME_AS CRITERION }
 
 "An external identifier of an entity or product, such as lei, uscc, duns, purl, cpe."
 type Identifier { scheme: String!  value: String! }
@@ -1298,6 +1346,8 @@ type Finding {
   "The listed entity at the root of the explanation."
   listedEntity: Entity!
   basis: Basis!
+  "Why the root of the explanation is restricted."
+  seed: SeedKind!
   "For OWNERSHIP: the summed share that crossed the threshold."
   aggregatePercent: Float
   "Edges linking the subject to listedEntity, in order."
@@ -1317,7 +1367,10 @@ type Hop {
   "The edge's validity."
   validFrom: Date
   validTo: Date
+  "The edge's source; for a CRITERION hop the criterion met (state_body of C, country C, hqCountry C, site S)."
   source: String
+  "A SOURCING hop's site of production."
+  site: String
 }
 
 "A product in the closure with no known producer on the day."
@@ -1431,6 +1484,8 @@ func (ec *executionContext) childFields_Finding(ctx context.Context, field graph
 		return ec.fieldContext_Finding_listedEntity(ctx, field)
 	case "basis":
 		return ec.fieldContext_Finding_basis(ctx, field)
+	case "seed":
+		return ec.fieldContext_Finding_seed(ctx, field)
 	case "aggregatePercent":
 		return ec.fieldContext_Finding_aggregatePercent(ctx, field)
 	case "path":
@@ -1469,6 +1524,8 @@ func (ec *executionContext) childFields_Hop(ctx context.Context, field graphql.C
 		return ec.fieldContext_Hop_validTo(ctx, field)
 	case "source":
 		return ec.fieldContext_Hop_source(ctx, field)
+	case "site":
+		return ec.fieldContext_Hop_site(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Hop", field.Name)
 }
@@ -1563,6 +1620,12 @@ func (ec *executionContext) childFields_Regime(ctx context.Context, field graphq
 		return ec.fieldContext_Regime_rule(ctx, field)
 	case "builtin":
 		return ec.fieldContext_Regime_builtin(ctx, field)
+	case "outcome":
+		return ec.fieldContext_Regime_outcome(ctx, field)
+	case "default":
+		return ec.fieldContext_Regime_default(ctx, field)
+	case "spec":
+		return ec.fieldContext_Regime_spec(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Regime", field.Name)
 }
@@ -3102,6 +3165,29 @@ func (ec *executionContext) fieldContext_Finding_basis(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Finding", field, false, false, "Basis")
 }
 
+func (ec *executionContext) _Finding_seed(ctx context.Context, field graphql.CollectedField, obj *gql.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_seed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gql.SeedKind) graphql.Marshaler {
+			return ec.marshalNSeedKind2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSeedKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_seed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "SeedKind")
+}
+
 func (ec *executionContext) _Finding_aggregatePercent(ctx context.Context, field graphql.CollectedField, obj *gql.Finding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3407,6 +3493,29 @@ func (ec *executionContext) _Hop_source(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Hop_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Hop", field, false, false, "String")
+}
+
+func (ec *executionContext) _Hop_site(ctx context.Context, field graphql.CollectedField, obj *gql.Hop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hop_site(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Site, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Hop_site(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Hop", field, false, false, "String")
 }
 
@@ -4647,6 +4756,75 @@ func (ec *executionContext) _Regime_builtin(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Regime_builtin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Regime", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Regime_outcome(ctx context.Context, field graphql.CollectedField, obj *rules.Regime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Regime_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Regime().Outcome(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gql.Verdict) graphql.Marshaler {
+			return ec.marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Regime_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Regime", field, true, true, "Verdict")
+}
+
+func (ec *executionContext) _Regime_default(ctx context.Context, field graphql.CollectedField, obj *rules.Regime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Regime_default(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Default, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Regime_default(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Regime", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Regime_spec(ctx context.Context, field graphql.CollectedField, obj *rules.Regime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Regime_spec(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpecJSON(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Regime_spec(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Regime", field, true, false, "String")
 }
 
 func (ec *executionContext) _RegimeResult_regime(ctx context.Context, field graphql.CollectedField, obj *gql.RegimeResult) (ret graphql.Marshaler) {
@@ -6672,6 +6850,11 @@ func (ec *executionContext) _Finding(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "seed":
+			out.Values[i] = ec._Finding_seed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "aggregatePercent":
 			out.Values[i] = ec._Finding_aggregatePercent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -6790,6 +6973,11 @@ func (ec *executionContext) _Hop(ctx context.Context, sel ast.SelectionSet, obj 
 			}
 		case "source":
 			out.Values[i] = ec._Hop_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "site":
+			out.Values[i] = ec._Hop_site(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -7172,32 +7360,48 @@ func (ec *executionContext) _Regime(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Regime_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Regime_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "authority":
 			out.Values[i] = ec._Regime_authority(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "url":
 			out.Values[i] = ec._Regime_url(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rule":
 			out.Values[i] = ec._Regime_rule(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "builtin":
 			out.Values[i] = ec._Regime_builtin(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outcome":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Regime_outcome(ctx, field, obj)
+				})
+		case "default":
+			out.Values[i] = ec._Regime_default(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "spec":
+			out.Values[i] = ec._Regime_spec(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8283,6 +8487,16 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋkeiretsuᚋkeire
 		return graphql.Null
 	}
 	return ec._SearchHit(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSeedKind2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSeedKind(ctx context.Context, v any) (gql.SeedKind, error) {
+	var res gql.SeedKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSeedKind2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSeedKind(ctx context.Context, sel ast.SelectionSet, v gql.SeedKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSourcing2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Record) graphql.Marshaler {

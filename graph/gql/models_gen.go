@@ -20,6 +20,7 @@ const (
 	BasisOwnership Basis = "OWNERSHIP"
 	BasisControl   Basis = "CONTROL"
 	BasisAffiliate Basis = "AFFILIATE"
+	BasisOrigin    Basis = "ORIGIN"
 )
 
 var AllBasis = []Basis{
@@ -27,11 +28,12 @@ var AllBasis = []Basis{
 	BasisOwnership,
 	BasisControl,
 	BasisAffiliate,
+	BasisOrigin,
 }
 
 func (e Basis) IsValid() bool {
 	switch e {
-	case BasisListed, BasisOwnership, BasisControl, BasisAffiliate:
+	case BasisListed, BasisOwnership, BasisControl, BasisAffiliate, BasisOrigin:
 		return true
 	}
 	return false
@@ -82,6 +84,7 @@ const (
 	HopKindControl   HopKind = "CONTROL"
 	HopKindListing   HopKind = "LISTING"
 	HopKindSameAs    HopKind = "SAME_AS"
+	HopKindCriterion HopKind = "CRITERION"
 )
 
 var AllHopKind = []HopKind{
@@ -91,11 +94,12 @@ var AllHopKind = []HopKind{
 	HopKindControl,
 	HopKindListing,
 	HopKindSameAs,
+	HopKindCriterion,
 }
 
 func (e HopKind) IsValid() bool {
 	switch e {
-	case HopKindComponent, HopKindSourcing, HopKindOwnership, HopKindControl, HopKindListing, HopKindSameAs:
+	case HopKindComponent, HopKindSourcing, HopKindOwnership, HopKindControl, HopKindListing, HopKindSameAs, HopKindCriterion:
 		return true
 	}
 	return false
@@ -131,6 +135,66 @@ func (e *HopKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e HopKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why the root of a finding's explanation is restricted: listed, a state body, a jurisdiction, a place of production.
+type SeedKind string
+
+const (
+	SeedKindListing      SeedKind = "LISTING"
+	SeedKindStateBody    SeedKind = "STATE_BODY"
+	SeedKindJurisdiction SeedKind = "JURISDICTION"
+	SeedKindOrigin       SeedKind = "ORIGIN"
+)
+
+var AllSeedKind = []SeedKind{
+	SeedKindListing,
+	SeedKindStateBody,
+	SeedKindJurisdiction,
+	SeedKindOrigin,
+}
+
+func (e SeedKind) IsValid() bool {
+	switch e {
+	case SeedKindListing, SeedKindStateBody, SeedKindJurisdiction, SeedKindOrigin:
+		return true
+	}
+	return false
+}
+
+func (e SeedKind) String() string {
+	return string(e)
+}
+
+func (e *SeedKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SeedKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SeedKind", str)
+	}
+	return nil
+}
+
+func (e SeedKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SeedKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SeedKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

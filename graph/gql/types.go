@@ -34,6 +34,7 @@ type Finding struct {
 	Entity           *domain.Record
 	ListedEntity     *domain.Record
 	Basis            Basis
+	Seed             SeedKind
 	AggregatePercent *float64
 	Path             []*Hop
 }
@@ -51,6 +52,9 @@ type Hop struct {
 	ValidTo    *domain.Date
 	Key        domain.Key
 	Source     *string
+	Site       *string
+	// Criterion: a CRITERION hop, whose Source is set and looked up nowhere.
+	Criterion bool
 }
 
 // Gap is a product with no known producer.
