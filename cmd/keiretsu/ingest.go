@@ -10,6 +10,7 @@ import (
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/formats"
+	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
@@ -25,6 +26,7 @@ func runIngest(ctx context.Context, args []string) error {
 	strict := c.fs.Bool("strict", false, "fail when records reference ids that are never defined, and at the first warning")
 	skip := c.fs.Bool("skip-invalid", false, "write the valid records and report every rejected line")
 	regimesFile := c.fs.String("regimes", "", "a regimes file (built-in format) whose regimes listings may name; stored with the data")
+	snapshot := c.fs.String("snapshot", "", "declare the run a complete snapshot of source NAME: records an earlier snapshot NAME wrote and this run does not are deleted")
 	noAutoLink := c.fs.Bool("no-auto-link", false, "do not link entities that share a strong identifier (LEI, USCC, DUNS, registration) with same_as records")
 	if err := c.parse(args); err != nil {
 		return err
@@ -32,6 +34,13 @@ func runIngest(ctx context.Context, args []string) error {
 	c.takeStore(true)
 	if len(c.positionals) == 0 {
 		return errors.New("no input files (see keiretsu ingest --help)")
+	}
+	if *snapshot != "" && !history.ValidSnapshot(*snapshot) {
+		return fmt.Errorf("--snapshot %q: a name is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", *snapshot)
+	}
+	if *snapshot != "" && *skip {
+		// The keys of rejected lines are not known, so the snapshot could delete them.
+		return errors.New("--snapshot and --skip-invalid cannot be combined yet")
 	}
 	if *strict && *skip {
 		return errors.New("--strict and --skip-invalid cannot be combined")
@@ -76,8 +85,16 @@ func runIngest(ctx context.Context, args []string) error {
 	opt.Progress = func(n int) { m.records.Store(int64(n)) }
 	defer collectLessOften()()
 	m.run()
-	sum, err := load.Run(ctx, st, sources, opt)
+	rec := history.Recording(st, history.Info{Snapshot: *snapshot, Files: c.positionals})
+	sum, err := load.Run(ctx, rec, sources, opt)
 	m.finish()
+	if err == nil {
+		res := rec.Result()
+		sum.Deleted += res.SnapshotDeleted
+		if err := history.SetCounts(ctx, st, res.Run, sum.Written, sum.Deleted); err != nil {
+			return err
+		}
+	}
 	for _, rej := range sum.Rejections {
 		fmt.Fprintf(os.Stderr, "rejected %s\n", rej)
 	}

@@ -28,6 +28,8 @@ func commands() []command {
 		{"demo", "load the demo dataset into ./keiretsu-demo and serve it", runDemo},
 		{"stats", "count what the store holds", runStats},
 		{"resolve", "propose entities that may be the same; --accept or --reject them", runResolve},
+		{"history", "list the committed runs; --prune --keep N drops older past states", runHistory},
+		{"diff", "compare two retained dataVersions record by record", runDiff},
 		{"wipe", "delete every record in the store (needs --yes)", runWipe},
 		{"bench", "measure ingest, projection, screening and GraphQL on generated data", runBench},
 		{"gen", "write a deterministic synthetic world as native JSONL (tests, benchmarks)", runGen},
