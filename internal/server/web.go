@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keiretsu/keiretsu/graph"
+	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/web"
 )
 
@@ -105,3 +107,11 @@ func routeWeb(mux *http.ServeMux) error {
 	})
 	return nil
 }
+
+// The service's View has every optional capability the workbench's fields read.
+var _ interface {
+	graph.BatchScreener
+	graph.DependentsFinder
+	graph.DocumentScreener
+	graph.EdgePager
+} = (*service.View)(nil)
