@@ -100,7 +100,7 @@ export class Graph {
         },
         { selector: 'edge[kind = "CONTROL"]', style: { 'line-style': 'dashed' } },
         { selector: 'edge[kind = "LISTING"], edge[kind = "CRITERION"]', style: { 'line-color': '#37474f', 'target-arrow-color': '#37474f' } },
-        { selector: '.path', style: { 'line-color': '#d500f9', 'target-arrow-color': '#d500f9', width: 4, 'z-index': 10 } },
+        { selector: 'edge.path', style: { 'line-color': '#d500f9', 'target-arrow-color': '#d500f9', width: 4, 'z-index': 10 } },
         { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#d500f9' } },
         { selector: '.faded', style: { opacity: 0.35 } },
       ],

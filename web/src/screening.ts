@@ -22,11 +22,12 @@ export function hopText(hop: Hop): HTMLElement {
     hop.source ? h('span', { class: 'source' }, ` source: ${hop.source}`) : '');
 }
 
-/** findingLine is one finding: verdict, entity met, basis, root. */
-export function findingLine(f: Finding): (Node | string)[] {
-  return [badge(f.verdict), ' ', link(entityPath(f.entity.id), f.entity.name || f.entity.id), ` ${f.basis.toLowerCase()}`,
+/** findingLine is one finding: verdict, entity met, basis, root; names are links unless plain (inside a button). */
+export function findingLine(f: Finding, plain = false): (Node | string)[] {
+  const name = (e: { id: string; name: string }) => (plain ? h('b', {}, e.name || e.id) : link(entityPath(e.id), e.name || e.id));
+  return [badge(f.verdict), ' ', name(f.entity), ` ${f.basis.toLowerCase()}`,
     f.aggregatePercent !== null ? ` ${f.aggregatePercent}%` : '',
-    f.listedEntity.id !== f.entity.id ? [' via ', link(entityPath(f.listedEntity.id), f.listedEntity.name || f.listedEntity.id)] : ''].flat();
+    f.listedEntity.id !== f.entity.id ? [' via ', name(f.listedEntity)] : ''].flat();
 }
 
 /** screeningPanel shows a screening; onPath is called with a finding's path when it is chosen. */
@@ -46,7 +47,7 @@ export function screeningPanel(s: Screening, onPath?: (path: Hop[]) => void): HT
           steps.hidden = !steps.hidden;
           onPath?.(f.path);
         }) as EventListener,
-      }, ...findingLine(f));
+      }, ...findingLine(f, true));
       cell.append(h('div', {}, btn, steps));
     }
     if (r.findings.length === 0) cell.append(h('span', { class: 'muted' }, '—'));

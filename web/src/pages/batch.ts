@@ -48,7 +48,7 @@ export async function batchPage(app: HTMLElement) {
     if (f) text.value = await f.text();
   });
   const kind = h('select', { id: 'batch-kind', 'aria-label': 'subjects' }, h('option', { value: 'PRODUCT' }, 'products'), h('option', { value: 'ENTITY' }, 'entities'));
-  const dateIn = h('input', { type: 'date', value: today(), 'aria-label': 'as of' });
+  const dateIn = h('input', { type: 'date', id: 'batch-asof', value: today(), 'aria-label': 'as of' });
   const picker = regimePicker(all, []);
   const progress = h('progress', { id: 'batch-progress', max: 1, value: 0 });
   const status = h('span', { id: 'batch-status', class: 'muted' });
@@ -88,7 +88,7 @@ export async function batchPage(app: HTMLElement) {
     const head = ['id', 'verdict', ...regimeIDs(), 'findings', 'gaps'];
     const lines = [head.join(',')];
     for (const r of rows) lines.push([r.id, r.verdict, ...regimeIDs().map((k) => r.regimes[k]), String(r.findings), String(r.gaps)].map(csvCell).join(','));
-    for (const u of unknown) lines.push([u, 'NOT_FOUND'].map(csvCell).join(','));
+    for (const u of unknown) lines.push([u, 'NOT_FOUND', ...regimeIDs().map(() => ''), '', ''].map(csvCell).join(','));
     return lines.join('\n') + '\n';
   }
 

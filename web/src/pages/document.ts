@@ -29,7 +29,7 @@ export async function documentPage(app: HTMLElement) {
     if (f) text.value = await f.text();
   });
   const format = h('select', { id: 'doc-format', 'aria-label': 'format' }, h('option', { value: 'auto' }, 'detect'), h('option', { value: 'cyclonedx' }, 'CycloneDX'), h('option', { value: 'spdx' }, 'SPDX'));
-  const dateIn = h('input', { type: 'date', value: today(), 'aria-label': 'as of' });
+  const dateIn = h('input', { type: 'date', id: 'doc-asof', value: today(), 'aria-label': 'as of' });
   const picker = regimePicker(all, []);
   const out = h('div', { id: 'doc-out' });
   async function run(ev: Event) {
