@@ -1,7 +1,7 @@
 # Keiretsu developer targets. `make test` is the whole suite (what CI runs).
 GO ?= go
 
-.PHONY: build test unit generate check-generated lint bench neo4j demo contract clean
+.PHONY: build test unit generate web check-generated lint bench neo4j demo contract clean
 
 build:
 	$(GO) build -o bin/keiretsu ./cmd/keiretsu
@@ -17,6 +17,11 @@ unit:
 
 generate:
 	$(GO) generate ./...
+
+# The web workbench: web/dist (committed, embedded by web/embed.go) from web/src,
+# with the versions pinned in web/package-lock.json.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
 
 check-generated:
 	tools/check-generated

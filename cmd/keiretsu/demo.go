@@ -56,7 +56,10 @@ func runDemo(ctx context.Context, args []string) error {
 	return serve(ctx, st, server.Config{Addr: *addr}, "", 2*time.Second, log, func(bound string) {
 		body := strings.ReplaceAll(demoQuery, `"`, `\"`)
 		fmt.Printf(`
-Keiretsu is serving the demo at http://%[1]s/ (GraphiQL; paste the query below).
+Keiretsu is serving the demo at http://%[1]s/ (the workbench; GraphiQL at http://%[1]s/graphiql).
+
+Open http://%[1]s/product/prod-er8000?asOf=2024-06-01 for a product's bill of materials, or
+http://%[1]s/entity/hisilicon?asOf=2024-06-01 for an entity's owners and verdicts.
 
 Does the Northwind ER-8000 router depend, at any depth, on a section 889 company?
 

@@ -23,7 +23,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"ingest", "load files into the store (one atomic run)", runIngest},
-		{"serve", "serve the GraphQL API (POST /graphql, GraphiQL at /, GET /healthz)", runServe},
+		{"serve", "serve the GraphQL API (POST /graphql, the workbench at /, GraphiQL at /graphiql, GET /healthz)", runServe},
 		{"screen", "screen a product or an entity (exit status = verdict)", runScreen},
 		{"demo", "load the demo dataset into ./keiretsu-demo and serve it", runDemo},
 		{"stats", "count what the store holds", runStats},

@@ -14,7 +14,7 @@ import (
 
 func runServe(ctx context.Context, args []string) error {
 	c := newFlags("serve", "serve [STORE] [--addr HOST:PORT] [--regimes FILE]",
-		"Serves the GraphQL API: POST /graphql ({query, variables}), GraphiQL at /, GET /healthz.\n"+
+		"Serves the GraphQL API: POST /graphql ({query, variables}), the web workbench at /, GraphiQL at /graphiql, GET /healthz.\n"+
 			"With Neo4j, changes other processes commit are picked up within seconds.")
 	addr := c.fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	regimesFile := c.fs.String("regimes", "", "a regimes file to add to the built-in and stored regimes")
@@ -50,7 +50,7 @@ func serve(ctx context.Context, st store.Store, cfg server.Config, regimesFile s
 	go svc.Follow(ctx, follow)
 	return server.ServeConfig(ctx, svc, cfg, log, func(bound string) {
 		log.Info().Str("addr", bound).Str("store", st.Describe()).Str("data_version", svc.View().Version()).
-			Msgf("serving GraphQL on http://%s/graphql (GraphiQL at http://%s/)", bound, bound)
+			Msgf("serving GraphQL on http://%s/graphql (workbench at http://%s/, GraphiQL at http://%s/graphiql)", bound, bound, bound)
 		if ready != nil {
 			ready(bound)
 		}

@@ -47,6 +47,11 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	BatchScreening struct {
+		Screenings func(childComplexity int) int
+		Unknown    func(childComplexity int) int
+	}
+
 	Component struct {
 		Child       func(childComplexity int) int
 		Essential   func(childComplexity int) int
@@ -55,6 +60,17 @@ type ComplexityRoot struct {
 		Quantity    func(childComplexity int) int
 		SourceOrNil func(childComplexity int) int
 		ToOrNil     func(childComplexity int) int
+	}
+
+	ComponentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ComponentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Control struct {
@@ -66,23 +82,71 @@ type ComplexityRoot struct {
 		ToOrNil     func(childComplexity int) int
 	}
 
+	ControlConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ControlEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	DependentConnection struct {
+		Counts     func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DependentEdge struct {
+		Cursor  func(childComplexity int) int
+		Node    func(childComplexity int) int
+		Verdict func(childComplexity int) int
+		Via     func(childComplexity int) int
+	}
+
+	DocumentScreening struct {
+		DataVersion func(childComplexity int) int
+		Format      func(childComplexity int) int
+		Records     func(childComplexity int) int
+		Roots       func(childComplexity int) int
+		Screenings  func(childComplexity int) int
+		Suppliers   func(childComplexity int) int
+		Unresolved  func(childComplexity int) int
+	}
+
+	DocumentSupplier struct {
+		By         func(childComplexity int) int
+		DocumentID func(childComplexity int) int
+		Entity     func(childComplexity int) int
+		Name       func(childComplexity int) int
+	}
+
 	Entity struct {
-		AliasList      func(childComplexity int) int
-		Controlled     func(childComplexity int, asOf *model.Date) int
-		Controllers    func(childComplexity int, asOf *model.Date) int
-		CountryOrNil   func(childComplexity int) int
-		Defined        func(childComplexity int) int
-		HQCountryOrNil func(childComplexity int) int
-		ID             func(childComplexity int) int
-		IdentifierList func(childComplexity int) int
-		Listings       func(childComplexity int, asOf *model.Date) int
-		Name           func(childComplexity int) int
-		Owned          func(childComplexity int, asOf *model.Date) int
-		Owners         func(childComplexity int, asOf *model.Date) int
-		SameAs         func(childComplexity int, asOf *model.Date) int
-		SourceOrNil    func(childComplexity int) int
-		Supplies       func(childComplexity int, asOf *model.Date) int
-		Type           func(childComplexity int) int
+		AliasList             func(childComplexity int) int
+		Controlled            func(childComplexity int, asOf *model.Date) int
+		ControlledConnection  func(childComplexity int, asOf *model.Date, first *int, after *string) int
+		Controllers           func(childComplexity int, asOf *model.Date) int
+		ControllersConnection func(childComplexity int, asOf *model.Date, first *int, after *string) int
+		CountryOrNil          func(childComplexity int) int
+		Defined               func(childComplexity int) int
+		Dependents            func(childComplexity int, asOf *model.Date, regime *string, first *int, after *string) int
+		HQCountryOrNil        func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		IdentifierList        func(childComplexity int) int
+		Listings              func(childComplexity int, asOf *model.Date) int
+		Name                  func(childComplexity int) int
+		Owned                 func(childComplexity int, asOf *model.Date) int
+		OwnedConnection       func(childComplexity int, asOf *model.Date, first *int, after *string) int
+		Owners                func(childComplexity int, asOf *model.Date) int
+		OwnersConnection      func(childComplexity int, asOf *model.Date, first *int, after *string) int
+		SameAs                func(childComplexity int, asOf *model.Date) int
+		SourceOrNil           func(childComplexity int) int
+		Supplies              func(childComplexity int, asOf *model.Date) int
+		SuppliesConnection    func(childComplexity int, asOf *model.Date, first *int, after *string) int
+		Type                  func(childComplexity int) int
 	}
 
 	Finding struct {
@@ -139,16 +203,37 @@ type ComplexityRoot struct {
 		ToOrNil      func(childComplexity int) int
 	}
 
+	OwnershipConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OwnershipEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PageInfo struct {
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
+	}
+
 	Product struct {
-		CategoryOrNil  func(childComplexity int) int
-		Components     func(childComplexity int, asOf *model.Date) int
-		Defined        func(childComplexity int) int
-		ID             func(childComplexity int) int
-		IdentifierList func(childComplexity int) int
-		Name           func(childComplexity int) int
-		SourceOrNil    func(childComplexity int) int
-		Sources        func(childComplexity int, asOf *model.Date) int
-		UsedIn         func(childComplexity int, asOf *model.Date) int
+		CategoryOrNil        func(childComplexity int) int
+		Components           func(childComplexity int, asOf *model.Date) int
+		ComponentsConnection func(childComplexity int, asOf *model.Date, first *int, after *string) int
+		Defined              func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		IdentifierList       func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		SourceOrNil          func(childComplexity int) int
+		Sources              func(childComplexity int, asOf *model.Date) int
+		SourcesConnection    func(childComplexity int, asOf *model.Date, first *int, after *string) int
+		UsedIn               func(childComplexity int, asOf *model.Date) int
+		UsedInConnection     func(childComplexity int, asOf *model.Date, first *int, after *string) int
 	}
 
 	Query struct {
@@ -156,6 +241,8 @@ type ComplexityRoot struct {
 		Entity         func(childComplexity int, id string) int
 		Product        func(childComplexity int, id string) int
 		Regimes        func(childComplexity int) int
+		ScreenBatch    func(childComplexity int, ids []string, asOf *model.Date, regimes []string, subjects *gql.SubjectKind) int
+		ScreenDocument func(childComplexity int, format string, content string, asOf *model.Date, regimes []string) int
 		ScreenEntity   func(childComplexity int, id string, asOf *model.Date, regimes []string) int
 		ScreenProduct  func(childComplexity int, id string, asOf *model.Date, regimes []string) int
 		ScreenProducts func(childComplexity int, ids []string, asOf *model.Date, regimes []string) int
@@ -214,6 +301,22 @@ type ComplexityRoot struct {
 		SourceOrNil func(childComplexity int) int
 		ToOrNil     func(childComplexity int) int
 	}
+
+	SourcingConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SourcingEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	VerdictCount struct {
+		Count   func(childComplexity int) int
+		Verdict func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -237,6 +340,12 @@ type EntityResolver interface {
 	Listings(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
 	SameAs(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
 	Supplies(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
+	OwnersConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.OwnershipConnection, error)
+	OwnedConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.OwnershipConnection, error)
+	ControllersConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.ControlConnection, error)
+	ControlledConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.ControlConnection, error)
+	SuppliesConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.SourcingConnection, error)
+	Dependents(ctx context.Context, obj *model.Record, asOf *model.Date, regime *string, first *int, after *string) (*gql.DependentConnection, error)
 }
 type ListingResolver interface {
 	Regime(ctx context.Context, obj *model.Record) (*rules.Regime, error)
@@ -251,6 +360,9 @@ type ProductResolver interface {
 	Components(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
 	UsedIn(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
 	Sources(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
+	ComponentsConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.ComponentConnection, error)
+	UsedInConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.ComponentConnection, error)
+	SourcesConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.SourcingConnection, error)
 }
 type QueryResolver interface {
 	ScreenProduct(ctx context.Context, id string, asOf *model.Date, regimes []string) (*gql.Screening, error)
@@ -261,6 +373,8 @@ type QueryResolver interface {
 	Regimes(ctx context.Context) ([]*rules.Regime, error)
 	Search(ctx context.Context, text string, limit *int) ([]*search.Hit, error)
 	DataVersion(ctx context.Context) (string, error)
+	ScreenBatch(ctx context.Context, ids []string, asOf *model.Date, regimes []string, subjects *gql.SubjectKind) (*gql.BatchScreening, error)
+	ScreenDocument(ctx context.Context, format string, content string, asOf *model.Date, regimes []string) (*gql.DocumentScreening, error)
 }
 type RegimeResolver interface {
 	Outcome(ctx context.Context, obj *rules.Regime) (gql.Verdict, error)
@@ -291,6 +405,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "BatchScreening.screenings":
+		if e.ComplexityRoot.BatchScreening.Screenings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchScreening.Screenings(childComplexity), true
+	case "BatchScreening.unknown":
+		if e.ComplexityRoot.BatchScreening.Unknown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchScreening.Unknown(childComplexity), true
 
 	case "Component.child":
 		if e.ComplexityRoot.Component.Child == nil {
@@ -335,6 +462,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Component.ToOrNil(childComplexity), true
 
+	case "ComponentConnection.edges":
+		if e.ComplexityRoot.ComponentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentConnection.Edges(childComplexity), true
+	case "ComponentConnection.pageInfo":
+		if e.ComplexityRoot.ComponentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentConnection.PageInfo(childComplexity), true
+	case "ComponentConnection.totalCount":
+		if e.ComplexityRoot.ComponentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentConnection.TotalCount(childComplexity), true
+
+	case "ComponentEdge.cursor":
+		if e.ComplexityRoot.ComponentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentEdge.Cursor(childComplexity), true
+	case "ComponentEdge.node":
+		if e.ComplexityRoot.ComponentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentEdge.Node(childComplexity), true
+
 	case "Control.basis":
 		if e.ComplexityRoot.Control.BasisOrNil == nil {
 			break
@@ -372,6 +531,156 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Control.ToOrNil(childComplexity), true
 
+	case "ControlConnection.edges":
+		if e.ComplexityRoot.ControlConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlConnection.Edges(childComplexity), true
+	case "ControlConnection.pageInfo":
+		if e.ComplexityRoot.ControlConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlConnection.PageInfo(childComplexity), true
+	case "ControlConnection.totalCount":
+		if e.ComplexityRoot.ControlConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlConnection.TotalCount(childComplexity), true
+
+	case "ControlEdge.cursor":
+		if e.ComplexityRoot.ControlEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlEdge.Cursor(childComplexity), true
+	case "ControlEdge.node":
+		if e.ComplexityRoot.ControlEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ControlEdge.Node(childComplexity), true
+
+	case "DependentConnection.counts":
+		if e.ComplexityRoot.DependentConnection.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependentConnection.Counts(childComplexity), true
+	case "DependentConnection.edges":
+		if e.ComplexityRoot.DependentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependentConnection.Edges(childComplexity), true
+	case "DependentConnection.pageInfo":
+		if e.ComplexityRoot.DependentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependentConnection.PageInfo(childComplexity), true
+	case "DependentConnection.totalCount":
+		if e.ComplexityRoot.DependentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependentConnection.TotalCount(childComplexity), true
+
+	case "DependentEdge.cursor":
+		if e.ComplexityRoot.DependentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependentEdge.Cursor(childComplexity), true
+	case "DependentEdge.node":
+		if e.ComplexityRoot.DependentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependentEdge.Node(childComplexity), true
+	case "DependentEdge.verdict":
+		if e.ComplexityRoot.DependentEdge.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependentEdge.Verdict(childComplexity), true
+	case "DependentEdge.via":
+		if e.ComplexityRoot.DependentEdge.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependentEdge.Via(childComplexity), true
+
+	case "DocumentScreening.dataVersion":
+		if e.ComplexityRoot.DocumentScreening.DataVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentScreening.DataVersion(childComplexity), true
+	case "DocumentScreening.format":
+		if e.ComplexityRoot.DocumentScreening.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentScreening.Format(childComplexity), true
+	case "DocumentScreening.records":
+		if e.ComplexityRoot.DocumentScreening.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentScreening.Records(childComplexity), true
+	case "DocumentScreening.roots":
+		if e.ComplexityRoot.DocumentScreening.Roots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentScreening.Roots(childComplexity), true
+	case "DocumentScreening.screenings":
+		if e.ComplexityRoot.DocumentScreening.Screenings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentScreening.Screenings(childComplexity), true
+	case "DocumentScreening.suppliers":
+		if e.ComplexityRoot.DocumentScreening.Suppliers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentScreening.Suppliers(childComplexity), true
+	case "DocumentScreening.unresolved":
+		if e.ComplexityRoot.DocumentScreening.Unresolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentScreening.Unresolved(childComplexity), true
+
+	case "DocumentSupplier.by":
+		if e.ComplexityRoot.DocumentSupplier.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentSupplier.By(childComplexity), true
+	case "DocumentSupplier.documentId":
+		if e.ComplexityRoot.DocumentSupplier.DocumentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentSupplier.DocumentID(childComplexity), true
+	case "DocumentSupplier.entity":
+		if e.ComplexityRoot.DocumentSupplier.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentSupplier.Entity(childComplexity), true
+	case "DocumentSupplier.name":
+		if e.ComplexityRoot.DocumentSupplier.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentSupplier.Name(childComplexity), true
+
 	case "Entity.aliases":
 		if e.ComplexityRoot.Entity.AliasList == nil {
 			break
@@ -389,6 +698,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Controlled(childComplexity, args["asOf"].(*model.Date)), true
+	case "Entity.controlledConnection":
+		if e.ComplexityRoot.Entity.ControlledConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_controlledConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.ControlledConnection(childComplexity, args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Entity.controllers":
 		if e.ComplexityRoot.Entity.Controllers == nil {
 			break
@@ -400,6 +720,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Controllers(childComplexity, args["asOf"].(*model.Date)), true
+	case "Entity.controllersConnection":
+		if e.ComplexityRoot.Entity.ControllersConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_controllersConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.ControllersConnection(childComplexity, args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Entity.country":
 		if e.ComplexityRoot.Entity.CountryOrNil == nil {
 			break
@@ -412,6 +743,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Defined(childComplexity), true
+	case "Entity.dependents":
+		if e.ComplexityRoot.Entity.Dependents == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_dependents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.Dependents(childComplexity, args["asOf"].(*model.Date), args["regime"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Entity.hqCountry":
 		if e.ComplexityRoot.Entity.HQCountryOrNil == nil {
 			break
@@ -458,6 +800,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Owned(childComplexity, args["asOf"].(*model.Date)), true
+	case "Entity.ownedConnection":
+		if e.ComplexityRoot.Entity.OwnedConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_ownedConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.OwnedConnection(childComplexity, args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Entity.owners":
 		if e.ComplexityRoot.Entity.Owners == nil {
 			break
@@ -469,6 +822,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Owners(childComplexity, args["asOf"].(*model.Date)), true
+	case "Entity.ownersConnection":
+		if e.ComplexityRoot.Entity.OwnersConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_ownersConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.OwnersConnection(childComplexity, args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Entity.sameAs":
 		if e.ComplexityRoot.Entity.SameAs == nil {
 			break
@@ -497,6 +861,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Supplies(childComplexity, args["asOf"].(*model.Date)), true
+	case "Entity.suppliesConnection":
+		if e.ComplexityRoot.Entity.SuppliesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_suppliesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.SuppliesConnection(childComplexity, args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Entity.type":
 		if e.ComplexityRoot.Entity.Type == nil {
 			break
@@ -726,6 +1101,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Ownership.ToOrNil(childComplexity), true
 
+	case "OwnershipConnection.edges":
+		if e.ComplexityRoot.OwnershipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipConnection.Edges(childComplexity), true
+	case "OwnershipConnection.pageInfo":
+		if e.ComplexityRoot.OwnershipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipConnection.PageInfo(childComplexity), true
+	case "OwnershipConnection.totalCount":
+		if e.ComplexityRoot.OwnershipConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipConnection.TotalCount(childComplexity), true
+
+	case "OwnershipEdge.cursor":
+		if e.ComplexityRoot.OwnershipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipEdge.Cursor(childComplexity), true
+	case "OwnershipEdge.node":
+		if e.ComplexityRoot.OwnershipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipEdge.Node(childComplexity), true
+
+	case "PageInfo.endCursor":
+		if e.ComplexityRoot.PageInfo.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.EndCursor(childComplexity), true
+	case "PageInfo.hasNextPage":
+		if e.ComplexityRoot.PageInfo.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
 	case "Product.category":
 		if e.ComplexityRoot.Product.CategoryOrNil == nil {
 			break
@@ -743,6 +1175,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.Components(childComplexity, args["asOf"].(*model.Date)), true
+	case "Product.componentsConnection":
+		if e.ComplexityRoot.Product.ComponentsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Product_componentsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Product.ComponentsConnection(childComplexity, args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Product.defined":
 		if e.ComplexityRoot.Product.Defined == nil {
 			break
@@ -784,6 +1227,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.Sources(childComplexity, args["asOf"].(*model.Date)), true
+	case "Product.sourcesConnection":
+		if e.ComplexityRoot.Product.SourcesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Product_sourcesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Product.SourcesConnection(childComplexity, args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Product.usedIn":
 		if e.ComplexityRoot.Product.UsedIn == nil {
 			break
@@ -795,6 +1249,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.UsedIn(childComplexity, args["asOf"].(*model.Date)), true
+	case "Product.usedInConnection":
+		if e.ComplexityRoot.Product.UsedInConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Product_usedInConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Product.UsedInConnection(childComplexity, args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
 
 	case "Query.dataVersion":
 		if e.ComplexityRoot.Query.DataVersion == nil {
@@ -831,6 +1296,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Regimes(childComplexity), true
+	case "Query.screenBatch":
+		if e.ComplexityRoot.Query.ScreenBatch == nil {
+			break
+		}
+
+		args, err := ec.field_Query_screenBatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ScreenBatch(childComplexity, args["ids"].([]string), args["asOf"].(*model.Date), args["regimes"].([]string), args["subjects"].(*gql.SubjectKind)), true
+	case "Query.screenDocument":
+		if e.ComplexityRoot.Query.ScreenDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Query_screenDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ScreenDocument(childComplexity, args["format"].(string), args["content"].(string), args["asOf"].(*model.Date), args["regimes"].([]string)), true
 	case "Query.screenEntity":
 		if e.ComplexityRoot.Query.ScreenEntity == nil {
 			break
@@ -1092,6 +1579,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Sourcing.ToOrNil(childComplexity), true
 
+	case "SourcingConnection.edges":
+		if e.ComplexityRoot.SourcingConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourcingConnection.Edges(childComplexity), true
+	case "SourcingConnection.pageInfo":
+		if e.ComplexityRoot.SourcingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourcingConnection.PageInfo(childComplexity), true
+	case "SourcingConnection.totalCount":
+		if e.ComplexityRoot.SourcingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourcingConnection.TotalCount(childComplexity), true
+
+	case "SourcingEdge.cursor":
+		if e.ComplexityRoot.SourcingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourcingEdge.Cursor(childComplexity), true
+	case "SourcingEdge.node":
+		if e.ComplexityRoot.SourcingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourcingEdge.Node(childComplexity), true
+
+	case "VerdictCount.count":
+		if e.ComplexityRoot.VerdictCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerdictCount.Count(childComplexity), true
+	case "VerdictCount.verdict":
+		if e.ComplexityRoot.VerdictCount.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerdictCount.Verdict(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1232,6 +1764,100 @@ type SameAs {
   from: Date
   to: Date
   source: String
+}
+`, BuiltIn: false},
+	{Name: "../../schema/paging.graphql", Input: `# Relay-style connections beside the v1 list fields of the exploration types, for
+# nodes with thousands of edges (a holding's subsidiaries). The list fields stay
+# as they are; a connection pages the same edges, in the same order.
+
+extend type Entity {
+  "Ownership edges into this entity (its shareholders), paged. Without asOf, every edge of any date."
+  ownersConnection("The day the edges must hold on; without it, every edge." asOf: Date, "Page size, at most 1,000." first: Int = 100, "The endCursor of the previous page." after: String): OwnershipConnection!
+  "Ownership edges from this entity (its holdings), paged."
+  ownedConnection("The day the edges must hold on; without it, every edge." asOf: Date, "Page size, at most 1,000." first: Int = 100, "The endCursor of the previous page." after: String): OwnershipConnection!
+  "Control edges into this entity, paged."
+  controllersConnection("The day the edges must hold on; without it, every edge." asOf: Date, "Page size, at most 1,000." first: Int = 100, "The endCursor of the previous page." after: String): ControlConnection!
+  "Control edges from this entity, paged."
+  controlledConnection("The day the edges must hold on; without it, every edge." asOf: Date, "Page size, at most 1,000." first: Int = 100, "The endCursor of the previous page." after: String): ControlConnection!
+  "Sourcing edges naming this entity as manufacturer or supplier, paged."
+  suppliesConnection("The day the edges must hold on; without it, every edge." asOf: Date, "Page size, at most 1,000." first: Int = 100, "The endCursor of the previous page." after: String): SourcingConnection!
+}
+
+extend type Product {
+  "Component edges to this product's parts, paged. Without asOf, every edge of any date."
+  componentsConnection("The day the edges must hold on; without it, every edge." asOf: Date, "Page size, at most 1,000." first: Int = 100, "The endCursor of the previous page." after: String): ComponentConnection!
+  "Component edges from the products this one is part of, paged."
+  usedInConnection("The day the edges must hold on; without it, every edge." asOf: Date, "Page size, at most 1,000." first: Int = 100, "The endCursor of the previous page." after: String): ComponentConnection!
+  "Sourcing edges to its manufacturers and suppliers, paged."
+  sourcesConnection("The day the edges must hold on; without it, every edge." asOf: Date, "Page size, at most 1,000." first: Int = 100, "The endCursor of the previous page." after: String): SourcingConnection!
+}
+
+"A page of ownership edges."
+type OwnershipConnection {
+  "How many edges there are over every page."
+  totalCount: Int!
+  "The edges of this page."
+  edges: [OwnershipEdge!]!
+  "Where this page is."
+  pageInfo: PageInfo!
+}
+"An ownership edge in a page."
+type OwnershipEdge {
+  "The cursor of this edge, for after."
+  cursor: String!
+  "The ownership edge."
+  node: Ownership!
+}
+
+"A page of control edges."
+type ControlConnection {
+  "How many edges there are over every page."
+  totalCount: Int!
+  "The edges of this page."
+  edges: [ControlEdge!]!
+  "Where this page is."
+  pageInfo: PageInfo!
+}
+"A control edge in a page."
+type ControlEdge {
+  "The cursor of this edge, for after."
+  cursor: String!
+  "The control edge."
+  node: Control!
+}
+
+"A page of sourcing edges."
+type SourcingConnection {
+  "How many edges there are over every page."
+  totalCount: Int!
+  "The edges of this page."
+  edges: [SourcingEdge!]!
+  "Where this page is."
+  pageInfo: PageInfo!
+}
+"A sourcing edge in a page."
+type SourcingEdge {
+  "The cursor of this edge, for after."
+  cursor: String!
+  "The sourcing edge."
+  node: Sourcing!
+}
+
+"A page of component edges."
+type ComponentConnection {
+  "How many edges there are over every page."
+  totalCount: Int!
+  "The edges of this page."
+  edges: [ComponentEdge!]!
+  "Where this page is."
+  pageInfo: PageInfo!
+}
+"A component edge in a page."
+type ComponentEdge {
+  "The cursor of this edge, for after."
+  cursor: String!
+  "The component edge."
+  node: Component!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/product.graphql", Input: `extend type Query {
@@ -1391,12 +2017,170 @@ type SearchHit {
   score: Float!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/workbench.graphql", Input: `# What the web workbench and procurement tools need beyond v1: batch screening
+# that unknown ids do not sink, document screening without storing, and the
+# products that depend on an entity.
+
+extend type Query {
+  """
+  Screen up to 10,000 products (or, with subjects: ENTITY, entities) on one day under regimes
+  (default all). Unlike screenProducts, an id that no record defines does not fail the call: it is
+  listed in unknown. Each id is screened once, in the order given.
+  """
+  screenBatch(
+    "The ids to screen."
+    ids: [ID!]!
+    "The day (default today, UTC)."
+    asOf: Date
+    "Regime ids (default all loaded regimes)."
+    regimes: [ID!]
+    "Whether the ids name products (the default) or entities."
+    subjects: SubjectKind = PRODUCT
+  ): BatchScreening!
+
+  """
+  Screen a bill of materials (a supplier's CycloneDX or SPDX file) against the loaded graph without
+  storing it. The document is read with ingest's parsers, so invalid input fails with the same
+  BAD_USER_INPUT error, naming the line and field ("document:12: field ..."). Its suppliers are
+  resolved to loaded entities by id, strong identifier or exact normalised name (never a fuzzy
+  match); each of its root products is screened over the document joined to the loaded graph.
+  """
+  screenDocument(
+    "cyclonedx, spdx, or auto (detected from the content)."
+    format: String!
+    "The document itself (JSON, or JSON-LD for SPDX 3)."
+    content: String!
+    "The day (default today, UTC)."
+    asOf: Date
+    "Regime ids (default all loaded regimes)."
+    regimes: [ID!]
+  ): DocumentScreening!
+}
+
+"What a batch screens: products or entities."
+enum SubjectKind {
+  "Product ids, screened over their bills of materials."
+  PRODUCT
+  "Entity ids."
+  ENTITY
+}
+
+"The answer of screenBatch."
+type BatchScreening {
+  "One screening per known id, in the order given."
+  screenings: [Screening!]!
+  "The ids that no record defines, in the order given."
+  unknown: [ID!]!
+}
+
+"The answer of screenDocument. Nothing of the document is stored."
+type DocumentScreening {
+  "The format the document was read as."
+  format: String!
+  "How many records the document yielded (products, entities, component and sourcing edges)."
+  records: Int!
+  "The document's products that no other product in it contains."
+  roots: [ID!]!
+  "One screening per root, over the document's bill of materials joined to the loaded graph."
+  screenings: [Screening!]!
+  "Every supplier or manufacturer the document names, with the loaded entity it resolved to."
+  suppliers: [DocumentSupplier!]!
+  "The suppliers that match no loaded entity: the document's parts they make are screened on what the document alone says of them."
+  unresolved: [DocumentSupplier!]!
+  "The dataVersion of the loaded data the document was screened over."
+  dataVersion: String!
+}
+
+"A supplier or manufacturer named in a screened document."
+type DocumentSupplier {
+  "The id the document's parser gives it (org:...)."
+  documentId: ID!
+  "Its name in the document."
+  name: String!
+  "The loaded entity it resolved to; null when unresolved."
+  entity: Entity
+  "How it resolved: id, identifier SCHEME, or name; null when unresolved."
+  by: String
+}
+
+extend type Entity {
+  """
+  The products that depend on this entity on a day: whose bill of materials reaches it through
+  component and sourcing edges, and, with regime, reaches an entity that the regime catches through
+  it (its listing's subsidiaries and affiliates). Sorted by product id, paged.
+  """
+  dependents(
+    "The day (default today, UTC)."
+    asOf: Date
+    "A regime id: count the entities it catches through this one, and give verdicts under it (default: direct dependence, verdicts under all regimes)."
+    regime: ID
+    "Page size, at most 1,000."
+    first: Int = 100
+    "The endCursor of the previous page."
+    after: String
+  ): DependentConnection!
+}
+
+"A page of the products that depend on an entity."
+type DependentConnection {
+  "How many products depend on the entity, over every page."
+  totalCount: Int!
+  "How many of them have each verdict, over every page, mildest first; verdicts with none are left out."
+  counts: [VerdictCount!]!
+  "The products of this page."
+  edges: [DependentEdge!]!
+  "Where this page is."
+  pageInfo: PageInfo!
+}
+
+"One product that depends on an entity."
+type DependentEdge {
+  "The cursor of this edge, for after."
+  cursor: String!
+  "The product."
+  node: Product!
+  "The product's verdict on the day (under the regime, when one was given)."
+  verdict: Verdict!
+  "The supplier through which it depends: the entity itself, or one caught through it."
+  via: ID!
+}
+
+"A count of subjects with one verdict."
+type VerdictCount {
+  "The verdict."
+  verdict: Verdict!
+  "How many."
+  count: Int!
+}
+
+"Relay-style paging information."
+type PageInfo {
+  "Whether more items follow this page."
+  hasNextPage: Boolean!
+  "Whether items precede this page."
+  hasPreviousPage: Boolean!
+  "The cursor of the first item of the page; null on an empty page."
+  startCursor: String
+  "The cursor of the last item of the page, to pass as after; null on an empty page."
+  endCursor: String
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_BatchScreening(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "screenings":
+		return ec.fieldContext_BatchScreening_screenings(ctx, field)
+	case "unknown":
+		return ec.fieldContext_BatchScreening_unknown(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BatchScreening", field.Name)
+}
 
 func (ec *executionContext) childFields_Component(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -1418,6 +2202,28 @@ func (ec *executionContext) childFields_Component(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Component", field.Name)
 }
 
+func (ec *executionContext) childFields_ComponentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_ComponentConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_ComponentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ComponentConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComponentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ComponentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ComponentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ComponentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComponentEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Control(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "controller":
@@ -1434,6 +2240,90 @@ func (ec *executionContext) childFields_Control(ctx context.Context, field graph
 		return ec.fieldContext_Control_source(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Control", field.Name)
+}
+
+func (ec *executionContext) childFields_ControlConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_ControlConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_ControlConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ControlConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ControlConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ControlEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ControlEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ControlEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ControlEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DependentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_DependentConnection_totalCount(ctx, field)
+	case "counts":
+		return ec.fieldContext_DependentConnection_counts(ctx, field)
+	case "edges":
+		return ec.fieldContext_DependentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DependentConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DependentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DependentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_DependentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_DependentEdge_node(ctx, field)
+	case "verdict":
+		return ec.fieldContext_DependentEdge_verdict(ctx, field)
+	case "via":
+		return ec.fieldContext_DependentEdge_via(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DependentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DocumentScreening(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "format":
+		return ec.fieldContext_DocumentScreening_format(ctx, field)
+	case "records":
+		return ec.fieldContext_DocumentScreening_records(ctx, field)
+	case "roots":
+		return ec.fieldContext_DocumentScreening_roots(ctx, field)
+	case "screenings":
+		return ec.fieldContext_DocumentScreening_screenings(ctx, field)
+	case "suppliers":
+		return ec.fieldContext_DocumentScreening_suppliers(ctx, field)
+	case "unresolved":
+		return ec.fieldContext_DocumentScreening_unresolved(ctx, field)
+	case "dataVersion":
+		return ec.fieldContext_DocumentScreening_dataVersion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentScreening", field.Name)
+}
+
+func (ec *executionContext) childFields_DocumentSupplier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "documentId":
+		return ec.fieldContext_DocumentSupplier_documentId(ctx, field)
+	case "name":
+		return ec.fieldContext_DocumentSupplier_name(ctx, field)
+	case "entity":
+		return ec.fieldContext_DocumentSupplier_entity(ctx, field)
+	case "by":
+		return ec.fieldContext_DocumentSupplier_by(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentSupplier", field.Name)
 }
 
 func (ec *executionContext) childFields_Entity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1470,6 +2360,18 @@ func (ec *executionContext) childFields_Entity(ctx context.Context, field graphq
 		return ec.fieldContext_Entity_sameAs(ctx, field)
 	case "supplies":
 		return ec.fieldContext_Entity_supplies(ctx, field)
+	case "ownersConnection":
+		return ec.fieldContext_Entity_ownersConnection(ctx, field)
+	case "ownedConnection":
+		return ec.fieldContext_Entity_ownedConnection(ctx, field)
+	case "controllersConnection":
+		return ec.fieldContext_Entity_controllersConnection(ctx, field)
+	case "controlledConnection":
+		return ec.fieldContext_Entity_controlledConnection(ctx, field)
+	case "suppliesConnection":
+		return ec.fieldContext_Entity_suppliesConnection(ctx, field)
+	case "dependents":
+		return ec.fieldContext_Entity_dependents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Entity", field.Name)
 }
@@ -1582,6 +2484,42 @@ func (ec *executionContext) childFields_Ownership(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Ownership", field.Name)
 }
 
+func (ec *executionContext) childFields_OwnershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_OwnershipConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_OwnershipConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OwnershipConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OwnershipConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OwnershipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OwnershipEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OwnershipEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OwnershipEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1602,6 +2540,12 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_usedIn(ctx, field)
 	case "sources":
 		return ec.fieldContext_Product_sources(ctx, field)
+	case "componentsConnection":
+		return ec.fieldContext_Product_componentsConnection(ctx, field)
+	case "usedInConnection":
+		return ec.fieldContext_Product_usedInConnection(ctx, field)
+	case "sourcesConnection":
+		return ec.fieldContext_Product_sourcesConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
 }
@@ -1710,6 +2654,38 @@ func (ec *executionContext) childFields_Sourcing(ctx context.Context, field grap
 		return ec.fieldContext_Sourcing_source(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Sourcing", field.Name)
+}
+
+func (ec *executionContext) childFields_SourcingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_SourcingConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_SourcingConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SourcingConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourcingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SourcingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SourcingEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SourcingEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourcingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_VerdictCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "verdict":
+		return ec.fieldContext_VerdictCount_verdict(ctx, field)
+	case "count":
+		return ec.fieldContext_VerdictCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VerdictCount", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1828,6 +2804,36 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Entity_controlledConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Entity_controlled_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1839,6 +2845,36 @@ func (ec *executionContext) field_Entity_controlled_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_controllersConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -1856,6 +2892,44 @@ func (ec *executionContext) field_Entity_controllers_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Entity_dependents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "regime",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["regime"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Entity_listings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1870,6 +2944,36 @@ func (ec *executionContext) field_Entity_listings_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Entity_ownedConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Entity_owned_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1881,6 +2985,36 @@ func (ec *executionContext) field_Entity_owned_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_ownersConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -1912,6 +3046,36 @@ func (ec *executionContext) field_Entity_sameAs_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Entity_suppliesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Entity_supplies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1923,6 +3087,36 @@ func (ec *executionContext) field_Entity_supplies_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Product_componentsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -1940,6 +3134,36 @@ func (ec *executionContext) field_Product_components_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Product_sourcesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Product_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1951,6 +3175,36 @@ func (ec *executionContext) field_Product_sources_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Product_usedInConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -2007,6 +3261,82 @@ func (ec *executionContext) field_Query_product_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_screenBatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "regimes",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["regimes"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "subjects",
+		func(ctx context.Context, v any) (*gql.SubjectKind, error) {
+			return ec.unmarshalOSubjectKind2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSubjectKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subjects"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_screenDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "content",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["content"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "regimes",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["regimes"] = arg3
 	return args, nil
 }
 
@@ -2196,6 +3526,61 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _BatchScreening_screenings(ctx context.Context, field graphql.CollectedField, obj *gql.BatchScreening) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchScreening_screenings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Screenings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.Screening) graphql.Marshaler {
+			return ec.marshalNScreening2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐScreeningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchScreening_screenings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchScreening",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Screening(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BatchScreening_unknown(ctx context.Context, field graphql.CollectedField, obj *gql.BatchScreening) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchScreening_unknown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unknown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchScreening_unknown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchScreening", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Component_parent(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2375,6 +3760,148 @@ func (ec *executionContext) fieldContext_Component_source(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Component", field, true, false, "String")
 }
 
+func (ec *executionContext) _ComponentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gql.ComponentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComponentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gql.ComponentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.ComponentEdge) graphql.Marshaler {
+			return ec.marshalNComponentEdge2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐComponentEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComponentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gql.ComponentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gql.ComponentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentEdge_node(ctx context.Context, field graphql.CollectedField, obj *gql.ComponentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
+			return ec.marshalNComponent2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Component(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Control_controller(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2529,6 +4056,657 @@ func (ec *executionContext) _Control_source(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Control_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Control", field, true, false, "String")
+}
+
+func (ec *executionContext) _ControlConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gql.ControlConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ControlConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ControlConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ControlConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gql.ControlConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.ControlEdge) graphql.Marshaler {
+			return ec.marshalNControlEdge2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐControlEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ControlConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ControlConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ControlConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gql.ControlConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ControlConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ControlConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ControlEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gql.ControlEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ControlEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ControlEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ControlEdge_node(ctx context.Context, field graphql.CollectedField, obj *gql.ControlEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ControlEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
+			return ec.marshalNControl2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ControlEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ControlEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Control(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DependentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gql.DependentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DependentConnection_counts(ctx context.Context, field graphql.CollectedField, obj *gql.DependentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependentConnection_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.VerdictCount) graphql.Marshaler {
+			return ec.marshalNVerdictCount2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdictCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependentConnection_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DependentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerdictCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DependentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gql.DependentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.DependentEdge) graphql.Marshaler {
+			return ec.marshalNDependentEdge2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDependentEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DependentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DependentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DependentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gql.DependentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DependentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DependentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gql.DependentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependentEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _DependentEdge_node(ctx context.Context, field graphql.CollectedField, obj *gql.DependentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DependentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DependentEdge_verdict(ctx context.Context, field graphql.CollectedField, obj *gql.DependentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependentEdge_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gql.Verdict) graphql.Marshaler {
+			return ec.marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependentEdge_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependentEdge", field, false, false, "Verdict")
+}
+
+func (ec *executionContext) _DependentEdge_via(ctx context.Context, field graphql.CollectedField, obj *gql.DependentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependentEdge_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependentEdge_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependentEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DocumentScreening_format(ctx context.Context, field graphql.CollectedField, obj *gql.DocumentScreening) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentScreening_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentScreening_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentScreening", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentScreening_records(ctx context.Context, field graphql.CollectedField, obj *gql.DocumentScreening) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentScreening_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentScreening_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentScreening", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DocumentScreening_roots(ctx context.Context, field graphql.CollectedField, obj *gql.DocumentScreening) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentScreening_roots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roots, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentScreening_roots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentScreening", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DocumentScreening_screenings(ctx context.Context, field graphql.CollectedField, obj *gql.DocumentScreening) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentScreening_screenings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Screenings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.Screening) graphql.Marshaler {
+			return ec.marshalNScreening2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐScreeningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentScreening_screenings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DocumentScreening",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Screening(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DocumentScreening_suppliers(ctx context.Context, field graphql.CollectedField, obj *gql.DocumentScreening) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentScreening_suppliers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suppliers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.DocumentSupplier) graphql.Marshaler {
+			return ec.marshalNDocumentSupplier2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDocumentSupplierᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentScreening_suppliers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DocumentScreening",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentSupplier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DocumentScreening_unresolved(ctx context.Context, field graphql.CollectedField, obj *gql.DocumentScreening) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentScreening_unresolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unresolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.DocumentSupplier) graphql.Marshaler {
+			return ec.marshalNDocumentSupplier2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDocumentSupplierᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentScreening_unresolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DocumentScreening",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentSupplier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DocumentScreening_dataVersion(ctx context.Context, field graphql.CollectedField, obj *gql.DocumentScreening) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentScreening_dataVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentScreening_dataVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentScreening", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentSupplier_documentId(ctx context.Context, field graphql.CollectedField, obj *gql.DocumentSupplier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentSupplier_documentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentSupplier_documentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentSupplier", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DocumentSupplier_name(ctx context.Context, field graphql.CollectedField, obj *gql.DocumentSupplier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentSupplier_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentSupplier_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentSupplier", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentSupplier_entity(ctx context.Context, field graphql.CollectedField, obj *gql.DocumentSupplier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentSupplier_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
+			return ec.marshalOEntity2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentSupplier_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DocumentSupplier",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DocumentSupplier_by(ctx context.Context, field graphql.CollectedField, obj *gql.DocumentSupplier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentSupplier_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentSupplier_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentSupplier", field, false, false, "String")
 }
 
 func (ec *executionContext) _Entity_id(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -3049,6 +5227,270 @@ func (ec *executionContext) fieldContext_Entity_supplies(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Entity_supplies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_ownersConnection(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_ownersConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().OwnersConnection(ctx, obj, fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.OwnershipConnection) graphql.Marshaler {
+			return ec.marshalNOwnershipConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐOwnershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_ownersConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_ownersConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_ownedConnection(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_ownedConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().OwnedConnection(ctx, obj, fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.OwnershipConnection) graphql.Marshaler {
+			return ec.marshalNOwnershipConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐOwnershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_ownedConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_ownedConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_controllersConnection(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_controllersConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().ControllersConnection(ctx, obj, fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.ControlConnection) graphql.Marshaler {
+			return ec.marshalNControlConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐControlConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_controllersConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_controllersConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_controlledConnection(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_controlledConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().ControlledConnection(ctx, obj, fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.ControlConnection) graphql.Marshaler {
+			return ec.marshalNControlConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐControlConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_controlledConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ControlConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_controlledConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_suppliesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_suppliesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().SuppliesConnection(ctx, obj, fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.SourcingConnection) graphql.Marshaler {
+			return ec.marshalNSourcingConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSourcingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_suppliesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourcingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_suppliesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_dependents(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_dependents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().Dependents(ctx, obj, fc.Args["asOf"].(*model.Date), fc.Args["regime"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.DependentConnection) graphql.Marshaler {
+			return ec.marshalNDependentConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDependentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_dependents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DependentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_dependents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3946,6 +6388,240 @@ func (ec *executionContext) fieldContext_Ownership_source(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Ownership", field, true, false, "String")
 }
 
+func (ec *executionContext) _OwnershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gql.OwnershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OwnershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gql.OwnershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.OwnershipEdge) graphql.Marshaler {
+			return ec.marshalNOwnershipEdge2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐOwnershipEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnershipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gql.OwnershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gql.OwnershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _OwnershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *gql.OwnershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
+			return ec.marshalNOwnership2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ownership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *gql.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *gql.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *gql.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *gql.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4219,6 +6895,138 @@ func (ec *executionContext) fieldContext_Product_sources(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Product_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Product_componentsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_componentsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Product().ComponentsConnection(ctx, obj, fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.ComponentConnection) graphql.Marshaler {
+			return ec.marshalNComponentConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐComponentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_componentsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComponentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Product_componentsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Product_usedInConnection(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_usedInConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Product().UsedInConnection(ctx, obj, fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.ComponentConnection) graphql.Marshaler {
+			return ec.marshalNComponentConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐComponentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_usedInConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComponentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Product_usedInConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Product_sourcesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_sourcesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Product().SourcesConnection(ctx, obj, fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.SourcingConnection) graphql.Marshaler {
+			return ec.marshalNSourcingConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSourcingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_sourcesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourcingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Product_sourcesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4542,6 +7350,94 @@ func (ec *executionContext) _Query_dataVersion(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Query_dataVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+}
+
+func (ec *executionContext) _Query_screenBatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_screenBatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ScreenBatch(ctx, fc.Args["ids"].([]string), fc.Args["asOf"].(*model.Date), fc.Args["regimes"].([]string), fc.Args["subjects"].(*gql.SubjectKind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.BatchScreening) graphql.Marshaler {
+			return ec.marshalNBatchScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐBatchScreening(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_screenBatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchScreening(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_screenBatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_screenDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_screenDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ScreenDocument(ctx, fc.Args["format"].(string), fc.Args["content"].(string), fc.Args["asOf"].(*model.Date), fc.Args["regimes"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.DocumentScreening) graphql.Marshaler {
+			return ec.marshalNDocumentScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDocumentScreening(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_screenDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentScreening(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_screenDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -5495,6 +8391,194 @@ func (ec *executionContext) _Sourcing_source(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Sourcing_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sourcing", field, true, false, "String")
+}
+
+func (ec *executionContext) _SourcingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gql.SourcingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourcingConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourcingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourcingConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SourcingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gql.SourcingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourcingConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.SourcingEdge) graphql.Marshaler {
+			return ec.marshalNSourcingEdge2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSourcingEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourcingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SourcingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourcingEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SourcingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gql.SourcingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourcingConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourcingConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SourcingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SourcingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gql.SourcingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourcingEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourcingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourcingEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SourcingEdge_node(ctx context.Context, field graphql.CollectedField, obj *gql.SourcingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourcingEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
+			return ec.marshalNSourcing2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourcingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SourcingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sourcing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VerdictCount_verdict(ctx context.Context, field graphql.CollectedField, obj *gql.VerdictCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerdictCount_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gql.Verdict) graphql.Marshaler {
+			return ec.marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerdictCount_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerdictCount", field, false, false, "Verdict")
+}
+
+func (ec *executionContext) _VerdictCount_count(ctx context.Context, field graphql.CollectedField, obj *gql.VerdictCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerdictCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerdictCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerdictCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -6578,6 +9662,44 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** object.gotpl ****************************
 
+var batchScreeningImplementors = []string{"BatchScreening"}
+
+func (ec *executionContext) _BatchScreening(ctx context.Context, sel ast.SelectionSet, obj *gql.BatchScreening) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, batchScreeningImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BatchScreening")
+		case "screenings":
+			out.Values[i] = ec._BatchScreening_screenings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknown":
+			out.Values[i] = ec._BatchScreening_unknown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var componentImplementors = []string{"Component"}
 
 func (ec *executionContext) _Component(ctx context.Context, sel ast.SelectionSet, obj *model.Record) graphql.Marshaler {
@@ -6643,6 +9765,87 @@ func (ec *executionContext) _Component(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var componentConnectionImplementors = []string{"ComponentConnection"}
+
+func (ec *executionContext) _ComponentConnection(ctx context.Context, sel ast.SelectionSet, obj *gql.ComponentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentConnection")
+		case "totalCount":
+			out.Values[i] = ec._ComponentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._ComponentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ComponentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentEdgeImplementors = []string{"ComponentEdge"}
+
+func (ec *executionContext) _ComponentEdge(ctx context.Context, sel ast.SelectionSet, obj *gql.ComponentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentEdge")
+		case "cursor":
+			out.Values[i] = ec._ComponentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ComponentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var controlImplementors = []string{"Control"}
 
 func (ec *executionContext) _Control(ctx context.Context, sel ast.SelectionSet, obj *model.Record) graphql.Marshaler {
@@ -6685,6 +9888,294 @@ func (ec *executionContext) _Control(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = ec._Control_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var controlConnectionImplementors = []string{"ControlConnection"}
+
+func (ec *executionContext) _ControlConnection(ctx context.Context, sel ast.SelectionSet, obj *gql.ControlConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, controlConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ControlConnection")
+		case "totalCount":
+			out.Values[i] = ec._ControlConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._ControlConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ControlConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var controlEdgeImplementors = []string{"ControlEdge"}
+
+func (ec *executionContext) _ControlEdge(ctx context.Context, sel ast.SelectionSet, obj *gql.ControlEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, controlEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ControlEdge")
+		case "cursor":
+			out.Values[i] = ec._ControlEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ControlEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dependentConnectionImplementors = []string{"DependentConnection"}
+
+func (ec *executionContext) _DependentConnection(ctx context.Context, sel ast.SelectionSet, obj *gql.DependentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dependentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DependentConnection")
+		case "totalCount":
+			out.Values[i] = ec._DependentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._DependentConnection_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._DependentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DependentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dependentEdgeImplementors = []string{"DependentEdge"}
+
+func (ec *executionContext) _DependentEdge(ctx context.Context, sel ast.SelectionSet, obj *gql.DependentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dependentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DependentEdge")
+		case "cursor":
+			out.Values[i] = ec._DependentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._DependentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verdict":
+			out.Values[i] = ec._DependentEdge_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._DependentEdge_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var documentScreeningImplementors = []string{"DocumentScreening"}
+
+func (ec *executionContext) _DocumentScreening(ctx context.Context, sel ast.SelectionSet, obj *gql.DocumentScreening) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, documentScreeningImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DocumentScreening")
+		case "format":
+			out.Values[i] = ec._DocumentScreening_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "records":
+			out.Values[i] = ec._DocumentScreening_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "roots":
+			out.Values[i] = ec._DocumentScreening_roots(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "screenings":
+			out.Values[i] = ec._DocumentScreening_screenings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suppliers":
+			out.Values[i] = ec._DocumentScreening_suppliers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unresolved":
+			out.Values[i] = ec._DocumentScreening_unresolved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dataVersion":
+			out.Values[i] = ec._DocumentScreening_dataVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var documentSupplierImplementors = []string{"DocumentSupplier"}
+
+func (ec *executionContext) _DocumentSupplier(ctx context.Context, sel ast.SelectionSet, obj *gql.DocumentSupplier) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, documentSupplierImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DocumentSupplier")
+		case "documentId":
+			out.Values[i] = ec._DocumentSupplier_documentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._DocumentSupplier_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entity":
+			out.Values[i] = ec._DocumentSupplier_entity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "by":
+			out.Values[i] = ec._DocumentSupplier_by(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -6801,6 +10292,42 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Entity_supplies(ctx, field, obj)
+				})
+		case "ownersConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_ownersConnection(ctx, field, obj)
+				})
+		case "ownedConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_ownedConnection(ctx, field, obj)
+				})
+		case "controllersConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_controllersConnection(ctx, field, obj)
+				})
+		case "controlledConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_controlledConnection(ctx, field, obj)
+				})
+		case "suppliesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_suppliesConnection(ctx, field, obj)
+				})
+		case "dependents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_dependents(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7171,6 +10698,135 @@ func (ec *executionContext) _Ownership(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var ownershipConnectionImplementors = []string{"OwnershipConnection"}
+
+func (ec *executionContext) _OwnershipConnection(ctx context.Context, sel ast.SelectionSet, obj *gql.OwnershipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ownershipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OwnershipConnection")
+		case "totalCount":
+			out.Values[i] = ec._OwnershipConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._OwnershipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OwnershipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ownershipEdgeImplementors = []string{"OwnershipEdge"}
+
+func (ec *executionContext) _OwnershipEdge(ctx context.Context, sel ast.SelectionSet, obj *gql.OwnershipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ownershipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OwnershipEdge")
+		case "cursor":
+			out.Values[i] = ec._OwnershipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._OwnershipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pageInfoImplementors = []string{"PageInfo"}
+
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *gql.PageInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PageInfo")
+		case "hasNextPage":
+			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var productImplementors = []string{"Product"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *model.Record) graphql.Marshaler {
@@ -7230,6 +10886,24 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_sources(ctx, field, obj)
+				})
+		case "componentsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_componentsConnection(ctx, field, obj)
+				})
+		case "usedInConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_usedInConnection(ctx, field, obj)
+				})
+		case "sourcesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_sourcesConnection(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7314,6 +10988,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_dataVersion(ctx, field)
+				})
+		case "screenBatch":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_screenBatch(ctx, field)
+				})
+		case "screenDocument":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_screenDocument(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -7676,6 +11362,125 @@ func (ec *executionContext) _Sourcing(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._Sourcing_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sourcingConnectionImplementors = []string{"SourcingConnection"}
+
+func (ec *executionContext) _SourcingConnection(ctx context.Context, sel ast.SelectionSet, obj *gql.SourcingConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourcingConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SourcingConnection")
+		case "totalCount":
+			out.Values[i] = ec._SourcingConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SourcingConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SourcingConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sourcingEdgeImplementors = []string{"SourcingEdge"}
+
+func (ec *executionContext) _SourcingEdge(ctx context.Context, sel ast.SelectionSet, obj *gql.SourcingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourcingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SourcingEdge")
+		case "cursor":
+			out.Values[i] = ec._SourcingEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SourcingEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var verdictCountImplementors = []string{"VerdictCount"}
+
+func (ec *executionContext) _VerdictCount(ctx context.Context, sel ast.SelectionSet, obj *gql.VerdictCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, verdictCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VerdictCount")
+		case "verdict":
+			out.Values[i] = ec._VerdictCount_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._VerdictCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8066,6 +11871,14 @@ func (ec *executionContext) marshalNBasis2githubᚗcomᚋkeiretsuᚋkeiretsuᚋg
 	return v
 }
 
+func (ec *executionContext) marshalNBatchScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐBatchScreening(ctx context.Context, sel ast.SelectionSet, v *gql.BatchScreening) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BatchScreening!")
+		return graphql.Null
+	}
+	return ec._BatchScreening(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8104,6 +11917,38 @@ func (ec *executionContext) marshalNComponent2ᚖgithubᚗcomᚋkeiretsuᚋkeire
 	return ec._Component(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNComponentConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐComponentConnection(ctx context.Context, sel ast.SelectionSet, v *gql.ComponentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComponentConnection!")
+		return graphql.Null
+	}
+	return ec._ComponentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComponentEdge2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐComponentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.ComponentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComponentEdge2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐComponentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComponentEdge2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐComponentEdge(ctx context.Context, sel ast.SelectionSet, v *gql.ComponentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComponentEdge!")
+		return graphql.Null
+	}
+	return ec._ComponentEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNControl2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Record) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -8128,6 +11973,38 @@ func (ec *executionContext) marshalNControl2ᚖgithubᚗcomᚋkeiretsuᚋkeirets
 	return ec._Control(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNControlConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐControlConnection(ctx context.Context, sel ast.SelectionSet, v *gql.ControlConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ControlConnection!")
+		return graphql.Null
+	}
+	return ec._ControlConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNControlEdge2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐControlEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.ControlEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNControlEdge2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐControlEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNControlEdge2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐControlEdge(ctx context.Context, sel ast.SelectionSet, v *gql.ControlEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ControlEdge!")
+		return graphql.Null
+	}
+	return ec._ControlEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
 	res, err := scalar.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8140,6 +12017,70 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋkeiretsuᚋkeiretsuᚋin
 		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDependentConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDependentConnection(ctx context.Context, sel ast.SelectionSet, v *gql.DependentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DependentConnection!")
+		return graphql.Null
+	}
+	return ec._DependentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDependentEdge2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDependentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.DependentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDependentEdge2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDependentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDependentEdge2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDependentEdge(ctx context.Context, sel ast.SelectionSet, v *gql.DependentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DependentEdge!")
+		return graphql.Null
+	}
+	return ec._DependentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDocumentScreening2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDocumentScreening(ctx context.Context, sel ast.SelectionSet, v *gql.DocumentScreening) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DocumentScreening!")
+		return graphql.Null
+	}
+	return ec._DocumentScreening(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDocumentSupplier2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDocumentSupplierᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.DocumentSupplier) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDocumentSupplier2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDocumentSupplier(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDocumentSupplier2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐDocumentSupplier(ctx context.Context, sel ast.SelectionSet, v *gql.DocumentSupplier) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DocumentSupplier!")
+		return graphql.Null
+	}
+	return ec._DocumentSupplier(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEntity2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx context.Context, sel ast.SelectionSet, v *model.Record) graphql.Marshaler {
@@ -8313,6 +12254,20 @@ func (ec *executionContext) marshalNIdentifier2ᚖgithubᚗcomᚋkeiretsuᚋkeir
 	return ec._Identifier(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNListing2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Record) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -8359,6 +12314,46 @@ func (ec *executionContext) marshalNOwnership2ᚖgithubᚗcomᚋkeiretsuᚋkeire
 		return graphql.Null
 	}
 	return ec._Ownership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOwnershipConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐOwnershipConnection(ctx context.Context, sel ast.SelectionSet, v *gql.OwnershipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OwnershipConnection!")
+		return graphql.Null
+	}
+	return ec._OwnershipConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOwnershipEdge2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐOwnershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.OwnershipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOwnershipEdge2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐOwnershipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOwnershipEdge2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐOwnershipEdge(ctx context.Context, sel ast.SelectionSet, v *gql.OwnershipEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OwnershipEdge!")
+		return graphql.Null
+	}
+	return ec._OwnershipEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *gql.PageInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx context.Context, sel ast.SelectionSet, v *model.Record) graphql.Marshaler {
@@ -8523,6 +12518,38 @@ func (ec *executionContext) marshalNSourcing2ᚖgithubᚗcomᚋkeiretsuᚋkeiret
 	return ec._Sourcing(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSourcingConnection2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSourcingConnection(ctx context.Context, sel ast.SelectionSet, v *gql.SourcingConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SourcingConnection!")
+		return graphql.Null
+	}
+	return ec._SourcingConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSourcingEdge2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSourcingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.SourcingEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSourcingEdge2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSourcingEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSourcingEdge2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSourcingEdge(ctx context.Context, sel ast.SelectionSet, v *gql.SourcingEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SourcingEdge!")
+		return graphql.Null
+	}
+	return ec._SourcingEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8574,6 +12601,30 @@ func (ec *executionContext) unmarshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsu
 
 func (ec *executionContext) marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx context.Context, sel ast.SelectionSet, v gql.Verdict) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNVerdictCount2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdictCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.VerdictCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVerdictCount2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdictCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVerdictCount2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdictCount(ctx context.Context, sel ast.SelectionSet, v *gql.VerdictCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VerdictCount!")
+		return graphql.Null
+	}
+	return ec._VerdictCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -8825,6 +12876,24 @@ func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -8866,6 +12935,22 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOSubjectKind2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSubjectKind(ctx context.Context, v any) (*gql.SubjectKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(gql.SubjectKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSubjectKind2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSubjectKind(ctx context.Context, sel ast.SelectionSet, v *gql.SubjectKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -7,9 +7,165 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/keiretsu/keiretsu/internal/model"
 )
 
+// The answer of screenBatch.
+type BatchScreening struct {
+	// One screening per known id, in the order given.
+	Screenings []*Screening `json:"screenings"`
+	// The ids that no record defines, in the order given.
+	Unknown []string `json:"unknown"`
+}
+
+// A page of component edges.
+type ComponentConnection struct {
+	// How many edges there are over every page.
+	TotalCount int `json:"totalCount"`
+	// The edges of this page.
+	Edges []*ComponentEdge `json:"edges"`
+	// Where this page is.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A component edge in a page.
+type ComponentEdge struct {
+	// The cursor of this edge, for after.
+	Cursor string `json:"cursor"`
+	// The component edge.
+	Node *model.Record `json:"node"`
+}
+
+// A page of control edges.
+type ControlConnection struct {
+	// How many edges there are over every page.
+	TotalCount int `json:"totalCount"`
+	// The edges of this page.
+	Edges []*ControlEdge `json:"edges"`
+	// Where this page is.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A control edge in a page.
+type ControlEdge struct {
+	// The cursor of this edge, for after.
+	Cursor string `json:"cursor"`
+	// The control edge.
+	Node *model.Record `json:"node"`
+}
+
+// A page of the products that depend on an entity.
+type DependentConnection struct {
+	// How many products depend on the entity, over every page.
+	TotalCount int `json:"totalCount"`
+	// How many of them have each verdict, over every page, mildest first; verdicts with none are left out.
+	Counts []*VerdictCount `json:"counts"`
+	// The products of this page.
+	Edges []*DependentEdge `json:"edges"`
+	// Where this page is.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// One product that depends on an entity.
+type DependentEdge struct {
+	// The cursor of this edge, for after.
+	Cursor string `json:"cursor"`
+	// The product.
+	Node *model.Record `json:"node"`
+	// The product's verdict on the day (under the regime, when one was given).
+	Verdict Verdict `json:"verdict"`
+	// The supplier through which it depends: the entity itself, or one caught through it.
+	Via string `json:"via"`
+}
+
+// The answer of screenDocument. Nothing of the document is stored.
+type DocumentScreening struct {
+	// The format the document was read as.
+	Format string `json:"format"`
+	// How many records the document yielded (products, entities, component and sourcing edges).
+	Records int `json:"records"`
+	// The document's products that no other product in it contains.
+	Roots []string `json:"roots"`
+	// One screening per root, over the document's bill of materials joined to the loaded graph.
+	Screenings []*Screening `json:"screenings"`
+	// Every supplier or manufacturer the document names, with the loaded entity it resolved to.
+	Suppliers []*DocumentSupplier `json:"suppliers"`
+	// The suppliers that match no loaded entity: the document's parts they make are screened on what the document alone says of them.
+	Unresolved []*DocumentSupplier `json:"unresolved"`
+	// The dataVersion of the loaded data the document was screened over.
+	DataVersion string `json:"dataVersion"`
+}
+
+// A supplier or manufacturer named in a screened document.
+type DocumentSupplier struct {
+	// The id the document's parser gives it (org:...).
+	DocumentID string `json:"documentId"`
+	// Its name in the document.
+	Name string `json:"name"`
+	// The loaded entity it resolved to; null when unresolved.
+	Entity *model.Record `json:"entity,omitempty"`
+	// How it resolved: id, identifier SCHEME, or name; null when unresolved.
+	By *string `json:"by,omitempty"`
+}
+
+// A page of ownership edges.
+type OwnershipConnection struct {
+	// How many edges there are over every page.
+	TotalCount int `json:"totalCount"`
+	// The edges of this page.
+	Edges []*OwnershipEdge `json:"edges"`
+	// Where this page is.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// An ownership edge in a page.
+type OwnershipEdge struct {
+	// The cursor of this edge, for after.
+	Cursor string `json:"cursor"`
+	// The ownership edge.
+	Node *model.Record `json:"node"`
+}
+
+// Relay-style paging information.
+type PageInfo struct {
+	// Whether more items follow this page.
+	HasNextPage bool `json:"hasNextPage"`
+	// Whether items precede this page.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the first item of the page; null on an empty page.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// The cursor of the last item of the page, to pass as after; null on an empty page.
+	EndCursor *string `json:"endCursor,omitempty"`
+}
+
 type Query struct {
+}
+
+// A page of sourcing edges.
+type SourcingConnection struct {
+	// How many edges there are over every page.
+	TotalCount int `json:"totalCount"`
+	// The edges of this page.
+	Edges []*SourcingEdge `json:"edges"`
+	// Where this page is.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A sourcing edge in a page.
+type SourcingEdge struct {
+	// The cursor of this edge, for after.
+	Cursor string `json:"cursor"`
+	// The sourcing edge.
+	Node *model.Record `json:"node"`
+}
+
+// A count of subjects with one verdict.
+type VerdictCount struct {
+	// The verdict.
+	Verdict Verdict `json:"verdict"`
+	// How many.
+	Count int `json:"count"`
 }
 
 // Why a finding's entity is restricted.
@@ -195,6 +351,64 @@ func (e *SeedKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e SeedKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a batch screens: products or entities.
+type SubjectKind string
+
+const (
+	// Product ids, screened over their bills of materials.
+	SubjectKindProduct SubjectKind = "PRODUCT"
+	// Entity ids.
+	SubjectKindEntity SubjectKind = "ENTITY"
+)
+
+var AllSubjectKind = []SubjectKind{
+	SubjectKindProduct,
+	SubjectKindEntity,
+}
+
+func (e SubjectKind) IsValid() bool {
+	switch e {
+	case SubjectKindProduct, SubjectKindEntity:
+		return true
+	}
+	return false
+}
+
+func (e SubjectKind) String() string {
+	return string(e)
+}
+
+func (e *SubjectKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubjectKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubjectKind", str)
+	}
+	return nil
+}
+
+func (e SubjectKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubjectKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubjectKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

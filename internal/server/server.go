@@ -1,7 +1,7 @@
 // Package server assembles Keiretsu's HTTP API: the gqlgen GraphQL handler with
 // explicit transports, a query cache, a complexity limit and one error presenter;
-// GraphiQL at /; /healthz; request logging; limits that keep one bad request from
-// hurting the server.
+// the web workbench at / and GraphiQL at /graphiql (web.go); /healthz; request
+// logging; limits that keep one bad request from hurting the server.
 package server
 
 import (
@@ -17,7 +17,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/zerolog"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -183,7 +182,8 @@ func presentError(ctx context.Context, err error, log zerolog.Logger) *gqlerror.
 	return gerr
 }
 
-// Handler returns the whole HTTP API: /graphql, / (GraphiQL) and /healthz.
+// Handler returns the whole HTTP API: /graphql, the workbench and GraphiQL
+// (web.go) and /healthz.
 func Handler(svc *service.Service, log zerolog.Logger, opts ...Option) (http.Handler, error) {
 	gql, err := GraphQL(svc, log, opts...)
 	if err != nil {
@@ -197,8 +197,9 @@ func Handler(svc *service.Service, log zerolog.Logger, opts ...Option) (http.Han
 		v := svc.View()
 		_ = json.NewEncoder(w).Encode(map[string]any{"status": "ok", "dataVersion": v.Version(), "loaded": v.Loaded().UTC().Format(time.RFC3339)})
 	})
-	ui := playground.Handler("Keiretsu", "/graphql")
-	mux.HandleFunc("GET /{$}", ui)
+	if err := routeWeb(mux); err != nil {
+		return nil, err
+	}
 	return logRequests(mux, log), nil
 }
 

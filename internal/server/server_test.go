@@ -185,7 +185,7 @@ func TestHealthAndGraphiQL(t *testing.T) {
 	if h["status"] != "ok" || h["dataVersion"] != svc.View().Version() {
 		t.Errorf("healthz %v", h)
 	}
-	resp, err = http.Get(srv.URL + "/")
+	resp, err = http.Get(srv.URL + "/graphiql")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,416 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
+	"github.com/rs/zerolog"
+
+	"github.com/keiretsu/keiretsu/internal/demo"
+	"github.com/keiretsu/keiretsu/internal/e2e"
+	"github.com/keiretsu/keiretsu/internal/load"
+	"github.com/keiretsu/keiretsu/internal/server"
+	"github.com/keiretsu/keiretsu/internal/service"
+	"github.com/keiretsu/keiretsu/internal/store/embedded"
+)
+
+// Chromium is Debian's browser, which the tests drive (never a downloaded one).
+const Chromium = "/usr/bin/chromium"
+
+var screenshots = flag.Bool("screenshots", false, "write docs/entity.png and docs/product.png from the browser test")
+
+// workbench is the demo served over HTTP and one headless Chromium tab on it,
+// recording every console error, uncaught exception, browser log error (CSP
+// violations among them) and request to another origin.
+type workbench struct {
+	t    *testing.T
+	url  string
+	ctx  context.Context
+	mu   sync.Mutex
+	errs []string
+}
+
+func newWorkbench(t *testing.T) *workbench {
+	t.Helper()
+	if _, err := os.Stat(Chromium); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is required under CI=true (apt-get install -y chromium): %v", Chromium, err)
+		}
+		t.Skipf("no %s: browser tests skip (they never skip under CI=true)", Chromium)
+	}
+	st, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := e2e.Ingest(t, st, string(demo.JSONL), load.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := service.Open(context.Background(), st, service.Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := server.Handler(svc, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(Chromium),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1400, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	w := &workbench{t: t, url: srv.URL, ctx: ctx}
+	listen := func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, string(a.Value)+a.Description)
+				}
+				w.fail("console error: " + strings.Join(args, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			w.fail("exception: " + ev.ExceptionDetails.Text + " " + fmt.Sprint(ev.ExceptionDetails.Exception))
+		case *log.EventEntryAdded:
+			if ev.Entry.Level == log.EntryLevelError {
+				w.fail("browser log: " + ev.Entry.Text + " " + ev.Entry.URL)
+			}
+		case *network.EventRequestWillBeSent:
+			u := ev.Request.URL
+			if !strings.HasPrefix(u, srv.URL+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+				w.fail("request to another origin: " + u)
+			}
+		}
+	}
+	// Listen opens the tab; chromedp enables the runtime, log and network
+	// domains on it.
+	if err := chromedp.Listen(ctx, listen); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func (w *workbench) fail(msg string) {
+	w.mu.Lock()
+	w.errs = append(w.errs, msg)
+	w.mu.Unlock()
+}
+
+// errors returns and forgets what went wrong in the page so far.
+func (w *workbench) errors() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := w.errs
+	w.errs = nil
+	return out
+}
+
+func (w *workbench) run(actions ...chromedp.Action[chromedp.Void]) {
+	w.t.Helper()
+	if err := chromedp.Do(w.ctx, actions...); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](w *workbench, expr string) T {
+	w.t.Helper()
+	v, err := chromedp.Run(w.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		w.t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// open loads path and waits until the page has drawn itself.
+func (w *workbench) open(path string) {
+	w.t.Helper()
+	w.run(chromedp.Navigate(w.url+path), chromedp.WaitVisible(chromedp.CSS(`main[data-ready="true"]`)))
+	w.clean(path)
+}
+
+func (w *workbench) clean(what string) {
+	w.t.Helper()
+	for _, e := range w.errors() {
+		w.t.Errorf("%s: %s", what, e)
+	}
+	alert, _ := chromedp.Run(w.ctx, chromedp.Evaluate[string](`document.querySelector('[role=alert]')?.textContent ?? ''`))
+	if alert != "" {
+		w.t.Errorf("%s shows an error: %s", what, alert)
+	}
+}
+
+// api posts a GraphQL query to the server the browser uses.
+func (w *workbench) api(query string, vars map[string]any, out any) {
+	w.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post(w.url+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var r struct {
+		Data   json.RawMessage
+		Errors []any
+	}
+	if err := json.Unmarshal(raw, &r); err != nil || len(r.Errors) > 0 {
+		w.t.Fatalf("%s: %v %v", raw, err, r.Errors)
+	}
+	if err := json.Unmarshal(r.Data, out); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// TestBrowser drives the workbench over the demo data in Chromium.
+func TestBrowser(t *testing.T) {
+	w := newWorkbench(t)
+
+	// First load of the demo entity page in a fresh profile (nothing cached):
+	// from navigation start to the page drawn (graph laid out, verdicts shown).
+	start := time.Now()
+	w.open("/entity/hisilicon?asOf=2024-06-01")
+	wall := time.Since(start)
+	ready := eval[float64](w, `performance.getEntriesByName('keiretsu-ready')[0].startTime`)
+	t.Logf("first load of /entity/hisilicon: %.0f ms from navigation start to drawn (%.0f ms wall, with the test's polling)", ready, float64(wall.Milliseconds()))
+
+	t.Run("every page loads clean", func(t *testing.T) {
+		for _, p := range []string{"/", "/search?q=huawei", "/entity/huawei?asOf=2024-06-01&depth=3", "/product/prod-er8000?asOf=2024-06-01",
+			"/batch", "/document", "/impact/huawei?asOf=2024-06-01&regime=US-NDAA-889", "/report/entity/larchmere?asOf=2024-06-01",
+			"/report/product/prod-er8000?asOf=2024-06-01&regime=US-NDAA-889", "/entity/no%2Fsuch%20id"} {
+			w.open(p)
+		}
+		w.run(chromedp.Navigate(w.url+"/graphiql"), chromedp.WaitVisible(chromedp.CSS(`.graphiql-container`)))
+		w.run(chromedp.Sleep(500 * time.Millisecond)) // GraphiQL fetches the schema after drawing
+		w.clean("/graphiql")
+	})
+
+	t.Run("search, entity, finding path", func(t *testing.T) {
+		w.open("/search?q=hisilicon")
+		w.run(chromedp.Click(chromedp.CSS(`#search-results a[href="/entity/hisilicon"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`main[data-ready="true"] .screening`)))
+		path := eval[string](w, `location.pathname`)
+		if path != "/entity/hisilicon" {
+			t.Fatalf("at %s", path)
+		}
+		w.run(chromedp.Click(chromedp.CSS(`button.finding[data-regime="US-NDAA-889"]`)))
+		drawn := eval[[]string](w, `window.keiretsuGraph.cy.edges('.path').map(e => e.id())`)
+		slices.Sort(drawn)
+		// HiSilicon is 889-exposed as Huawei's subsidiary: ownership, then Huawei's listing.
+		if len(drawn) < 2 || !slices.ContainsFunc(drawn, func(s string) bool { return strings.HasPrefix(s, "LISTING|huawei|") }) {
+			t.Errorf("finding path drawn: %v", drawn)
+		}
+		w.clean("entity finding")
+		if *screenshots {
+			w.screenshot("../docs/entity.png")
+		}
+	})
+
+	t.Run("product tree colours are the API's verdicts", func(t *testing.T) {
+		w.open("/product/prod-nvr-kit?asOf=2024-06-01")
+		type pnode struct {
+			Ref, Verdict string
+			Gap          bool
+		}
+		nodes := eval[[]pnode](w, `window.keiretsuGraph.cy.nodes('[kind = "product"]').map(n => ({ref: n.data('ref'), verdict: n.data('verdict'), gap: n.data('gap')}))`)
+		var ids []string
+		drawn := map[string]string{}
+		var gaps []string
+		for _, n := range nodes {
+			ids = append(ids, n.Ref)
+			drawn[n.Ref] = n.Verdict
+			if n.Gap {
+				gaps = append(gaps, n.Ref)
+			}
+		}
+		var d struct {
+			ScreenBatch struct {
+				Screenings []struct {
+					SubjectID, Verdict string
+					Gaps               []struct{ ProductID string }
+				}
+			}
+		}
+		w.api(`query($ids: [ID!]!) { screenBatch(ids: $ids, asOf: "2024-06-01") { screenings { subjectId verdict gaps { productId } } } }`, map[string]any{"ids": ids}, &d)
+		want := map[string]string{}
+		var wantGaps []string
+		for _, s := range d.ScreenBatch.Screenings {
+			want[s.SubjectID] = s.Verdict
+			if s.SubjectID == "prod-nvr-kit" {
+				for _, g := range s.Gaps {
+					wantGaps = append(wantGaps, g.ProductID)
+				}
+			}
+		}
+		if len(ids) < 3 || want["prod-nvr-kit"] != "EXPOSED" {
+			t.Fatalf("tree %v, API %v", ids, want)
+		}
+		if diff := cmp.Diff(want, drawn); diff != "" {
+			t.Errorf("colours (-API +page):\n%s", diff)
+		}
+		slices.Sort(gaps)
+		slices.Sort(wantGaps)
+		if diff := cmp.Diff(wantGaps, gaps); diff != "" || len(gaps) == 0 {
+			t.Errorf("gaps marked (-API +page):\n%s", diff)
+		}
+		w.run(chromedp.Click(chromedp.CSS(`button.finding[data-regime="US-NDAA-889"]`)))
+		onPath := eval[[]string](w, `window.keiretsuGraph.cy.nodes('.path').map(n => n.id())`)
+		if !slices.Contains(onPath, "p:prod-nvr-kit") || !slices.Contains(onPath, "r:US-NDAA-889") {
+			t.Errorf("path from the product to the listing: %v", onPath)
+		}
+		w.clean("product")
+		if *screenshots {
+			w.screenshot("../docs/product.png")
+		}
+	})
+
+	t.Run("CSV batch round trip", func(t *testing.T) {
+		dir := t.TempDir()
+		in := filepath.Join(dir, "parts.csv")
+		if err := os.WriteFile(in, []byte("id,note\nprod-er8000,router\nprod-sw48,switch\nnot-a-product,typo\nprod-kiosk,kiosk\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		w.open("/batch")
+		if _, err := chromedp.CallBrowser(w.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+			t.Fatal(err)
+		}
+		w.run(chromedp.SetUploadFiles(chromedp.CSS(`#batch-file`), []string{in}),
+			chromedp.Poll[chromedp.Void](`document.querySelector('#batch-ids').value.includes('prod-kiosk')`),
+			chromedp.SetValue(chromedp.CSS(`#batch-asof`), "2024-06-01"),
+			chromedp.Click(chromedp.CSS(`#batch-run`)),
+			chromedp.WaitVisible(chromedp.CSS(`#batch-table`)),
+			chromedp.Click(chromedp.CSS(`#batch-csv`)))
+		var got []byte
+		for i := 0; i < 100 && got == nil; i++ {
+			got, _ = os.ReadFile(filepath.Join(dir, "screenings.csv"))
+			time.Sleep(50 * time.Millisecond)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(got)).ReadAll()
+		if err != nil || len(rows) != 5 {
+			t.Fatalf("downloaded CSV %q: %v", got, err)
+		}
+		var d struct {
+			ScreenBatch struct {
+				Screenings []struct{ SubjectID, Verdict string }
+				Unknown    []string
+			}
+		}
+		w.api(`{ screenBatch(ids: ["prod-er8000", "prod-sw48", "not-a-product", "prod-kiosk"], asOf: "2024-06-01") { screenings { subjectId verdict } unknown } }`, nil, &d)
+		want := [][]string{}
+		for _, s := range d.ScreenBatch.Screenings {
+			want = append(want, []string{s.SubjectID, s.Verdict})
+		}
+		for _, u := range d.ScreenBatch.Unknown {
+			want = append(want, []string{u, "NOT_FOUND"})
+		}
+		var have [][]string
+		for _, r := range rows[1:] {
+			have = append(have, r[:2])
+		}
+		if diff := cmp.Diff(want, have); diff != "" || rows[0][0] != "id" {
+			t.Errorf("CSV (-API +download):\n%s", diff)
+		}
+		// Filtering by verdict keeps only that verdict's rows.
+		w.run(chromedp.SetValue(chromedp.CSS(`#batch-filter`), "EXPOSED"))
+		eval[bool](w, `document.querySelector('#batch-filter').dispatchEvent(new Event('change'))`)
+		shown := eval[[]string](w, `[...document.querySelectorAll('#batch-table tbody tr')].map(r => r.dataset.verdict)`)
+		if len(shown) == 0 || slices.ContainsFunc(shown, func(v string) bool { return v != "EXPOSED" }) {
+			t.Errorf("filtered rows: %v", shown)
+		}
+		w.clean("batch")
+	})
+
+	t.Run("document upload", func(t *testing.T) {
+		f := filepath.Join(t.TempDir(), "gadget.cdx.json")
+		if err := os.WriteFile(f, []byte(gadget), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		w.open("/document")
+		w.run(chromedp.SetUploadFiles(chromedp.CSS(`#doc-file`), []string{f}),
+			chromedp.Poll[chromedp.Void](`document.querySelector('#doc-text').value.includes('CycloneDX')`),
+			chromedp.SetValue(chromedp.CSS(`#doc-asof`), "2024-06-01"),
+			chromedp.Click(chromedp.CSS(`#doc-form input[value="US-BIS-ENTITY"]`)),
+			chromedp.Click(chromedp.CSS(`#doc-run`)),
+			chromedp.WaitVisible(chromedp.CSS(`#doc-unresolved`)))
+		unresolved := eval[string](w, `document.querySelector('#doc-unresolved').textContent`)
+		verdict := eval[string](w, `document.querySelector('.doc-root .screening').dataset.verdict`)
+		if !strings.Contains(unresolved, "Obscure Power Widgets Ltd") || verdict != "EXPOSED" {
+			t.Errorf("unresolved %q, verdict %q", unresolved, verdict)
+		}
+		w.clean("document")
+	})
+
+	t.Run("report", func(t *testing.T) {
+		w.open("/report/product/prod-er8000?asOf=2024-06-01&regime=US-NDAA-889")
+		text := eval[string](w, `document.querySelector('#report').innerText`)
+		var d struct{ DataVersion string }
+		w.api(`{ dataVersion }`, nil, &d)
+		for _, want := range []string{"prod-er8000", "2024-06-01", "US-NDAA-889", "EXPOSED", d.DataVersion, "is listed on", "source:"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("report lacks %q", want)
+			}
+		}
+		w.clean("report")
+	})
+}
+
+func (w *workbench) screenshot(path string) {
+	w.t.Helper()
+	w.run(chromedp.Sleep(300 * time.Millisecond))
+	png, err := chromedp.Run(w.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// gadget is a supplier's CycloneDX HBOM: a HiSilicon chip and a power supply
+// from a supplier the demo does not know.
+const gadget = `{
+  "bomFormat": "CycloneDX", "specVersion": "1.5",
+  "metadata": {"component": {"bom-ref": "gw", "type": "device", "name": "Acme Gateway", "version": "1"}},
+  "components": [
+    {"bom-ref": "soc", "type": "device", "name": "Acme SoC", "supplier": {"name": "HiSilicon Technologies Co., Ltd."}},
+    {"bom-ref": "psu", "type": "device", "name": "Acme PSU", "supplier": {"name": "Obscure Power Widgets Ltd"}}
+  ],
+  "dependencies": [{"ref": "gw", "dependsOn": ["soc", "psu"]}]
+}`
