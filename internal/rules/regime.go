@@ -845,22 +845,19 @@ func NewSet(groups ...[]*Regime) (*Set, error) {
 	if err := checkCycles(s.list, s.byID); err != nil {
 		return nil, err
 	}
+	// Computed once here: a Set is shared by concurrent screenings.
+	s.defaults = []*Regime{}
+	for _, r := range s.list {
+		if r.Default {
+			s.defaults = append(s.defaults, r)
+		}
+	}
 	return s, nil
 }
 
 // Defaults returns the regimes screened when a request names none: those whose
 // Default is true, in the order of All.
-func (s *Set) Defaults() []*Regime {
-	if s.defaults == nil {
-		s.defaults = []*Regime{}
-		for _, r := range s.list {
-			if r.Default {
-				s.defaults = append(s.defaults, r)
-			}
-		}
-	}
-	return s.defaults
-}
+func (s *Set) Defaults() []*Regime { return s.defaults }
 
 // All returns the regimes in order: built-in first, in the data file's order.
 func (s *Set) All() []*Regime { return s.list }
