@@ -9,109 +9,85 @@ import (
 	"context"
 
 	"github.com/keiretsu/keiretsu/graph/gql"
-	"github.com/keiretsu/keiretsu/internal/model"
+	domain "github.com/keiretsu/keiretsu/internal/model"
 )
 
 // OwnersConnection is the resolver for the ownersConnection field.
-func (r *entityResolver) OwnersConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.OwnershipConnection, error) {
-	recs, offset, total, err := r.pageOfEdges(ctx, model.KindOwnership, obj.ID, model.In, asOf, first, after)
+func (r *entityResolver) OwnersConnection(ctx context.Context, obj *domain.Record, asOf *domain.Date, first *int, after *string) (*gql.OwnershipConnection, error) {
+	edges, total, pi, err := edgesPage(ctx, r.Resolver, domain.KindOwnership, obj.ID, domain.In, asOf, first, after,
+		func(c string, rec *domain.Record) *gql.OwnershipEdge { return &gql.OwnershipEdge{Cursor: c, Node: rec} })
 	if err != nil {
 		return nil, err
 	}
-	out := &gql.OwnershipConnection{TotalCount: total, Edges: make([]*gql.OwnershipEdge, len(recs)), PageInfo: pageInfo(offset, len(recs), total)}
-	for i, rec := range recs {
-		out.Edges[i] = &gql.OwnershipEdge{Cursor: cursor(offset + i), Node: rec}
-	}
-	return out, nil
+	return &gql.OwnershipConnection{Edges: edges, TotalCount: total, PageInfo: pi}, nil
 }
 
 // OwnedConnection is the resolver for the ownedConnection field.
-func (r *entityResolver) OwnedConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.OwnershipConnection, error) {
-	recs, offset, total, err := r.pageOfEdges(ctx, model.KindOwnership, obj.ID, model.Out, asOf, first, after)
+func (r *entityResolver) OwnedConnection(ctx context.Context, obj *domain.Record, asOf *domain.Date, first *int, after *string) (*gql.OwnershipConnection, error) {
+	edges, total, pi, err := edgesPage(ctx, r.Resolver, domain.KindOwnership, obj.ID, domain.Out, asOf, first, after,
+		func(c string, rec *domain.Record) *gql.OwnershipEdge { return &gql.OwnershipEdge{Cursor: c, Node: rec} })
 	if err != nil {
 		return nil, err
 	}
-	out := &gql.OwnershipConnection{TotalCount: total, Edges: make([]*gql.OwnershipEdge, len(recs)), PageInfo: pageInfo(offset, len(recs), total)}
-	for i, rec := range recs {
-		out.Edges[i] = &gql.OwnershipEdge{Cursor: cursor(offset + i), Node: rec}
-	}
-	return out, nil
+	return &gql.OwnershipConnection{Edges: edges, TotalCount: total, PageInfo: pi}, nil
 }
 
 // ControllersConnection is the resolver for the controllersConnection field.
-func (r *entityResolver) ControllersConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.ControlConnection, error) {
-	recs, offset, total, err := r.pageOfEdges(ctx, model.KindControl, obj.ID, model.In, asOf, first, after)
+func (r *entityResolver) ControllersConnection(ctx context.Context, obj *domain.Record, asOf *domain.Date, first *int, after *string) (*gql.ControlConnection, error) {
+	edges, total, pi, err := edgesPage(ctx, r.Resolver, domain.KindControl, obj.ID, domain.In, asOf, first, after,
+		func(c string, rec *domain.Record) *gql.ControlEdge { return &gql.ControlEdge{Cursor: c, Node: rec} })
 	if err != nil {
 		return nil, err
 	}
-	out := &gql.ControlConnection{TotalCount: total, Edges: make([]*gql.ControlEdge, len(recs)), PageInfo: pageInfo(offset, len(recs), total)}
-	for i, rec := range recs {
-		out.Edges[i] = &gql.ControlEdge{Cursor: cursor(offset + i), Node: rec}
-	}
-	return out, nil
+	return &gql.ControlConnection{Edges: edges, TotalCount: total, PageInfo: pi}, nil
 }
 
 // ControlledConnection is the resolver for the controlledConnection field.
-func (r *entityResolver) ControlledConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.ControlConnection, error) {
-	recs, offset, total, err := r.pageOfEdges(ctx, model.KindControl, obj.ID, model.Out, asOf, first, after)
+func (r *entityResolver) ControlledConnection(ctx context.Context, obj *domain.Record, asOf *domain.Date, first *int, after *string) (*gql.ControlConnection, error) {
+	edges, total, pi, err := edgesPage(ctx, r.Resolver, domain.KindControl, obj.ID, domain.Out, asOf, first, after,
+		func(c string, rec *domain.Record) *gql.ControlEdge { return &gql.ControlEdge{Cursor: c, Node: rec} })
 	if err != nil {
 		return nil, err
 	}
-	out := &gql.ControlConnection{TotalCount: total, Edges: make([]*gql.ControlEdge, len(recs)), PageInfo: pageInfo(offset, len(recs), total)}
-	for i, rec := range recs {
-		out.Edges[i] = &gql.ControlEdge{Cursor: cursor(offset + i), Node: rec}
-	}
-	return out, nil
+	return &gql.ControlConnection{Edges: edges, TotalCount: total, PageInfo: pi}, nil
 }
 
 // SuppliesConnection is the resolver for the suppliesConnection field.
-func (r *entityResolver) SuppliesConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.SourcingConnection, error) {
-	recs, offset, total, err := r.pageOfEdges(ctx, model.KindSourcing, obj.ID, model.In, asOf, first, after)
+func (r *entityResolver) SuppliesConnection(ctx context.Context, obj *domain.Record, asOf *domain.Date, first *int, after *string) (*gql.SourcingConnection, error) {
+	edges, total, pi, err := edgesPage(ctx, r.Resolver, domain.KindSourcing, obj.ID, domain.In, asOf, first, after,
+		func(c string, rec *domain.Record) *gql.SourcingEdge { return &gql.SourcingEdge{Cursor: c, Node: rec} })
 	if err != nil {
 		return nil, err
 	}
-	out := &gql.SourcingConnection{TotalCount: total, Edges: make([]*gql.SourcingEdge, len(recs)), PageInfo: pageInfo(offset, len(recs), total)}
-	for i, rec := range recs {
-		out.Edges[i] = &gql.SourcingEdge{Cursor: cursor(offset + i), Node: rec}
-	}
-	return out, nil
+	return &gql.SourcingConnection{Edges: edges, TotalCount: total, PageInfo: pi}, nil
 }
 
 // ComponentsConnection is the resolver for the componentsConnection field.
-func (r *productResolver) ComponentsConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.ComponentConnection, error) {
-	recs, offset, total, err := r.pageOfEdges(ctx, model.KindComponent, obj.ID, model.Out, asOf, first, after)
+func (r *productResolver) ComponentsConnection(ctx context.Context, obj *domain.Record, asOf *domain.Date, first *int, after *string) (*gql.ComponentConnection, error) {
+	edges, total, pi, err := edgesPage(ctx, r.Resolver, domain.KindComponent, obj.ID, domain.Out, asOf, first, after,
+		func(c string, rec *domain.Record) *gql.ComponentEdge { return &gql.ComponentEdge{Cursor: c, Node: rec} })
 	if err != nil {
 		return nil, err
 	}
-	out := &gql.ComponentConnection{TotalCount: total, Edges: make([]*gql.ComponentEdge, len(recs)), PageInfo: pageInfo(offset, len(recs), total)}
-	for i, rec := range recs {
-		out.Edges[i] = &gql.ComponentEdge{Cursor: cursor(offset + i), Node: rec}
-	}
-	return out, nil
+	return &gql.ComponentConnection{Edges: edges, TotalCount: total, PageInfo: pi}, nil
 }
 
 // UsedInConnection is the resolver for the usedInConnection field.
-func (r *productResolver) UsedInConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.ComponentConnection, error) {
-	recs, offset, total, err := r.pageOfEdges(ctx, model.KindComponent, obj.ID, model.In, asOf, first, after)
+func (r *productResolver) UsedInConnection(ctx context.Context, obj *domain.Record, asOf *domain.Date, first *int, after *string) (*gql.ComponentConnection, error) {
+	edges, total, pi, err := edgesPage(ctx, r.Resolver, domain.KindComponent, obj.ID, domain.In, asOf, first, after,
+		func(c string, rec *domain.Record) *gql.ComponentEdge { return &gql.ComponentEdge{Cursor: c, Node: rec} })
 	if err != nil {
 		return nil, err
 	}
-	out := &gql.ComponentConnection{TotalCount: total, Edges: make([]*gql.ComponentEdge, len(recs)), PageInfo: pageInfo(offset, len(recs), total)}
-	for i, rec := range recs {
-		out.Edges[i] = &gql.ComponentEdge{Cursor: cursor(offset + i), Node: rec}
-	}
-	return out, nil
+	return &gql.ComponentConnection{Edges: edges, TotalCount: total, PageInfo: pi}, nil
 }
 
 // SourcesConnection is the resolver for the sourcesConnection field.
-func (r *productResolver) SourcesConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.SourcingConnection, error) {
-	recs, offset, total, err := r.pageOfEdges(ctx, model.KindSourcing, obj.ID, model.Out, asOf, first, after)
+func (r *productResolver) SourcesConnection(ctx context.Context, obj *domain.Record, asOf *domain.Date, first *int, after *string) (*gql.SourcingConnection, error) {
+	edges, total, pi, err := edgesPage(ctx, r.Resolver, domain.KindSourcing, obj.ID, domain.Out, asOf, first, after,
+		func(c string, rec *domain.Record) *gql.SourcingEdge { return &gql.SourcingEdge{Cursor: c, Node: rec} })
 	if err != nil {
 		return nil, err
 	}
-	out := &gql.SourcingConnection{TotalCount: total, Edges: make([]*gql.SourcingEdge, len(recs)), PageInfo: pageInfo(offset, len(recs), total)}
-	for i, rec := range recs {
-		out.Edges[i] = &gql.SourcingEdge{Cursor: cursor(offset + i), Node: rec}
-	}
-	return out, nil
+	return &gql.SourcingConnection{Edges: edges, TotalCount: total, PageInfo: pi}, nil
 }

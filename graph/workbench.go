@@ -95,6 +95,21 @@ func pageInfo(offset, n, total int) *gql.PageInfo {
 
 // pageOfEdges returns a page of a node's edges, from offset: through EdgePager
 // when the view has it, else the whole list cut.
+// edgesPage reads one page of a node's edges (see pageOfEdges) as the edges of
+// a connection, made by edge from each record and its cursor.
+func edgesPage[E any](ctx context.Context, r *Resolver, kind domain.Kind, id string, dir domain.Direction, asOf *domain.Date,
+	first *int, after *string, edge func(cursor string, rec *domain.Record) E) ([]E, int, *gql.PageInfo, error) {
+	recs, offset, total, err := r.pageOfEdges(ctx, kind, id, dir, asOf, first, after)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	edges := make([]E, len(recs))
+	for i, rec := range recs {
+		edges[i] = edge(cursor(offset+i), rec)
+	}
+	return edges, total, pageInfo(offset, len(recs), total), nil
+}
+
 func (r *Resolver) pageOfEdges(ctx context.Context, kind domain.Kind, id string, dir domain.Direction, asOf *domain.Date, first *int, after *string) (recs []*domain.Record, offset, total int, err error) {
 	offset, size, err := page(first, after)
 	if err != nil {

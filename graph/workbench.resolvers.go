@@ -9,11 +9,11 @@ import (
 	"context"
 
 	"github.com/keiretsu/keiretsu/graph/gql"
-	"github.com/keiretsu/keiretsu/internal/model"
+	domain "github.com/keiretsu/keiretsu/internal/model"
 )
 
 // Dependents is the resolver for the dependents field.
-func (r *entityResolver) Dependents(ctx context.Context, obj *model.Record, asOf *model.Date, regime *string, first *int, after *string) (*gql.DependentConnection, error) {
+func (r *entityResolver) Dependents(ctx context.Context, obj *domain.Record, asOf *domain.Date, regime *string, first *int, after *string) (*gql.DependentConnection, error) {
 	offset, size, err := page(first, after)
 	if err != nil {
 		return nil, err
@@ -27,11 +27,11 @@ func (r *entityResolver) Dependents(ctx context.Context, obj *model.Record, asOf
 		return nil, err
 	}
 	out := &gql.DependentConnection{TotalCount: len(deps), Counts: []*gql.VerdictCount{}, Edges: []*gql.DependentEdge{}}
-	counts := map[model.Verdict]int{}
+	counts := map[domain.Verdict]int{}
 	for _, d := range deps {
 		counts[d.Verdict]++
 	}
-	for v := model.Verdict(0); int(v) < len(gql.AllVerdict); v++ {
+	for v := domain.Verdict(0); int(v) < len(gql.AllVerdict); v++ {
 		if counts[v] > 0 {
 			out.Counts = append(out.Counts, &gql.VerdictCount{Verdict: verdict(v), Count: counts[v]})
 		}
@@ -41,7 +41,7 @@ func (r *entityResolver) Dependents(ctx context.Context, obj *model.Record, asOf
 	for _, d := range deps[lo:hi] {
 		ids = append(ids, d.Product)
 	}
-	recs, err := r.view(ctx).Nodes(ctx, model.KindProduct, ids)
+	recs, err := r.view(ctx).Nodes(ctx, domain.KindProduct, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (r *entityResolver) Dependents(ctx context.Context, obj *model.Record, asOf
 }
 
 // ScreenBatch is the resolver for the screenBatch field.
-func (r *queryResolver) ScreenBatch(ctx context.Context, ids []string, asOf *model.Date, regimes []string, subjects *gql.SubjectKind) (*gql.BatchScreening, error) {
+func (r *queryResolver) ScreenBatch(ctx context.Context, ids []string, asOf *domain.Date, regimes []string, subjects *gql.SubjectKind) (*gql.BatchScreening, error) {
 	b, err := capability[BatchScreener](r.view(ctx), "screenBatch")
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func (r *queryResolver) ScreenBatch(ctx context.Context, ids []string, asOf *mod
 }
 
 // ScreenDocument is the resolver for the screenDocument field.
-func (r *queryResolver) ScreenDocument(ctx context.Context, format string, content string, asOf *model.Date, regimes []string) (*gql.DocumentScreening, error) {
+func (r *queryResolver) ScreenDocument(ctx context.Context, format string, content string, asOf *domain.Date, regimes []string) (*gql.DocumentScreening, error) {
 	d, err := capability[DocumentScreener](r.view(ctx), "screenDocument")
 	if err != nil {
 		return nil, err

@@ -28,10 +28,7 @@ import (
 
 	"github.com/keiretsu/keiretsu/internal/demo"
 	"github.com/keiretsu/keiretsu/internal/e2e"
-	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/server"
-	"github.com/keiretsu/keiretsu/internal/service"
-	"github.com/keiretsu/keiretsu/internal/store/embedded"
 )
 
 // Chromium is Debian's browser, which the tests drive (never a downloaded one).
@@ -58,18 +55,7 @@ func newWorkbench(t *testing.T) *workbench {
 		}
 		t.Skipf("no %s: browser tests skip (they never skip under CI=true)", Chromium)
 	}
-	st, err := embedded.Open(t.TempDir(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := e2e.Ingest(t, st, string(demo.JSONL), load.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := service.Open(context.Background(), st, service.Options{Log: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, _ := e2e.Service(t, string(demo.JSONL))
 	h, err := server.Handler(svc, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/rs/zerolog"
 	"slices"
 	"strings"
 	"testing"
@@ -22,7 +23,9 @@ import (
 	"github.com/keiretsu/keiretsu/internal/projection"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/scenario"
+	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/store/embedded"
 	"github.com/keiretsu/keiretsu/internal/store/storetest"
 )
 
@@ -434,4 +437,23 @@ func (r *crashRun) Commit(ctx context.Context) (model.Hash, error) {
 		return model.Hash{}, err
 	}
 	return model.Hash{}, errCrash
+}
+
+// Service ingests jsonl into an embedded store in a temporary directory and
+// returns a service over it; both are closed when the test ends.
+func Service(t testing.TB, jsonl string) (*service.Service, *embedded.Store) {
+	t.Helper()
+	st, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := Ingest(t, st, jsonl, load.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := service.Open(context.Background(), st, service.Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, st
 }

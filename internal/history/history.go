@@ -32,7 +32,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/store"
@@ -66,8 +65,6 @@ type entry struct {
 	// EmptyBefore: the store was empty before the run, which kept no
 	// before-images.
 	EmptyBefore bool `json:"emptyBefore,omitempty"`
-	// Position is the store's position after the run.
-	Position uint64 `json:"position"`
 }
 
 // pending is a run being committed.
@@ -86,7 +83,7 @@ type tagSet struct {
 	Delete bool   `json:"d,omitempty"`
 }
 
-// SnapshotName is the form of a snapshot name (contract section 6.1).
+// ValidSnapshot reports whether name is a snapshot name (contract section 6.1).
 func ValidSnapshot(name string) bool {
 	if name == "" || len(name) > 64 {
 		return false
@@ -101,9 +98,6 @@ func ValidSnapshot(name string) bool {
 }
 
 func runKey(n int) string { return fmt.Sprintf("%012d", n) }
-
-// Now is the clock: $KEIRETSU_NOW (RFC 3339) when set, else the time.
-func Now() time.Time { return model.Now() }
 
 // Runs returns the run log, oldest first.
 func Runs(ctx context.Context, st store.Store) ([]Run, error) {
@@ -164,7 +158,7 @@ func Recover(ctx context.Context, st store.Store, writer bool) error {
 		if err != nil {
 			return err
 		}
-		return finish(ctx, st, p, v, pos)
+		return finish(ctx, st, p, v)
 	case writer:
 		return st.UpdateMeta(ctx, func(tx store.MetaTx) error {
 			if err := deleteUndo(tx, p.Entry.Run.Run); err != nil {
@@ -189,10 +183,9 @@ func readPending(tx store.MetaTx) (*pending, error) {
 }
 
 // finish logs a committed pending run and applies its snapshot names.
-func finish(ctx context.Context, st store.Store, p *pending, v model.Hash, pos uint64) error {
+func finish(ctx context.Context, st store.Store, p *pending, v model.Hash) error {
 	e := p.Entry
 	e.DataVersion = v.String()
-	e.Position = pos
 	e.Retained = true
 	return st.UpdateMeta(ctx, func(tx store.MetaTx) error {
 		cur, err := readPending(tx)

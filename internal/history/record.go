@@ -16,9 +16,6 @@ type Info struct {
 	Snapshot string
 	// Files are the run's FILE arguments as given.
 	Files []string
-	// Keep lists keys that the run must not delete by its snapshot (those of
-	// rejected lines), as record key bytes; Keep may be called during the run.
-	Keep func() [][]byte
 }
 
 // Recording returns st with every run begun on it recorded: logged, its
@@ -118,14 +115,8 @@ func (r *run) Commit(ctx context.Context) (model.Hash, error) {
 		if info.Snapshot == "" {
 			return nil
 		}
-		keep := map[string]bool{}
-		if info.Keep != nil {
-			for _, k := range info.Keep() {
-				keep[string(k)] = true
-			}
-		}
 		return tx.Scan(bucketTagged+info.Snapshot, "", func(k string, _ []byte) bool {
-			if _, ok := r.touched[k]; !ok && !keep[k] {
+			if _, ok := r.touched[k]; !ok {
 				gone = append(gone, []byte(k))
 			}
 			return true
@@ -148,7 +139,7 @@ func (r *run) Commit(ctx context.Context) (model.Hash, error) {
 	for k, h := range r.touched {
 		p.Tags = append(p.Tags, tagSet{Key: []byte(k), Name: info.Snapshot, Delete: h == nil})
 	}
-	now := Now().UTC()
+	now := model.Now().UTC()
 	e := entry{Run: Run{Run: last + 1, Time: now.Format("2006-01-02T15:04:05Z"), Files: info.Files,
 		Written: r.puts, Deleted: r.deletes + p.SnapDeleted}, EmptyBefore: before == (model.Hash{})}
 	if e.Files == nil {
@@ -186,11 +177,7 @@ func (r *run) Commit(ctx context.Context) (model.Hash, error) {
 	if err != nil {
 		return model.Hash{}, err
 	}
-	pos, err := st.Position(ctx)
-	if err != nil {
-		return v, err
-	}
-	if err := finish(ctx, st, &p, v, pos); err != nil {
+	if err := finish(ctx, st, &p, v); err != nil {
 		return v, err
 	}
 	r.s.last = Result{Run: e.Run.Run, SnapshotDeleted: p.SnapDeleted}

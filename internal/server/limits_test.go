@@ -18,9 +18,7 @@ import (
 
 	"github.com/keiretsu/keiretsu/internal/demo"
 	"github.com/keiretsu/keiretsu/internal/e2e"
-	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/model"
-	"github.com/keiretsu/keiretsu/internal/store/embedded"
 
 	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
@@ -355,17 +353,6 @@ var zerologNop = zerolog.Nop()
 // demoService is a service over the demo dataset in an embedded store.
 func demoService(t *testing.T) *service.Service {
 	t.Helper()
-	st, err := embedded.Open(t.TempDir(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := e2e.Ingest(t, st, string(demo.JSONL), load.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := service.Open(context.Background(), st, service.Options{Log: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, _ := e2e.Service(t, string(demo.JSONL))
 	return svc
 }

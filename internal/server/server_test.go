@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,11 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rs/zerolog"
-
 	"github.com/keiretsu/keiretsu/internal/demo"
 	"github.com/keiretsu/keiretsu/internal/e2e"
-	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store/embedded"
@@ -24,18 +20,7 @@ import (
 // newServer serves the demo dataset from an embedded store.
 func newServer(t *testing.T) (*httptest.Server, *service.Service, *embedded.Store) {
 	t.Helper()
-	st, err := embedded.Open(t.TempDir(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := e2e.Ingest(t, st, string(demo.JSONL), load.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := service.Open(context.Background(), st, service.Options{Log: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, st := e2e.Service(t, string(demo.JSONL))
 	srv := httptest.NewServer(mustHandler(t, svc))
 	t.Cleanup(srv.Close)
 	return srv, svc, st
