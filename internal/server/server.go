@@ -24,8 +24,8 @@ import (
 	"github.com/keiretsu/keiretsu/graph"
 	"github.com/keiretsu/keiretsu/graph/fastpath"
 	"github.com/keiretsu/keiretsu/graph/generated"
-	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/history"
+	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/service"
 )
 
