@@ -48,6 +48,7 @@ func serve(ctx context.Context, st store.Store, cfg server.Config, regimesFile s
 	}
 	tuneGC()
 	go svc.Follow(ctx, follow)
+	go svc.KeepWarm(ctx, time.Minute)
 	return server.ServeConfig(ctx, svc, cfg, log, func(bound string) {
 		log.Info().Str("addr", bound).Str("store", st.Describe()).Str("data_version", svc.View().Version()).
 			Msgf("serving GraphQL on http://%s/graphql (workbench at http://%s/, GraphiQL at http://%s/graphiql)", bound, bound, bound)

@@ -34,6 +34,9 @@ type Service struct {
 	mu  sync.Mutex // serialises reloads and updates
 	pos uint64     // follower position of the current view
 
+	changed chan struct{} // signalled when a new view is made current
+	warmed  atomic.Pointer[warmth]
+
 	pastMu sync.Mutex // serialises building past views
 	past   []*View    // the most recently used past views, newest first
 }
@@ -43,7 +46,7 @@ const pastViews = 2
 
 // Open loads the store's data and returns a service over it.
 func Open(ctx context.Context, st store.Store, opt Options) (*Service, error) {
-	s := &Service{st: st, opt: opt}
+	s := &Service{st: st, opt: opt, changed: make(chan struct{}, 1)}
 	if err := s.Reload(ctx); err != nil {
 		return nil, err
 	}
@@ -135,7 +138,57 @@ func (s *Service) install(snap *projection.Snapshot, idx *search.Index) error {
 		return err
 	}
 	s.cur.Store(NewView(s.st, rules.NewEngine(snap, set), idx))
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
 	return nil
+}
+
+// warmth is a view and the day KeepWarm last warmed it for.
+type warmth struct {
+	view *View
+	day  model.Date
+}
+
+// Warmed reports the view and day that KeepWarm last finished warming (nil
+// before the first).
+func (s *Service) Warmed() (*View, model.Date) {
+	if w := s.warmed.Load(); w != nil {
+		return w.view, w.day
+	}
+	return nil, 0
+}
+
+// KeepWarm computes in the background, for every View the service makes
+// current and again at each change of the UTC day (checked every interval),
+// the evaluations that the first screenings of the day ask for
+// (rules.Engine.Warm), so that they do not wait for fixpoints. It returns
+// when ctx ends.
+func (s *Service) KeepWarm(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var last *View
+	var lastDay model.Date
+	for {
+		if v, d := s.View(), model.Today(); v != last || d != lastDay {
+			start := time.Now()
+			n := v.eng.Warm(ctx, d)
+			if ctx.Err() != nil {
+				return
+			}
+			s.opt.Log.Debug().Str("data_version", v.Version()).Str("day", d.String()).Int("evaluations", n).
+				Dur("took", time.Since(start)).Msg("evaluations warmed")
+			last, lastDay = v, d
+			s.warmed.Store(&warmth{v, d})
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.changed:
+		}
+	}
 }
 
 // Follow keeps the view up to date with the changes other processes commit to
