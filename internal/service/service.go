@@ -160,3 +160,37 @@ func (s *Service) apply(changes []store.Change, mark store.Mark) error {
 	s.opt.Log.Info().Int("changes", len(changes)).Str("data_version", mark.Version.String()).Dur("took", time.Since(start)).Msg("projection updated")
 	return nil
 }
+
+// refreshBatch is how many keys Refresh reads per store call.
+const refreshBatch = 4096
+
+// Refresh brings the view up to date after this process committed a run to
+// its store (serve committing a run another process sent it): keys are every
+// key the run wrote or deleted, read back from the store and applied to the
+// current view as one change; nil keys (a wipe, or more keys than were kept)
+// reload everything.
+func (s *Service) Refresh(ctx context.Context, keys []model.Key) error {
+	if keys == nil {
+		return s.Reload(ctx)
+	}
+	v, err := s.st.Version(ctx)
+	if err != nil {
+		return err
+	}
+	pos, err := s.st.Position(ctx)
+	if err != nil {
+		return err
+	}
+	changes := make([]store.Change, 0, len(keys))
+	for i := 0; i < len(keys); i += refreshBatch {
+		batch := keys[i:min(i+refreshBatch, len(keys))]
+		recs, err := s.st.Get(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for j, k := range batch {
+			changes = append(changes, store.Change{Key: k, Delete: recs[j] == nil, Record: recs[j]})
+		}
+	}
+	return s.apply(changes, store.Mark{Version: v, Position: pos})
+}
