@@ -8,6 +8,10 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // ErrCorrupt is returned when a store file is empty, truncated or damaged: the
@@ -119,4 +123,37 @@ func guard(path string, err *error) func() {
 			*err = fmt.Errorf("%s: %w: %v", path, ErrCorrupt, p)
 		}
 	}
+}
+
+// walk reads every page of an existing file, read-only and in this goroutine,
+// before a writable open: bbolt's writable open rebuilds its free list by
+// checking every page in a goroutine of its own, where a damaged page is a
+// panic that no caller can recover (the process dies with a stack dump).
+func walk(path string, timeout time.Duration) (err error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	db, err := openBolt(path, true, timeout)
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil // held by another process: the writable open says so
+		}
+		return err
+	}
+	defer db.Close()
+	defer guard(path, &err)()
+	return db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return walkBucket(b) })
+	})
+}
+
+func walkBucket(b *bolt.Bucket) error {
+	return b.ForEach(func(k, v []byte) error {
+		if v == nil {
+			if nb := b.Bucket(k); nb != nil {
+				return walkBucket(nb)
+			}
+		}
+		return nil
+	})
 }

@@ -92,6 +92,11 @@ func Open(dir string, opt Options) (*Store, error) {
 	if opt.UpgradeTimeout == 0 {
 		opt.UpgradeTimeout = 30 * time.Second
 	}
+	if !opt.ReadOnly {
+		if err := walk(path, opt.LockTimeout); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", dir, err)
+		}
+	}
 	db, err := openBolt(path, opt.ReadOnly, opt.LockTimeout)
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("open store %s: %w (stop the other keiretsu process, or use Neo4j for concurrent ingest)", dir, store.ErrLocked)
