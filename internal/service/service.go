@@ -27,11 +27,12 @@ type Options struct {
 // Service keeps the current View of a store. All methods are safe for
 // concurrent use.
 type Service struct {
-	st  store.Store
-	opt Options
-	cur atomic.Pointer[View]
-	mu  sync.Mutex // serialises reloads and updates
-	pos uint64     // follower position of the current view
+	st     store.Store
+	opt    Options
+	cur    atomic.Pointer[View]
+	mu     sync.Mutex // serialises reloads and updates
+	pos    uint64     // follower position of the current view
+	health health
 }
 
 // Open loads the store's data and returns a service over it.
@@ -90,7 +91,9 @@ func (s *Service) install(snap *projection.Snapshot, idx *search.Index) error {
 	if err != nil {
 		return err
 	}
-	s.cur.Store(NewView(s.st, rules.NewEngine(snap, set), idx))
+	v := NewView(s.st, rules.NewEngine(snap, set), idx)
+	v.health = &s.health
+	s.cur.Store(v)
 	return nil
 }
 
@@ -102,6 +105,9 @@ func (s *Service) Follow(ctx context.Context, every time.Duration) {
 	if !ok {
 		return
 	}
+	s.health.mu.Lock()
+	s.health.probed = true
+	s.health.mu.Unlock()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -110,9 +116,7 @@ func (s *Service) Follow(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		if err := s.catchUp(ctx, f); err != nil && ctx.Err() == nil {
-			s.opt.Log.Warn().Err(err).Msg("following store changes")
-		}
+		s.probe(ctx, func(ctx context.Context) error { return s.catchUp(ctx, f) })
 	}
 }
 
