@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/keiretsu/keiretsu/ingest"
@@ -59,12 +60,23 @@ func runIngest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx, log, false)
+	st, cl, err := c.openWriter(ctx, log)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	env := formats.Env{RegimeKnown: regimeKnown(ctx, st, set)}
+	var known func(string) bool
+	var describe string
+	if cl != nil {
+		// A serve holds the store: the run goes there (live.go).
+		defer cl.Close()
+		stored := cl.Hello().Regimes
+		known = func(id string) bool { return set.Has(id) || slices.Contains(stored, id) }
+		describe = cl.Hello().Store
+	} else {
+		defer st.Close()
+		known, describe = regimeKnown(ctx, st, set), st.Describe()
+	}
+	env := formats.Env{RegimeKnown: known}
 	var total int64
 	for _, path := range c.positionals {
 		if fi, err := os.Stat(path); err == nil && path != "-" && fi.Mode().IsRegular() {
@@ -82,10 +94,19 @@ func runIngest(ctx context.Context, args []string) error {
 		sources = append(sources, src)
 	}
 	opt := load.Options{Strict: *strict, SkipInvalid: *skip, Extra: set.Records("--regimes " + *regimesFile), AutoLink: !*noAutoLink}
-	opt.Progress = func(n int) { m.records.Store(int64(n)) }
+	progress := func(n int) { m.records.Store(int64(n)) }
 	defer collectLessOften()()
 	m.run()
-	sum, err := load.Recorded(ctx, st, history.Info{Snapshot: *snapshot, Files: c.positionals}, sources, opt)
+	info := history.Info{Snapshot: *snapshot, Files: c.positionals}
+	var sum load.Summary
+	if cl != nil {
+		sum, err = liveRun(ctx, cl, info, opt, sources, progress)
+	} else {
+		opt.Progress = progress
+		sum, err = commitRun(ctx, st, info, func(ctx context.Context, st store.Store) (load.Summary, error) {
+			return load.Run(ctx, st, sources, opt)
+		})
+	}
 	m.finish()
 	for _, rej := range sum.Rejections {
 		fmt.Fprintf(os.Stderr, "rejected %s\n", rej)
@@ -109,7 +130,7 @@ func runIngest(ctx context.Context, args []string) error {
 	if n := sum.AutoLinkNote(); n != "" {
 		note = "; " + n
 	}
-	fmt.Printf("ingest: %s (store %s, dataVersion %s%s)\n", sum, st.Describe(), sum.Version, note)
+	fmt.Printf("ingest: %s (store %s, dataVersion %s%s)\n", sum, describe, sum.Version, note)
 	return nil
 }
 

@@ -9,14 +9,25 @@ import (
 	"github.com/keiretsu/keiretsu/internal/store"
 )
 
-// Recorded is Run as a run of the store's history (contract section 6): it is
-// logged with info, its before-images are kept so that the state before it
-// can still be screened, and with a snapshot name it deletes what the
-// snapshot no longer states. Every command that writes records goes through
-// it; the summary's Deleted counts the snapshot's deletions too.
+// Recorded is Run as a run of the store's history (Commit).
 func Recorded(ctx context.Context, st store.Store, info history.Info, sources []ingest.Source, opt Options) (Summary, error) {
+	return Commit(ctx, st, info, func(ctx context.Context, st store.Store) (Summary, error) {
+		return Run(ctx, st, sources, opt)
+	})
+}
+
+// Commit is the one way a run that writes records is committed, by every
+// command, in its own process or in the serve that holds an embedded store:
+// write (a Run) goes to st wrapped in history.Recording, so the run is logged
+// (contract section 6) with its before-images, so that the state before it
+// can still be screened, and with a snapshot name completed by the snapshot's
+// deletions; then the log gets the run's counts, the summary's Deleted
+// counting the snapshot's deletions too. Steps that follow every committed
+// run belong here. The summary is returned with the error too: it lists the
+// rejected lines and warnings of a failed run.
+func Commit(ctx context.Context, st store.Store, info history.Info, write func(context.Context, store.Store) (Summary, error)) (Summary, error) {
 	rec := history.Recording(st, info)
-	sum, err := Run(ctx, rec, sources, opt)
+	sum, err := write(ctx, rec)
 	if err != nil {
 		return sum, err
 	}

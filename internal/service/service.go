@@ -39,6 +39,7 @@ type Service struct {
 
 	pastMu sync.Mutex // serialises building past views
 	past   []*View    // the most recently used past views, newest first
+	health health
 }
 
 // pastViews is how many past views a Service keeps built.
@@ -137,7 +138,9 @@ func (s *Service) install(snap *projection.Snapshot, idx *search.Index) error {
 	if err != nil {
 		return err
 	}
-	s.cur.Store(NewView(s.st, rules.NewEngine(snap, set), idx))
+	v := NewView(s.st, rules.NewEngine(snap, set), idx)
+	v.health = &s.health
+	s.cur.Store(v)
 	select {
 	case s.changed <- struct{}{}:
 	default:
@@ -199,6 +202,9 @@ func (s *Service) Follow(ctx context.Context, every time.Duration) {
 	if !ok {
 		return
 	}
+	s.health.mu.Lock()
+	s.health.probed = true
+	s.health.mu.Unlock()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -207,9 +213,7 @@ func (s *Service) Follow(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		if err := s.catchUp(ctx, f); err != nil && ctx.Err() == nil {
-			s.opt.Log.Warn().Err(err).Msg("following store changes")
-		}
+		s.probe(ctx, func(ctx context.Context) error { return s.catchUp(ctx, f) })
 	}
 }
 
@@ -256,4 +260,38 @@ func (s *Service) apply(changes []store.Change, mark store.Mark) error {
 	s.pos = mark.Position
 	s.opt.Log.Info().Int("changes", len(changes)).Str("data_version", mark.Version.String()).Dur("took", time.Since(start)).Msg("projection updated")
 	return nil
+}
+
+// refreshBatch is how many keys Refresh reads per store call.
+const refreshBatch = 4096
+
+// Refresh brings the view up to date after this process committed a run to
+// its store (serve committing a run another process sent it): keys are every
+// key the run wrote or deleted, read back from the store and applied to the
+// current view as one change; nil keys (a wipe, or more keys than were kept)
+// reload everything.
+func (s *Service) Refresh(ctx context.Context, keys []model.Key) error {
+	if keys == nil {
+		return s.Reload(ctx)
+	}
+	v, err := s.st.Version(ctx)
+	if err != nil {
+		return err
+	}
+	pos, err := s.st.Position(ctx)
+	if err != nil {
+		return err
+	}
+	changes := make([]store.Change, 0, len(keys))
+	for i := 0; i < len(keys); i += refreshBatch {
+		batch := keys[i:min(i+refreshBatch, len(keys))]
+		recs, err := s.st.Get(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for j, k := range batch {
+			changes = append(changes, store.Change{Key: k, Delete: recs[j] == nil, Record: recs[j]})
+		}
+	}
+	return s.apply(changes, store.Mark{Version: v, Position: pos})
 }
