@@ -130,7 +130,7 @@ func GraphQL(svc *service.Service, log zerolog.Logger, opts ...Option) (*handler
 	}
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(get{})
 	srv.AddTransport(o.post)
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
