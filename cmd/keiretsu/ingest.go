@@ -103,9 +103,7 @@ func runIngest(ctx context.Context, args []string) error {
 		sum, err = liveRun(ctx, cl, info, opt, sources, progress)
 	} else {
 		opt.Progress = progress
-		sum, err = commitRun(ctx, st, info, func(ctx context.Context, st store.Store) (load.Summary, error) {
-			return load.Run(ctx, st, sources, opt)
-		})
+		sum, err = load.Recorded(ctx, st, info, sources, opt)
 	}
 	m.finish()
 	for _, rej := range sum.Rejections {

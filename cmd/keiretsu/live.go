@@ -48,7 +48,7 @@ func (c *common) openWriter(ctx context.Context, log zerolog.Logger) (store.Stor
 }
 
 // liveRun sends a run to the serve holding the store and returns its summary
-// and error as the serve's commitRun produced them.
+// and error as the serve's load.Commit produced them.
 func liveRun(ctx context.Context, cl *live.Client, info history.Info, opt load.Options, sources []ingest.Source, progress func(int)) (load.Summary, error) {
 	req := live.Request{Op: live.OpIngest, Files: info.Files, Snapshot: info.Snapshot,
 		Strict: opt.Strict, SkipInvalid: opt.SkipInvalid, AutoLink: opt.AutoLink}
@@ -84,7 +84,7 @@ func (h *liveHandler) Hello(context.Context) live.Hello {
 func (h *liveHandler) Ingest(ctx context.Context, req live.Request, extra []*model.Record, sources []ingest.Source) (load.Summary, error) {
 	opt := load.Options{Strict: req.Strict, SkipInvalid: req.SkipInvalid, Extra: extra, AutoLink: req.AutoLink}
 	t := &tracking{Store: h.st}
-	sum, err := commitRun(ctx, t, history.Info{Snapshot: req.Snapshot, Files: req.Files},
+	sum, err := load.Commit(ctx, t, history.Info{Snapshot: req.Snapshot, Files: req.Files},
 		func(ctx context.Context, st store.Store) (load.Summary, error) {
 			return load.Run(ctx, st, sources, opt)
 		})

@@ -135,9 +135,7 @@ func runResolve(ctx context.Context, args []string) error {
 			st.Close()
 			sum, err = liveRun(ctx, cl, history.Info{}, opt, nil, nil)
 		} else {
-			sum, err = commitRun(ctx, st, history.Info{}, func(ctx context.Context, st store.Store) (load.Summary, error) {
-				return load.Run(ctx, st, nil, opt)
-			})
+			sum, err = load.Recorded(ctx, st, history.Info{}, nil, opt)
 		}
 		if err != nil {
 			return fmt.Errorf("accept: %w", err)
