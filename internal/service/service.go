@@ -64,12 +64,8 @@ func (s *Service) At(ctx context.Context, version string) (*View, error) {
 	if cur := s.View(); cur.Version() == version {
 		return cur, nil
 	}
-	ok, err := history.Retained(ctx, s.st, version)
-	if err != nil {
+	if err := retained(ctx, s.st, version); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, fmt.Errorf("%w: dataVersion %q: %w", model.ErrBadInput, version, history.ErrNotRetained)
 	}
 	s.pastMu.Lock()
 	defer s.pastMu.Unlock()
