@@ -12,7 +12,6 @@ import (
 	"github.com/keiretsu/keiretsu/ingest/formats"
 	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/load"
-	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/store"
 )
@@ -49,9 +48,14 @@ func runIngest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	st, err := c.openStore(ctx, log, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	var extra []*rules.Regime
 	if *regimesFile != "" {
-		if extra, err = rules.LoadFile(*regimesFile); err != nil {
+		if extra, err = loadUserRegimes(ctx, st, *regimesFile); err != nil {
 			return err
 		}
 	}
@@ -59,11 +63,6 @@ func runIngest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx, log, false)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	env := formats.Env{RegimeKnown: regimeKnown(ctx, st, set)}
 	var total int64
 	for _, path := range c.positionals {
@@ -138,19 +137,8 @@ func printWarnings(w io.Writer, sum load.Summary) {
 
 // regimeKnown accepts the loaded regimes and those stored by earlier runs.
 func regimeKnown(ctx context.Context, st store.Store, set *rules.Set) func(string) bool {
-	stored := map[string]bool{}
-	return func(id string) bool {
-		if set.Has(id) {
-			return true
-		}
-		known, seen := stored[id]
-		if !seen {
-			recs, err := st.Get(ctx, []model.Key{{Kind: model.KindRegime, Src: id, From: model.MinDate}})
-			known = err == nil && recs[0] != nil
-			stored[id] = known
-		}
-		return known
-	}
+	stored := newStoredRegimes(ctx, st)
+	return func(id string) bool { return set.Has(id) || stored.has(id) }
 }
 
 // openSource opens one input file in its format.

@@ -61,7 +61,7 @@ func openService(ctx context.Context, st store.Store, regimesFile string, log ze
 	var extra []*rules.Regime
 	if regimesFile != "" {
 		var err error
-		if extra, err = rules.LoadFile(regimesFile); err != nil {
+		if extra, err = loadUserRegimes(ctx, st, regimesFile); err != nil {
 			return nil, err
 		}
 	}
