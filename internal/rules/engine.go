@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math/bits"
 	"slices"
@@ -37,6 +38,7 @@ type Engine struct {
 	classes map[projection.DateCode]*classes
 
 	scratch sync.Pool     // *productScratch
+	accs    sync.Pool     // *accumulator
 	evals   atomic.Uint32 // evaluations made, numbering them (Eval.seq)
 
 	// Category bits: the snapshot's listing categories, then the regimes'
@@ -213,8 +215,8 @@ type prongEval struct {
 	aff   []uint8 // affiliate rule: up/down membership bits per level
 	// groups are the seed groups of a grouped aggregate (aggregateBy seed or
 	// country), members the groups each caught entity is caught through.
-	groups  []*group
-	members map[uint32][]uint32
+	groups  []group
+	members memberIndex
 }
 
 // Eval returns the (cached) evaluation of regime r on day d counting the listings
@@ -398,22 +400,10 @@ func (pe *prongEval) seedsRegime(reg uint16) bool {
 // in force.
 func (pe *prongEval) run() {
 	s := pe.eng.snap
-	seen := map[uint32]int{} // representative -> index in seeds
-	var seeds []uint32
-	var ctry [][]uint16 // per seed: its countries (for aggregateBy country)
-	add := func(m uint32, c uint16) {
-		x := pe.cls.of(m)
-		i, ok := seen[x]
-		if !ok {
-			i = len(seeds)
-			seen[x] = i
-			seeds = append(seeds, x)
-			ctry = append(ctry, nil)
-		}
-		if c != 0 && !slices.Contains(ctry[i], c) {
-			ctry[i] = append(ctry[i], c)
-		}
-	}
+	// Seeds as (representative, country) pairs, then sorted by entity, so the
+	// groups and searches do not depend on the order of the seed keys, and merged.
+	var pairs []seedPair
+	add := func(m uint32, c uint16) { pairs = append(pairs, seedPair{pe.cls.of(m), c, uint32(len(pairs))}) }
 	for _, reg := range pe.regs {
 		for _, li := range s.Lists.OfRegime(reg) {
 			if s.Lists.Holds(li, pe.q) && pe.ev.listingCounts(li) {
@@ -438,21 +428,10 @@ func (pe *prongEval) run() {
 			}
 		}
 	}
-	if len(seeds) == 0 {
+	if len(pairs) == 0 {
 		return
 	}
-	// Seeds in entity order, so the groups and searches do not depend on the
-	// order of the seed keys.
-	order := make([]int, len(seeds))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return int(seeds[a]) - int(seeds[b]) })
-	sorted, sortedCtry := make([]uint32, len(seeds)), make([][]uint16, len(seeds))
-	for i, o := range order {
-		sorted[i], sortedCtry[i] = seeds[o], ctry[o]
-	}
-	seeds, ctry = sorted, sortedCtry
+	seeds, ctry := mergeSeeds(pairs)
 	pe.level = make([]uint8, s.NumEntities())
 	for _, x := range seeds {
 		pe.level[x] = uint8(model.Exposed) | seedFlag
@@ -465,8 +444,8 @@ func (pe *prongEval) run() {
 		switch pe.p.AggregateBy {
 		case AggregateSeed:
 			groups := make([][]uint32, len(seeds))
-			for i, x := range seeds {
-				groups[i] = []uint32{x}
+			for i := range seeds {
+				groups[i] = seeds[i : i+1 : i+1]
 			}
 			pe.grouped(groups)
 		case AggregateCountry:
@@ -477,6 +456,37 @@ func (pe *prongEval) run() {
 	case RuleAffiliate:
 		pe.affiliate(seeds)
 	}
+}
+
+// seedPair is a seed entity (class representative) and one country it is met
+// with (0: none).
+type seedPair struct {
+	x uint32
+	c uint16
+	i uint32 // the order it was met in
+}
+
+// mergeSeeds sorts the pairs by entity and returns each entity once, with its
+// countries (nil when none) in the order first met.
+func mergeSeeds(pairs []seedPair) ([]uint32, [][]uint16) {
+	slices.SortFunc(pairs, func(a, b seedPair) int {
+		if a.x != b.x {
+			return cmp.Compare(a.x, b.x)
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	var seeds []uint32
+	var ctry [][]uint16
+	for i, p := range pairs {
+		if i == 0 || p.x != pairs[i-1].x {
+			seeds = append(seeds, p.x)
+			ctry = append(ctry, nil)
+		}
+		if last := &ctry[len(ctry)-1]; p.c != 0 && !slices.Contains(*last, p.c) {
+			*last = append(*last, p.c)
+		}
+	}
+	return seeds, ctry
 }
 
 // countryGroups groups seeds by country (a seed with several countries is in each
