@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/keiretsu/keiretsu/internal/model"
@@ -26,8 +25,14 @@ func (pe *prongEval) aggregate(seeds []uint32) {
 // all that joined).
 func (pe *prongEval) spread(queue []uint32, v model.Verdict, upper bool, gs *groupScratch) []uint32 {
 	s := pe.eng.snap
-	acc := pe.eng.getAcc()
-	defer pe.eng.putAcc(acc)
+	var acc *accumulator
+	if gs != nil {
+		acc = &gs.acc
+		defer acc.reset()
+	} else {
+		acc = pe.eng.getAcc()
+		defer pe.eng.putAcc(acc)
+	}
 	in := func(y uint32) bool {
 		if gs != nil {
 			return gs.has(y, v)
@@ -108,11 +113,16 @@ func (e *Engine) getAcc() *accumulator {
 }
 
 func (e *Engine) putAcc(a *accumulator) {
+	a.reset()
+	e.accs.Put(a)
+}
+
+// reset clears the sums touched.
+func (a *accumulator) reset() {
 	for _, y := range a.touched {
 		a.sum[y] = 0
 	}
 	a.touched = a.touched[:0]
-	e.accs.Put(a)
 }
 
 // cautionByControl marks CAUTION every entity not otherwise caught that a caught
@@ -181,6 +191,7 @@ type groupScratch struct {
 	mark    []uint32
 	stamp   uint32
 	members []uint32 // joined, in order
+	acc     accumulator
 }
 
 func (gs *groupScratch) has(x uint32, v model.Verdict) bool {
@@ -205,7 +216,8 @@ func (gs *groupScratch) add(x uint32, v model.Verdict) {
 // the threshold (or control); two groups' holdings are never added. An entity
 // caught through any group is caught, at the best level a group gives it.
 func (pe *prongEval) grouped(groups [][]uint32) {
-	gs := &groupScratch{mark: make([]uint32, pe.eng.snap.NumEntities())}
+	n := pe.eng.snap.NumEntities()
+	gs := &groupScratch{mark: make([]uint32, n), acc: accumulator{sum: make([]uint64, n)}}
 	pe.groups = make([]group, len(groups))
 	var pairs []memberPair
 	var queue []uint32
@@ -245,7 +257,8 @@ func (pe *prongEval) grouped(groups [][]uint32) {
 			pairs = append(pairs, memberPair{x, uint32(gi)})
 		}
 	}
-	pe.members = newMemberIndex(pairs)
+	clear(gs.mark)
+	pe.members = newMemberIndex(pairs, gs.mark)
 	if pe.p.Control == ControlCaution {
 		pe.cautionByControl()
 	}
@@ -262,22 +275,28 @@ type memberIndex struct {
 	groups []uint32
 }
 
-func newMemberIndex(pairs []memberPair) memberIndex {
-	slices.SortFunc(pairs, func(a, b memberPair) int {
-		if a.x != b.x {
-			return cmp.Compare(a.x, b.x)
-		}
-		return cmp.Compare(a.g, b.g)
-	})
+// newMemberIndex indexes the pairs (in group order) by entity, counting in count
+// (a zero word per entity; left dirty).
+func newMemberIndex(pairs []memberPair, count []uint32) memberIndex {
 	var m memberIndex
-	for i, p := range pairs {
-		if i == 0 || p.x != pairs[i-1].x {
-			m.keys = append(m.keys, p.x)
-			m.off = append(m.off, uint32(len(m.groups)))
-		}
-		m.groups = append(m.groups, p.g)
+	for _, p := range pairs {
+		count[p.x]++
 	}
-	m.off = append(m.off, uint32(len(m.groups)))
+	total := uint32(0)
+	for x, c := range count {
+		if c != 0 {
+			m.keys = append(m.keys, uint32(x))
+			m.off = append(m.off, total)
+			count[x] = total // from here on: the next slot of x
+			total += c
+		}
+	}
+	m.off = append(m.off, total)
+	m.groups = make([]uint32, total)
+	for _, p := range pairs { // in group order, so each entity's groups ascend
+		m.groups[count[p.x]] = p.g
+		count[p.x]++
+	}
 	return m
 }
 
