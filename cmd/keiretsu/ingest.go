@@ -13,7 +13,6 @@ import (
 	"github.com/keiretsu/keiretsu/ingest/formats"
 	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/load"
-	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/store"
 )
@@ -50,30 +49,40 @@ func runIngest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	st, cl, err := c.openWriter(ctx, log)
+	if err != nil {
+		return err
+	}
 	var extra []*rules.Regime
-	if *regimesFile != "" {
-		if extra, err = rules.LoadFile(*regimesFile); err != nil {
-			return err
+	var stored []string // regimes stored by earlier runs, when a serve holds the store
+	if cl != nil {
+		// A serve holds the store: the run goes there (live.go).
+		defer cl.Close()
+		stored = cl.Hello().Regimes
+		if *regimesFile != "" {
+			// The serve checks the listingsOf cycles through its stored regimes.
+			if extra, err = rules.LoadFileWith(*regimesFile, func(id string) bool { return slices.Contains(stored, id) }); err != nil {
+				return err
+			}
+		}
+	} else {
+		defer st.Close()
+		if *regimesFile != "" {
+			if extra, err = loadUserRegimes(ctx, st, *regimesFile); err != nil {
+				return err
+			}
 		}
 	}
 	set, err := rules.NewSet(rules.Builtin(), extra)
 	if err != nil {
 		return err
 	}
-	st, cl, err := c.openWriter(ctx, log)
-	if err != nil {
-		return err
-	}
 	var known func(string) bool
 	var describe string
 	if cl != nil {
-		// A serve holds the store: the run goes there (live.go).
-		defer cl.Close()
-		stored := cl.Hello().Regimes
 		known = func(id string) bool { return set.Has(id) || slices.Contains(stored, id) }
 		describe = cl.Hello().Store
 	} else {
-		defer st.Close()
 		known, describe = regimeKnown(ctx, st, set), st.Describe()
 	}
 	env := formats.Env{RegimeKnown: known}
@@ -149,19 +158,8 @@ func printWarnings(w io.Writer, sum load.Summary) {
 
 // regimeKnown accepts the loaded regimes and those stored by earlier runs.
 func regimeKnown(ctx context.Context, st store.Store, set *rules.Set) func(string) bool {
-	stored := map[string]bool{}
-	return func(id string) bool {
-		if set.Has(id) {
-			return true
-		}
-		known, seen := stored[id]
-		if !seen {
-			recs, err := st.Get(ctx, []model.Key{{Kind: model.KindRegime, Src: id, From: model.MinDate}})
-			known = err == nil && recs[0] != nil
-			stored[id] = known
-		}
-		return known
-	}
+	stored := newStoredRegimes(ctx, st)
+	return func(id string) bool { return set.Has(id) || stored.has(id) }
 }
 
 // openSource opens one input file in its format.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/rs/zerolog"
@@ -12,6 +13,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/live"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store"
 	"github.com/keiretsu/keiretsu/internal/store/embedded"
@@ -82,6 +84,9 @@ func (h *liveHandler) Hello(context.Context) live.Hello {
 }
 
 func (h *liveHandler) Ingest(ctx context.Context, req live.Request, extra []*model.Record, sources []ingest.Source) (load.Summary, error) {
+	if err := h.checkRegimes(extra); err != nil {
+		return load.Summary{}, err
+	}
 	opt := load.Options{Strict: req.Strict, SkipInvalid: req.SkipInvalid, Extra: extra, AutoLink: req.AutoLink}
 	t := &tracking{Store: h.st}
 	sum, err := load.Commit(ctx, t, history.Info{Snapshot: req.Snapshot, Files: req.Files},
@@ -92,6 +97,39 @@ func (h *liveHandler) Ingest(ctx context.Context, req live.Request, extra []*mod
 		h.refresh(ctx, t.changed())
 	}
 	return sum, err
+}
+
+// checkRegimes refuses a client's --regimes file whose listingsOf close a cycle
+// through the regimes stored here (the client knew only their ids).
+func (h *liveHandler) checkRegimes(extra []*model.Record) error {
+	var mine []*rules.Regime
+	ids := map[string]bool{}
+	for _, r := range extra {
+		if r.Kind != model.KindRegime {
+			continue
+		}
+		def, err := rules.ParseSpec(r.Spec)
+		if err != nil {
+			return fmt.Errorf("regime %s: %w", r.ID, err)
+		}
+		mine, ids[def.ID] = append(mine, def), true
+	}
+	if len(mine) == 0 {
+		return nil
+	}
+	var stored []*rules.Regime
+	for _, r := range h.svc.View().Engine().Snapshot().RegimeRecords() {
+		if ids[r.ID] {
+			continue
+		}
+		def, err := rules.ParseSpec(r.Spec)
+		if err != nil {
+			return fmt.Errorf("stored regime %s: %w", r.ID, err)
+		}
+		stored = append(stored, def)
+	}
+	_, err := rules.NewSet(rules.Builtin(), stored, mine)
+	return err
 }
 
 func (h *liveHandler) Wipe(ctx context.Context) error {

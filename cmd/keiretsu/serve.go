@@ -7,7 +7,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/keiretsu/keiretsu/internal/live"
-	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store"
@@ -97,19 +96,20 @@ func serve(ctx context.Context, st store.Store, cfg server.Config, regimesFile s
 }
 
 func openService(ctx context.Context, st store.Store, regimesFile string, log zerolog.Logger) (*service.Service, error) {
-	opt, err := serviceOptions(regimesFile, log)
+	opt, err := serviceOptions(ctx, st, regimesFile, log)
 	if err != nil {
 		return nil, err
 	}
 	return service.Open(ctx, st, opt)
 }
 
-// serviceOptions are a service's options with the regimes of a --regimes file.
-func serviceOptions(regimesFile string, log zerolog.Logger) (service.Options, error) {
+// serviceOptions are a service's options with the regimes of a --regimes file,
+// whose listingsOf may name the regimes stored in st.
+func serviceOptions(ctx context.Context, st store.Store, regimesFile string, log zerolog.Logger) (service.Options, error) {
 	opt := service.Options{Log: log}
 	if regimesFile != "" {
 		var err error
-		if opt.Regimes, err = rules.LoadFile(regimesFile); err != nil {
+		if opt.Regimes, err = loadUserRegimes(ctx, st, regimesFile); err != nil {
 			return opt, err
 		}
 	}
