@@ -3,14 +3,18 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -29,6 +33,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/demo"
 	"github.com/keiretsu/keiretsu/internal/e2e"
 	"github.com/keiretsu/keiretsu/internal/server"
+	"github.com/keiretsu/keiretsu/web"
 )
 
 // Chromium is Debian's browser, which the tests drive (never a downloaded one).
@@ -142,9 +147,9 @@ func (w *workbench) run(actions ...chromedp.Action[chromedp.Void]) {
 }
 
 // eval evaluates a JavaScript expression in the page.
-func eval[T any](w *workbench, expr string) T {
+func eval[T any](w *workbench, expr string, opts ...chromedp.EvaluateOption) T {
 	w.t.Helper()
-	v, err := chromedp.Run(w.ctx, chromedp.Evaluate[T](expr))
+	v, err := chromedp.Run(w.ctx, chromedp.Evaluate[T](expr, opts...))
 	if err != nil {
 		w.t.Fatalf("%s: %v", expr, err)
 	}
@@ -201,7 +206,43 @@ func TestBrowser(t *testing.T) {
 	w.open("/entity/hisilicon?asOf=2024-06-01")
 	wall := time.Since(start)
 	ready := eval[float64](w, `performance.getEntriesByName('keiretsu-ready')[0].startTime`)
-	t.Logf("first load of /entity/hisilicon: %.0f ms from navigation start to drawn (%.0f ms wall, with the test's polling)", ready, float64(wall.Milliseconds()))
+	// Bytes over the wire (headers and encoded bodies) and decoded, of the page,
+	// its assets and its API requests.
+	sizes := eval[[]float64](w, `(() => { const es = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+		return [es.length, es.reduce((s, e) => s + e.transferSize, 0), es.reduce((s, e) => s + e.decodedBodySize, 0)]; })()`)
+	t.Logf("first load of /entity/hisilicon: %.0f ms from navigation start to drawn (%.0f ms wall, with the test's polling); %.0f requests, %.0f bytes transferred, %.0f decoded",
+		ready, float64(wall.Milliseconds()), sizes[0], sizes[1], sizes[2])
+
+	t.Run("precompressed assets decode to the originals", func(t *testing.T) {
+		var names []string
+		want := map[string]string{}
+		err := fs.WalkDir(web.Assets(), ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || path.Ext(p) != ".br" {
+				return err
+			}
+			name := strings.TrimSuffix(p, ".br")
+			b, err := fs.ReadFile(web.Assets(), name)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(b)
+			names = append(names, name)
+			want[name] = hex.EncodeToString(sum[:]) + " br"
+			return nil
+		})
+		if err != nil || len(names) == 0 {
+			t.Fatalf("no Brotli forms embedded: %v", err)
+		}
+		js, _ := json.Marshal(names)
+		got := eval[map[string]string](w, `Promise.all(`+string(js)+`.map(async (n) => {
+			const r = await fetch('/' + n, { cache: 'no-store' });
+			const d = new Uint8Array(await crypto.subtle.digest('SHA-256', await r.arrayBuffer()));
+			return [n, [...d].map((x) => x.toString(16).padStart(2, '0')).join('') + ' ' + r.headers.get('content-encoding')];
+		})).then(Object.fromEntries)`, chromedp.EvalAwaitPromise)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("digests and codings of the assets as Chromium decodes them (-originals +fetched):\n%s", diff)
+		}
+	})
 
 	t.Run("every page loads clean", func(t *testing.T) {
 		for _, p := range []string{"/", "/search?q=huawei", "/entity/huawei?asOf=2024-06-01&depth=3", "/product/prod-er8000?asOf=2024-06-01",
