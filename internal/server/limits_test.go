@@ -351,7 +351,7 @@ func TestTransportErrors(t *testing.T) {
 var zerologNop = zerolog.Nop()
 
 // demoService is a service over the demo dataset in an embedded store.
-func demoService(t *testing.T) *service.Service {
+func demoService(t testing.TB) *service.Service {
 	t.Helper()
 	svc, _ := e2e.Service(t, string(demo.JSONL))
 	return svc

@@ -139,7 +139,7 @@ func GraphQL(svc *service.Service, log zerolog.Logger, opts ...Option) (*handler
 	}
 	srv.Use(graph.PerOperation{Views: res.Views})
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(persistedQueries{extension.AutomaticPersistedQuery{Cache: lru.New[string](100)}})
 	srv.Use(documentGuard{lim: lim, cache: cache})
 	srv.Use(costGuard{lim: lim})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
@@ -172,6 +172,25 @@ func buildOptions(opts []Option) options {
 }
 
 var errInternal = errors.New("internal error")
+
+// persistedQueries is gqlgen's automatic persisted queries with a code on
+// every error it raises: gqlgen codes only PERSISTED_QUERY_NOT_FOUND, not a
+// hash that does not match the query, an unsupported version or extension
+// data that does not decode, which are the client's mistakes (BAD_REQUEST).
+type persistedQueries struct {
+	extension.AutomaticPersistedQuery
+}
+
+func (p persistedQueries) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
+	err := p.AutomaticPersistedQuery.MutateOperationParameters(ctx, raw)
+	if err != nil && err.Extensions["code"] == nil {
+		if err.Extensions == nil {
+			err.Extensions = map[string]any{}
+		}
+		err.Extensions["code"] = CodeBadRequest
+	}
+	return err
+}
 
 // presentError maps domain errors to extensions.code: NOT_FOUND, BAD_USER_INPUT,
 // INTERNAL (whose message never carries internals). Errors gqlgen itself raised
