@@ -43,6 +43,10 @@ func protectionFlags(fs *flag.FlagSet) *protection {
 	fs.IntVar(&p.lim.MaxResponseBytes, "max-response-bytes", d.MaxResponseBytes, "largest answer (-1: no limit)")
 	fs.IntVar(&p.lim.MaxInFlight, "max-in-flight", d.MaxInFlight, "most requests executing at once; more get 503 with Retry-After (-1: no limit)")
 	fs.IntVar(&p.lim.MaxConns, "max-conns", d.MaxConns, "most open client connections (-1: no limit)")
+	fs.IntVar(&p.lim.MaxHeavy, "max-heavy", d.MaxHeavy, "most heavy requests (bodies over --heavy-body, operations over --heavy-screenings screenings or --heavy-cost) read and executed at once; the others wait their turn (-1: no limit)")
+	fs.IntVar(&p.lim.HeavyBody, "heavy-body", d.HeavyBody, "request body size in bytes over which a request is heavy")
+	fs.IntVar(&p.lim.HeavyScreenings, "heavy-screenings", d.HeavyScreenings, "screenings over which a request is heavy")
+	fs.IntVar(&p.lim.HeavyCost, "heavy-cost", d.HeavyCost, "estimated cost over which a request is heavy")
 	fs.Int64Var(&p.lim.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "largest request body (413)")
 	return p
 }

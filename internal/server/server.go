@@ -62,6 +62,7 @@ type options struct {
 	limits     Limits
 	access     *Access
 	audit      *AuditLog
+	lane       *heavyLane // shared by Handler's body check and the cost guard
 }
 
 // WithLimits sets the request limits (zero fields: DefaultLimits).
@@ -141,7 +142,7 @@ func GraphQL(svc *service.Service, log zerolog.Logger, opts ...Option) (*handler
 	srv.Use(extension.Introspection{})
 	srv.Use(persistedQueries{extension.AutomaticPersistedQuery{Cache: lru.New[string](100)}})
 	srv.Use(documentGuard{lim: lim, cache: cache})
-	srv.Use(costGuard{lim: lim})
+	srv.Use(newCostGuard(lim, o.lane))
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
 	if o.access != nil {
 		srv.Use(roleGuard{})
@@ -233,13 +234,14 @@ func presentError(ctx context.Context, err error, log zerolog.Logger) *gqlerror.
 // Handler returns the whole HTTP API: /graphql, the workbench and GraphiQL
 // (web.go) and /healthz.
 func Handler(svc *service.Service, log zerolog.Logger, opts ...Option) (http.Handler, error) {
-	gql, err := GraphQL(svc, log, opts...)
+	o := buildOptions(opts)
+	lane := newHeavyLane(o.limits)
+	gql, err := GraphQL(svc, log, append(opts[:len(opts):len(opts)], func(o *options) { o.lane = lane })...)
 	if err != nil {
 		return nil, err
 	}
-	o := buildOptions(opts)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", o.access.guard(bounded(http.MaxBytesHandler(gql, o.limits.MaxBodyBytes), o.limits)))
+	mux.Handle("/graphql", o.access.guard(bounded(http.MaxBytesHandler(gql, o.limits.MaxBodyBytes), o.limits, lane)))
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		v := svc.View()
