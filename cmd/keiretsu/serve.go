@@ -36,12 +36,12 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	reloadOnHUP(ctx, cfg, log)
 	st, err := c.openServed(ctx, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	reloadOnHUP(ctx, cfg.Access, log)
 	return serve(ctx, st, cfg, *regimesFile, *follow, log, nil)
 }
 

@@ -28,7 +28,7 @@ func protectionFlags(fs *flag.FlagSet) *protection {
 	d := server.DefaultLimits
 	fs.StringVar(&p.tokens, "auth-tokens", "", "file of bearer tokens, one `NAME ROLE sha256:HEX` a line (roles read, screen, admin; default $KEIRETSU_AUTH_TOKENS); SIGHUP reloads it")
 	fs.BoolVar(&p.insecure, "insecure", false, "allow listening beyond loopback without --auth-tokens")
-	fs.StringVar(&p.tlsCert, "tls-cert", "", "TLS certificate file (PEM), with --tls-key: serve HTTPS")
+	fs.StringVar(&p.tlsCert, "tls-cert", "", "TLS certificate file (PEM), with --tls-key: serve HTTPS; SIGHUP reloads both")
 	fs.StringVar(&p.tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	fs.StringVar(&p.origins, "allow-origin", "", "comma-separated origins allowed to call /graphql from a browser (* for any)")
 	fs.BoolVar(&p.allowGET, "allow-get", false, "accept GET /graphql?query=... (refused by default)")
@@ -43,6 +43,10 @@ func protectionFlags(fs *flag.FlagSet) *protection {
 	fs.IntVar(&p.lim.MaxResponseBytes, "max-response-bytes", d.MaxResponseBytes, "largest answer (-1: no limit)")
 	fs.IntVar(&p.lim.MaxInFlight, "max-in-flight", d.MaxInFlight, "most requests executing at once; more get 503 with Retry-After (-1: no limit)")
 	fs.IntVar(&p.lim.MaxConns, "max-conns", d.MaxConns, "most open client connections (-1: no limit)")
+	fs.IntVar(&p.lim.MaxHeavy, "max-heavy", d.MaxHeavy, "most heavy requests (bodies over --heavy-body, operations over --heavy-screenings screenings or --heavy-cost) read and executed at once; the others wait their turn (-1: no limit)")
+	fs.IntVar(&p.lim.HeavyBody, "heavy-body", d.HeavyBody, "request body size in bytes over which a request is heavy")
+	fs.IntVar(&p.lim.HeavyScreenings, "heavy-screenings", d.HeavyScreenings, "screenings over which a request is heavy")
+	fs.IntVar(&p.lim.HeavyCost, "heavy-cost", d.HeavyCost, "estimated cost over which a request is heavy")
 	fs.Int64Var(&p.lim.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "largest request body (413)")
 	fs.IntVar(&p.lim.MaxOperations, "max-operations", d.MaxOperations, "most operations of a batched request (a JSON array), which share one request's limits (-1: no limit)")
 	return p
@@ -66,8 +70,12 @@ func (p *protection) config(addr string) (cfg server.Config, closeFn func() erro
 		}
 	}
 	access.AllowGET = p.allowGET
-	cfg = server.Config{Addr: addr, Access: access, Insecure: p.insecure, TLSCert: p.tlsCert, TLSKey: p.tlsKey,
-		Grace: p.grace, Limits: p.lim}
+	cfg = server.Config{Addr: addr, Access: access, Insecure: p.insecure, Grace: p.grace, Limits: p.lim}
+	if p.tlsCert != "" || p.tlsKey != "" {
+		if cfg.TLS, err = server.LoadKeyPair(p.tlsCert, p.tlsKey); err != nil {
+			return cfg, nil, err
+		}
+	}
 	closeFn = func() error { return nil }
 	if p.auditLog != "" {
 		a, err := server.OpenAuditLog(p.auditLog)
@@ -79,8 +87,11 @@ func (p *protection) config(addr string) (cfg server.Config, closeFn func() erro
 	return cfg, closeFn, nil
 }
 
-// reloadOnHUP reloads the tokens file on every SIGHUP until ctx ends.
-func reloadOnHUP(ctx context.Context, access *server.Access, log zerolog.Logger) {
+// reloadOnHUP reloads the tokens file and the TLS key pair on every SIGHUP
+// until ctx ends; what fails to load is kept as it was. It is called before
+// the store is opened, so that a SIGHUP while a large store loads does not
+// end the process (the default action of SIGHUP).
+func reloadOnHUP(ctx context.Context, cfg server.Config, log zerolog.Logger) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	go func() {
@@ -90,10 +101,19 @@ func reloadOnHUP(ctx context.Context, access *server.Access, log zerolog.Logger)
 			case <-ctx.Done():
 				return
 			case <-hup:
-				if err := access.Reload(); err != nil {
+			}
+			if cfg.Access.File() != "" {
+				if err := cfg.Access.Reload(); err != nil {
 					log.Error().Err(err).Msg("tokens not reloaded; the previous ones stay in use")
 				} else {
 					log.Info().Msg("tokens reloaded")
+				}
+			}
+			if cfg.TLS != nil {
+				if err := cfg.TLS.Reload(); err != nil {
+					log.Error().Err(err).Msg("tls key pair not reloaded; the previous one stays in use")
+				} else {
+					log.Info().Msg("tls key pair reloaded")
 				}
 			}
 		}

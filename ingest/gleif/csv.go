@@ -117,7 +117,6 @@ func (c *csvSource) fill(s *Source) error {
 			s.rows = nil
 			return nil
 		}
-		line, _ := c.r.FieldPos(0)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
 			s.fail(pe.Line, fmt.Errorf("malformed CSV: %w", pe.Err))
@@ -126,6 +125,9 @@ func (c *csvSource) fill(s *Source) error {
 		if err != nil && !errors.Is(err, csv.ErrFieldCount) {
 			return fmt.Errorf("%s: read: %w", s.name, err)
 		}
+		// Only a row read gives positions (FieldPos panics after a row that
+		// did not parse, such as an unterminated quote at the end).
+		line, _ := c.r.FieldPos(0)
 		get := func(name string) string { return cell(row, c.index(name)) }
 		switch c.kind {
 		case csvLEI:

@@ -96,6 +96,14 @@ func LoadAccess(file string) (*Access, error) {
 	return a, a.Reload()
 }
 
+// File is the tokens file Reload reads ("" when there is none).
+func (a *Access) File() string {
+	if a == nil {
+		return ""
+	}
+	return a.file
+}
+
 // Authenticates reports whether requests need a token.
 func (a *Access) Authenticates() bool { return a != nil && a.tokens.Load() != nil }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -57,6 +58,15 @@ type Limits struct {
 	// bytes are summed against the limits above, and they run one after
 	// another under the one deadline.
 	MaxOperations int
+	// HeavyBody, HeavyScreenings and HeavyCost mark a request as heavy: a
+	// body larger than HeavyBody bytes (or of unknown length), whose parsing
+	// and checks alone cost milliseconds, or an operation of more screenings
+	// or a higher estimated cost than these. At most MaxHeavy heavy requests
+	// are read and executed at once, so that however many large batches or
+	// large documents arrive the other requests keep the rest of the cores;
+	// the others wait their turn within the deadline, and past HeavyQueue of
+	// them waiting more are refused with code UNAVAILABLE.
+	HeavyBody, HeavyScreenings, HeavyCost, MaxHeavy, HeavyQueue int
 }
 
 // ListSize is the size the cost analysis assumes for a list of records with no
@@ -76,6 +86,11 @@ var DefaultLimits = Limits{
 	MaxConns:         512,
 	MaxBodyBytes:     MaxBodyBytes,
 	MaxOperations:    100,
+	HeavyBody:        64 << 10,
+	HeavyScreenings:  100,
+	HeavyCost:        50_000,
+	MaxHeavy:         max(1, runtime.GOMAXPROCS(0)/2),
+	HeavyQueue:       16,
 }
 
 // withDefaults fills zero fields from DefaultLimits.
@@ -95,6 +110,11 @@ func (l Limits) withDefaults() Limits {
 	pick(&l.MaxInFlight, d.MaxInFlight)
 	pick(&l.MaxConns, d.MaxConns)
 	pick(&l.MaxOperations, d.MaxOperations)
+	pick(&l.HeavyBody, d.HeavyBody)
+	pick(&l.HeavyScreenings, d.HeavyScreenings)
+	pick(&l.HeavyCost, d.HeavyCost)
+	pick(&l.MaxHeavy, d.MaxHeavy)
+	pick(&l.HeavyQueue, d.HeavyQueue)
 	if l.Timeout == 0 {
 		l.Timeout = d.Timeout
 	}
@@ -238,23 +258,58 @@ func measure(doc *ast.QueryDocument) (fields, depth int) {
 }
 
 // costGuard refuses, after validation and before any field runs, operations
-// whose estimated cost or number of screenings is over the limits, and
-// replaces an answer larger than the response bound with an error. As a
-// handler extension it holds on the fast path and the executor alike.
-type costGuard struct{ lim Limits }
+// whose estimated cost or number of screenings is over the limits; lets heavy
+// operations execute MaxHeavy at a time; and replaces an answer larger than
+// the response bound with an error. As a handler extension it holds on the
+// fast path and the executor alike.
+type costGuard struct {
+	lim  Limits
+	lane *heavyLane
+}
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
+	graphql.OperationInterceptor
 	graphql.ResponseInterceptor
 } = costGuard{}
+
+// newCostGuard returns the cost guard of lim, whose heavy operations take
+// places in lane (nil: a lane of its own).
+func newCostGuard(lim Limits, lane *heavyLane) costGuard {
+	if lane == nil {
+		lane = newHeavyLane(lim)
+	}
+	return costGuard{lim: lim, lane: lane}
+}
+
+// newHeavyLane returns the lane of lim's MaxHeavy places (nil: no bound).
+func newHeavyLane(lim Limits) *heavyLane {
+	if !on(lim.MaxHeavy) {
+		return nil
+	}
+	return &heavyLane{slots: make(chan struct{}, lim.MaxHeavy), queue: int64(max(lim.HeavyQueue, 0))}
+}
+
+// inLane marks the context of a request that holds a place in the heavy
+// lane already (taken for its body), so that its operation does not wait for
+// a second one.
+type inLane struct{}
 
 func (costGuard) ExtensionName() string                   { return "KeiretsuCostLimits" }
 func (costGuard) Validate(graphql.ExecutableSchema) error { return nil }
 
+// heavyMark is the operation statistics' extension that marks a heavy
+// operation.
+const heavyMark = "keiretsuHeavy"
+
 func (g costGuard) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
 	c := coster{vars: rc.Variables, memo: map[string]cost{}}
 	total := c.set(rc.Operation.SelectionSet, false)
+	if (on(g.lim.HeavyScreenings) && total.screenings > int64(g.lim.HeavyScreenings)) ||
+		(on(g.lim.HeavyCost) && total.fields > int64(g.lim.HeavyCost)) {
+		rc.Stats.SetExtension(heavyMark, true)
+	}
 	if b := batchBudget(ctx); b != nil {
 		return b.addCost(g.lim, total)
 	}
@@ -265,6 +320,25 @@ func (g costGuard) MutateOperationContext(ctx context.Context, rc *graphql.Opera
 		return limitError(CodeTooComplex, "operation has an estimated cost of %d, more than %d", total.fields, g.lim.MaxCost)
 	}
 	return nil
+}
+
+// InterceptOperation holds a heavy operation until a place in the heavy lane
+// is free, and keeps the place while its answer is computed.
+func (g costGuard) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	rc := graphql.GetOperationContext(ctx)
+	if g.lane == nil || rc.Stats.GetExtension(heavyMark) == nil || ctx.Value(inLane{}) != nil {
+		return next(ctx)
+	}
+	release, gerr := g.lane.enter(ctx)
+	if gerr != nil {
+		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{gerr}})
+	}
+	h := next(ctx)
+	var once sync.Once
+	return func(ctx context.Context) *graphql.Response {
+		defer once.Do(release)
+		return h(ctx)
+	}
 }
 
 func (g costGuard) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -350,6 +424,39 @@ func (b *budget) addResponse(lim Limits, n int) *gqlerror.Error {
 		return b.refuse(limitError(CodeResponseTooLarge, "the batch's answers are larger than %d bytes together: ask for fewer operations, ids or fields", lim.MaxResponseBytes))
 	}
 	return nil
+}
+
+// heavyLane admits heavy operations a few at a time; the others wait, up to
+// queue of them.
+type heavyLane struct {
+	slots   chan struct{}
+	waiting atomic.Int64
+	queue   int64
+}
+
+// enter waits for a place; release gives it back. A request that cannot wait
+// (the queue is full, its deadline passes or its client leaves) gets an error.
+func (l *heavyLane) enter(ctx context.Context) (release func(), _ *gqlerror.Error) {
+	release = func() { <-l.slots }
+	select {
+	case l.slots <- struct{}{}:
+		return release, nil
+	default:
+	}
+	if l.waiting.Add(1) > l.queue {
+		l.waiting.Add(-1)
+		return nil, limitError(CodeUnavailable, "server busy with large requests, retry later")
+	}
+	defer l.waiting.Add(-1)
+	select {
+	case l.slots <- struct{}{}:
+		return release, nil
+	case <-ctx.Done():
+		if timedOut(ctx) {
+			return nil, limitError(CodeTimeout, "request took longer than the server's deadline waiting for its turn among large requests: ask for less")
+		}
+		return nil, limitError(CodeUnavailable, "request cancelled")
+	}
 }
 
 type cost struct{ fields, screenings int64 }
@@ -477,8 +584,10 @@ func toInt(v any) int64 {
 
 // bounded is the /graphql middleware of the request limits: at most
 // MaxInFlight requests execute at once (others get 503 with Retry-After at
-// once rather than queueing), each under the execution deadline.
-func bounded(next http.Handler, lim Limits) http.Handler {
+// once rather than queueing), each under the execution deadline, and a POST
+// with a body over HeavyBody takes a place in the heavy lane before its body
+// is read.
+func bounded(next http.Handler, lim Limits, lane *heavyLane) http.Handler {
 	var slots chan struct{}
 	if on(lim.MaxInFlight) {
 		slots = make(chan struct{}, lim.MaxInFlight)
@@ -498,6 +607,26 @@ func bounded(next http.Handler, lim Limits) http.Handler {
 			ctx, cancel := context.WithTimeout(r.Context(), lim.Timeout)
 			defer cancel()
 			r = r.WithContext(ctx)
+		}
+		if lim.MaxBodyBytes > 0 && r.ContentLength > lim.MaxBodyBytes {
+			// Said at once: reading it first would only spend the bound.
+			writeError(w, http.StatusRequestEntityTooLarge, CodeTooLarge,
+				fmt.Sprintf("request body too large (at most %d bytes)", lim.MaxBodyBytes))
+			return
+		}
+		if lane != nil && on(lim.HeavyBody) && (r.ContentLength < 0 || r.ContentLength > int64(lim.HeavyBody)) && r.Method == http.MethodPost {
+			release, gerr := lane.enter(r.Context())
+			if gerr != nil {
+				if gerr.Extensions["code"] == CodeUnavailable {
+					w.Header().Set("Retry-After", "1")
+					writeError(w, http.StatusServiceUnavailable, CodeUnavailable, gerr.Message)
+				} else {
+					writeError(w, http.StatusOK, CodeTimeout, gerr.Message)
+				}
+				return
+			}
+			defer release()
+			r = r.WithContext(context.WithValue(r.Context(), inLane{}, true))
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -351,7 +353,7 @@ func TestTransportErrors(t *testing.T) {
 var zerologNop = zerolog.Nop()
 
 // demoService is a service over the demo dataset in an embedded store.
-func demoService(t *testing.T) *service.Service {
+func demoService(t testing.TB) *service.Service {
 	t.Helper()
 	svc, _ := e2e.Service(t, string(demo.JSONL))
 	return svc
@@ -571,5 +573,97 @@ func TestBatchDeadline(t *testing.T) {
 	}
 	if n := len(s.started); n != 1 {
 		t.Errorf("%d operations started, want 1", n)
+	}
+}
+
+// holdNamed holds the operations of one name until release is closed, and
+// records the names of the operations that start (it runs inside the
+// limits, after the heavy lane).
+type holdNamed struct {
+	name    string
+	held    chan struct{}
+	release chan struct{}
+	mu      sync.Mutex
+	started []string
+}
+
+func (*holdNamed) ExtensionName() string                   { return "holdNamed" }
+func (*holdNamed) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (h *holdNamed) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	name := graphql.GetOperationContext(ctx).Operation.Name
+	h.mu.Lock()
+	h.started = append(h.started, name)
+	h.mu.Unlock()
+	if name == h.name {
+		h.held <- struct{}{}
+		select {
+		case <-ctx.Done():
+		case <-h.release:
+		case <-time.After(10 * time.Second): // the test fails rather than hangs
+		}
+	}
+	return next(ctx)
+}
+
+func (h *holdNamed) hasStarted(name string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Contains(h.started, name)
+}
+
+// TestHeavyLane: with one place for heavy requests (batches over
+// HeavyScreenings, bodies over HeavyBody) and none to wait in, a heavy
+// request while another runs is refused with UNAVAILABLE before it starts
+// (503 for a large body, before it is read), light ones are answered
+// meanwhile, and once the first is done heavy ones are answered again; with a
+// queue, the second waits and starts only after the first.
+func TestHeavyLane(t *testing.T) {
+	svc := demoService(t)
+	heavy := func(name string) string {
+		return `query ` + name + `($ids: [ID!]!) { screenProducts(ids: $ids) { verdict } }`
+	}
+	ids := map[string]any{"ids": sameIDs("prod-er8000", 101)}
+	for _, queue := range []int{-1, 4} {
+		h := &holdNamed{name: "Hold", held: make(chan struct{}, 1), release: make(chan struct{})}
+		srv := httptest.NewServer(mustHandler(t, svc, server.WithLimits(server.Limits{MaxHeavy: 1, HeavyScreenings: 100, HeavyBody: 4000, HeavyQueue: queue}),
+			server.WithExtension(h)))
+		done := make(chan response, 2)
+		go func() { r, _ := post(t, srv.URL, heavy("Hold"), ids); done <- r }()
+		select {
+		case <-h.held:
+		case r := <-done:
+			t.Fatalf("queue %d: the heavy request was not held: %s %+v", queue, r.Data, r.Errors)
+		}
+		if r, status := post(t, srv.URL, `query Light { screenProducts(ids: ["prod-er8000"]) { verdict } }`, nil); status != 200 || len(r.Errors) > 0 {
+			t.Errorf("queue %d: a light request beside a heavy one: %d %+v", queue, status, r.Errors)
+		}
+		if queue < 0 {
+			r, _ := post(t, srv.URL, heavy("Second"), ids)
+			if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "UNAVAILABLE" || h.hasStarted("Second") {
+				t.Errorf("a heavy request while the lane is full and no queue: %s %+v (started: %v)", r.Data, r.Errors, h.hasStarted("Second"))
+			}
+			// A light operation in a body over HeavyBody waits for the lane
+			// before its body is read: refused here.
+			r, status := post(t, srv.URL, `query Big { dataVersion }`, map[string]any{"pad": strings.Repeat("x", 5000)})
+			if status != 503 || len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "UNAVAILABLE" || h.hasStarted("Big") {
+				t.Errorf("a large body while the lane is full and no queue: %d %s %+v", status, r.Data, r.Errors)
+			}
+		} else {
+			go func() { r, _ := post(t, srv.URL, heavy("Second"), ids); done <- r }()
+			// Another light request: by its answer the second heavy one has
+			// had time to start, were it not held back.
+			post(t, srv.URL, `query Light2 { dataVersion }`, nil)
+			if h.hasStarted("Second") {
+				t.Errorf("a second heavy operation started while the first held the lane")
+			}
+		}
+		close(h.release)
+		for range 1 + max(0, min(queue, 1)) {
+			if r := <-done; len(r.Errors) > 0 {
+				t.Errorf("queue %d: a heavy request once the lane was free: %+v", queue, r.Errors)
+			}
+		}
+		srv.Close()
 	}
 }

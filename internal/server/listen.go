@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -22,8 +23,8 @@ type Config struct {
 	Access *Access
 	// Insecure allows listening beyond loopback without tokens.
 	Insecure bool
-	// TLSCert and TLSKey, both set, serve HTTPS.
-	TLSCert, TLSKey string
+	// TLS, when set, serves HTTPS with its key pair.
+	TLS *KeyPair
 	// Grace bounds how long a shutdown waits for requests in flight (0: 10 s).
 	Grace time.Duration
 	// Limits bound requests (zero fields: DefaultLimits).
@@ -32,6 +33,37 @@ type Config struct {
 	Audit *AuditLog
 	// Options are further handler options (tests).
 	Options []Option
+}
+
+// KeyPair is a TLS certificate and its key, read from two PEM files and read
+// again by Reload, so that a renewed certificate is served to new connections
+// without a restart. Reload may run while connections are accepted.
+type KeyPair struct {
+	certFile, keyFile string
+	cur               atomic.Pointer[tls.Certificate]
+}
+
+// LoadKeyPair reads a certificate and its key (PEM files).
+func LoadKeyPair(certFile, keyFile string) (*KeyPair, error) {
+	if certFile == "" || keyFile == "" {
+		return nil, errors.New("--tls-cert and --tls-key go together")
+	}
+	k := &KeyPair{certFile: certFile, keyFile: keyFile}
+	return k, k.Reload()
+}
+
+// Reload reads the files again; on error the key pair in use stays.
+func (k *KeyPair) Reload() error {
+	cert, err := tls.LoadX509KeyPair(k.certFile, k.keyFile)
+	if err != nil {
+		return fmt.Errorf("tls key pair %s, %s: %w", k.certFile, k.keyFile, err)
+	}
+	k.cur.Store(&cert)
+	return nil
+}
+
+func (k *KeyPair) getCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+	return k.cur.Load(), nil
 }
 
 // ServeConfig runs the API as cfg says until ctx ends, then stops accepting
@@ -50,15 +82,8 @@ func ServeConfig(ctx context.Context, svc *service.Service, cfg Config, log zero
 		return err
 	}
 	var tlsConf *tls.Config
-	if cfg.TLSCert != "" || cfg.TLSKey != "" {
-		if cfg.TLSCert == "" || cfg.TLSKey == "" {
-			return errors.New("serve: --tls-cert and --tls-key go together")
-		}
-		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
-		if err != nil {
-			return fmt.Errorf("serve: tls key pair %s, %s: %w", cfg.TLSCert, cfg.TLSKey, err)
-		}
-		tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if cfg.TLS != nil {
+		tlsConf = &tls.Config{GetCertificate: cfg.TLS.getCertificate, MinVersion: tls.VersionTLS12}
 	}
 	write := 120 * time.Second
 	if lim.Timeout > 0 {

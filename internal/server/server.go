@@ -62,6 +62,7 @@ type options struct {
 	limits     Limits
 	access     *Access
 	audit      *AuditLog
+	lane       *heavyLane // shared by Handler's body check and the cost guard
 }
 
 // WithLimits sets the request limits (zero fields: DefaultLimits).
@@ -143,9 +144,9 @@ func GraphQL(svc *service.Service, log zerolog.Logger, opts ...Option) (*handler
 	}
 	srv.Use(graph.PerOperation{Views: res.Views})
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(persistedQueries{extension.AutomaticPersistedQuery{Cache: lru.New[string](100)}})
 	srv.Use(documentGuard{lim: lim, cache: cache})
-	srv.Use(costGuard{lim: lim})
+	srv.Use(newCostGuard(lim, o.lane))
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
 	if o.access != nil {
 		srv.Use(roleGuard{})
@@ -176,6 +177,25 @@ func buildOptions(opts []Option) options {
 }
 
 var errInternal = errors.New("internal error")
+
+// persistedQueries is gqlgen's automatic persisted queries with a code on
+// every error it raises: gqlgen codes only PERSISTED_QUERY_NOT_FOUND, not a
+// hash that does not match the query, an unsupported version or extension
+// data that does not decode, which are the client's mistakes (BAD_REQUEST).
+type persistedQueries struct {
+	extension.AutomaticPersistedQuery
+}
+
+func (p persistedQueries) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
+	err := p.AutomaticPersistedQuery.MutateOperationParameters(ctx, raw)
+	if err != nil && err.Extensions["code"] == nil {
+		if err.Extensions == nil {
+			err.Extensions = map[string]any{}
+		}
+		err.Extensions["code"] = CodeBadRequest
+	}
+	return err
+}
 
 // presentError maps domain errors to extensions.code: NOT_FOUND, BAD_USER_INPUT,
 // INTERNAL (whose message never carries internals). Errors gqlgen itself raised
@@ -218,13 +238,14 @@ func presentError(ctx context.Context, err error, log zerolog.Logger) *gqlerror.
 // Handler returns the whole HTTP API: /graphql, the workbench and GraphiQL
 // (web.go) and /healthz.
 func Handler(svc *service.Service, log zerolog.Logger, opts ...Option) (http.Handler, error) {
-	gql, err := GraphQL(svc, log, opts...)
+	o := buildOptions(opts)
+	lane := newHeavyLane(o.limits)
+	gql, err := GraphQL(svc, log, append(opts[:len(opts):len(opts)], func(o *options) { o.lane = lane })...)
 	if err != nil {
 		return nil, err
 	}
-	o := buildOptions(opts)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", o.access.guard(bounded(http.MaxBytesHandler(gql, o.limits.MaxBodyBytes), o.limits)))
+	mux.Handle("/graphql", o.access.guard(bounded(http.MaxBytesHandler(gql, o.limits.MaxBodyBytes), o.limits, lane)))
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		v := svc.View()

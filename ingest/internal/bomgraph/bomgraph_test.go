@@ -161,3 +161,15 @@ func TestSite(t *testing.T) {
 		}
 	}
 }
+
+// TestLinesOfMalformedDocuments: the scan of a malformed document ends (a
+// '}' where an array element should be once made it read the same byte for
+// ever: FuzzCycloneDX found it) and lines fall back to the nearest ancestor.
+func TestLinesOfMalformedDocuments(t *testing.T) {
+	for _, doc := range []string{`{"components":[ } ]}`, `{"components": [{"name": "a"}, }`, `[ } ]`, `{"a": [1, ] ,}`} {
+		l := IndexLines([]byte(doc), "components")
+		if got := l.Line("components[3]"); got != 1 {
+			t.Errorf("%s: Line = %d, want 1", doc, got)
+		}
+	}
+}

@@ -174,10 +174,14 @@ func (s *lineScanner) value(record bool) bool {
 		_, ok := s.str()
 		return ok
 	default:
+		// A number, true, false or null; a value that is none (a '}' where an
+		// array element should be) stops the scan, which would otherwise read
+		// it again and again.
+		start := s.i
 		for s.i < len(s.b) {
 			switch s.b[s.i] {
 			case ',', '}', ']', ' ', '\t', '\r', '\n':
-				return true
+				return s.i > start
 			}
 			s.i++
 		}
