@@ -13,6 +13,7 @@ package graph
 import (
 	"context"
 
+	"github.com/keiretsu/keiretsu/internal/history"
 	domain "github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/search"
@@ -49,6 +50,17 @@ type View interface {
 // Views gives each request the View it reads: the current state of the data.
 type Views interface {
 	Current() View
+}
+
+// History is implemented by Views over a store that keeps its history
+// (contract section 6.2): the run log and the retained past states.
+type History interface {
+	Views
+	// At returns the View of the state a retained run produced, or an error
+	// wrapping domain.ErrBadInput when no retained run produced version.
+	At(ctx context.Context, version string) (View, error)
+	// Runs returns the last runs of the run log, oldest first.
+	Runs(ctx context.Context, last int) ([]*history.Run, error)
 }
 
 // ViewFunc makes a function a Views.

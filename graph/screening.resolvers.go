@@ -14,12 +14,16 @@ import (
 )
 
 // ScreenProduct is the resolver for the screenProduct field.
-func (r *queryResolver) ScreenProduct(ctx context.Context, id string, asOf *domain.Date, regimes []string) (*gql.Screening, error) {
-	s, err := r.view(ctx).ScreenProduct(ctx, id, asOf, regimes)
+func (r *queryResolver) ScreenProduct(ctx context.Context, id string, asOf *domain.Date, regimes []string, dataVersion *string) (*gql.Screening, error) {
+	view, err := r.viewAt(ctx, dataVersion)
 	if err != nil {
 		return nil, err
 	}
-	out, err := r.screenings(ctx, s)
+	s, err := view.ScreenProduct(ctx, id, asOf, regimes)
+	if err != nil {
+		return nil, err
+	}
+	out, err := r.screenings(ctx, view, s)
 	if err != nil {
 		return nil, err
 	}
@@ -27,12 +31,16 @@ func (r *queryResolver) ScreenProduct(ctx context.Context, id string, asOf *doma
 }
 
 // ScreenEntity is the resolver for the screenEntity field.
-func (r *queryResolver) ScreenEntity(ctx context.Context, id string, asOf *domain.Date, regimes []string) (*gql.Screening, error) {
-	s, err := r.view(ctx).ScreenEntity(ctx, id, asOf, regimes)
+func (r *queryResolver) ScreenEntity(ctx context.Context, id string, asOf *domain.Date, regimes []string, dataVersion *string) (*gql.Screening, error) {
+	view, err := r.viewAt(ctx, dataVersion)
 	if err != nil {
 		return nil, err
 	}
-	out, err := r.screenings(ctx, s)
+	s, err := view.ScreenEntity(ctx, id, asOf, regimes)
+	if err != nil {
+		return nil, err
+	}
+	out, err := r.screenings(ctx, view, s)
 	if err != nil {
 		return nil, err
 	}
@@ -40,12 +48,16 @@ func (r *queryResolver) ScreenEntity(ctx context.Context, id string, asOf *domai
 }
 
 // ScreenProducts is the resolver for the screenProducts field.
-func (r *queryResolver) ScreenProducts(ctx context.Context, ids []string, asOf *domain.Date, regimes []string) ([]*gql.Screening, error) {
-	ss, err := r.view(ctx).ScreenProducts(ctx, ids, asOf, regimes)
+func (r *queryResolver) ScreenProducts(ctx context.Context, ids []string, asOf *domain.Date, regimes []string, dataVersion *string) ([]*gql.Screening, error) {
+	view, err := r.viewAt(ctx, dataVersion)
 	if err != nil {
 		return nil, err
 	}
-	return r.screenings(ctx, ss...)
+	ss, err := view.ScreenProducts(ctx, ids, asOf, regimes)
+	if err != nil {
+		return nil, err
+	}
+	return r.screenings(ctx, view, ss...)
 }
 
 // Query returns generated.QueryResolver implementation.

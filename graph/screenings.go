@@ -17,12 +17,27 @@ import (
 // hops' provenance with one batched lookup each. Filling them here, rather
 // than in field resolvers, lets gqlgen marshal findings and paths without a
 // goroutine per element, and lets graph/fastpath write them.
-func (r *Resolver) screenings(ctx context.Context, ss ...*rules.Screening) ([]*gql.Screening, error) {
+func (r *Resolver) screenings(ctx context.Context, view View, ss ...*rules.Screening) ([]*gql.Screening, error) {
 	var w Wanted
 	if graphql.HasOperationContext(ctx) {
 		w = WantedBy(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections)
 	}
-	return Answers(ctx, r.view(ctx), w, ss...)
+	return Answers(ctx, view, w, ss...)
+}
+
+// viewAt is the View a screening with a dataVersion argument reads: the
+// operation's own when the argument is absent or names its state, else the
+// past state's (History.At).
+func (r *Resolver) viewAt(ctx context.Context, dataVersion *string) (View, error) {
+	view := r.view(ctx)
+	if dataVersion == nil || *dataVersion == view.Version() {
+		return view, nil
+	}
+	h, ok := r.Views.(History)
+	if !ok {
+		return nil, fmt.Errorf("%w: dataVersion %q: this server keeps no history", domain.ErrBadInput, *dataVersion)
+	}
+	return h.At(ctx, *dataVersion)
 }
 
 // Answers converts rule engine answers to the GraphQL model and fills, from

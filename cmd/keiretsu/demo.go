@@ -10,6 +10,7 @@ import (
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/native"
 	"github.com/keiretsu/keiretsu/internal/demo"
+	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/server"
@@ -45,7 +46,7 @@ func runDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	src := native.NewReader(demo.Name, bytes.NewReader(demo.JSONL), set.Has)
-	sum, err := load.Run(ctx, st, []ingest.Source{src}, load.Options{})
+	sum, err := load.Recorded(ctx, st, history.Info{}, []ingest.Source{src}, load.Options{})
 	if err != nil {
 		return fmt.Errorf("load demo: %w", err)
 	}

@@ -63,3 +63,74 @@ func TestSnapshotHistoryDiff(t *testing.T) {
 		t.Errorf("diff from a pruned state: exit %d", d.code)
 	}
 }
+
+// TestScreenDataVersion: `screen --data-version` answers byte for byte and
+// with the exit status it gave when that was the data, after a delisting and
+// a wipe (a recorded run that keeps the run log), and fails with one line once
+// the state is pruned.
+func TestScreenDataVersion(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "store")
+	s1 := filepath.Join(dir, "s1.jsonl")
+	if err := os.WriteFile(s1, []byte(`{"kind":"entity","id":"b","name":"B"}
+{"kind":"listing","regime":"US-OFAC-SDN","entity":"b"}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s2 := filepath.Join(dir, "s2.jsonl")
+	if err := os.WriteFile(s2, []byte(`{"kind":"entity","id":"b","name":"B"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	screen := func(extra ...string) result {
+		return keiretsu(t, "", append([]string{"screen", "--data", data, "--entity", "b", "--as-of", "2025-01-01", "--json"}, extra...)...)
+	}
+	if r := keiretsu(t, "", "ingest", "--data", data, "--snapshot", "ofac-sdn", s1); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	then := screen()
+	if then.code != 5 {
+		t.Fatalf("listed entity: exit %d %s", then.code, then.stderr)
+	}
+	var v struct{ DataVersion string }
+	if err := json.Unmarshal([]byte(then.stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	if r := keiretsu(t, "", "ingest", "--data", data, "--snapshot", "ofac-sdn", s2); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := screen(); r.code != 0 {
+		t.Errorf("after the delisting: exit %d", r.code)
+	}
+	w := keiretsu(t, "", "wipe", "--data", data, "--yes")
+	if w.code != 0 || !strings.Contains(w.stdout, "deleted 1") {
+		t.Fatalf("wipe: %d %s %s", w.code, w.stdout, w.stderr)
+	}
+	if r := screen(); r.code != 1 || !strings.Contains(r.stderr, "not found") {
+		t.Errorf("after the wipe: exit %d %s", r.code, r.stderr)
+	}
+	past := screen("--data-version", v.DataVersion)
+	if past.code != then.code || past.stdout != then.stdout {
+		t.Errorf("the past state: exit %d\n%s\nwant exit %d\n%s", past.code, past.stdout, then.code, then.stdout)
+	}
+	h := keiretsu(t, "", "history", "--data", data, "--json")
+	var runs []struct {
+		Run      int
+		Files    []string
+		Written  int
+		Deleted  int
+		Retained bool
+	}
+	if err := json.Unmarshal([]byte(h.stdout), &runs); err != nil || len(runs) != 3 {
+		t.Fatalf("history: %v %s", err, h.stdout)
+	}
+	if runs[2].Deleted != 1 || runs[2].Written != 0 || len(runs[2].Files) != 0 {
+		t.Errorf("the wipe's run: %s", h.stdout)
+	}
+	if r := keiretsu(t, "", "history", "--data", data, "--prune", "--keep", "1"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	r := screen("--data-version", v.DataVersion)
+	if r.code != 1 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || !strings.Contains(r.stderr, "no retained run produced") {
+		t.Errorf("a pruned state: exit %d %q", r.code, r.stderr)
+	}
+}

@@ -85,16 +85,8 @@ func runIngest(ctx context.Context, args []string) error {
 	opt.Progress = func(n int) { m.records.Store(int64(n)) }
 	defer collectLessOften()()
 	m.run()
-	rec := history.Recording(st, history.Info{Snapshot: *snapshot, Files: c.positionals})
-	sum, err := load.Run(ctx, rec, sources, opt)
+	sum, err := load.Recorded(ctx, st, history.Info{Snapshot: *snapshot, Files: c.positionals}, sources, opt)
 	m.finish()
-	if err == nil {
-		res := rec.Result()
-		sum.Deleted += res.SnapshotDeleted
-		if err := history.SetCounts(ctx, st, res.Run, sum.Written, sum.Deleted); err != nil {
-			return err
-		}
-	}
 	for _, rej := range sum.Rejections {
 		fmt.Fprintf(os.Stderr, "rejected %s\n", rej)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/resolve"
@@ -113,7 +114,7 @@ func runResolve(ctx context.Context, args []string) error {
 		for _, p := range accepted {
 			recs = append(recs, resolve.SameAs(p, who, today))
 		}
-		sum, err := load.Run(ctx, st, nil, load.Options{Extra: recs})
+		sum, err := load.Recorded(ctx, st, history.Info{}, nil, load.Options{Extra: recs})
 		if err != nil {
 			return fmt.Errorf("accept: %w", err)
 		}

@@ -28,7 +28,7 @@ func (s *stringList) String() string     { return fmt.Sprint(*s) }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 func runScreen(ctx context.Context, args []string) error {
-	c := newFlags("screen", "screen [STORE] (--product ID | --entity ID) [--as-of YYYY-MM-DD] [--regime R]... [--json]",
+	c := newFlags("screen", "screen [STORE] (--product ID | --entity ID) [--as-of YYYY-MM-DD] [--regime R]... [--data-version V] [--json]",
 		"Screens like the API does. Exit status: 0 CLEAR, 1 error, 2 UNKNOWN, 3 CAUTION, 4 POSSIBLE, 5 EXPOSED.")
 	c.defaultLevel = "warn"
 	product := c.fs.String("product", "", "product id to screen")
@@ -36,6 +36,7 @@ func runScreen(ctx context.Context, args []string) error {
 	asOf := c.fs.String("as-of", "", "the day (default today, UTC)")
 	asJSON := c.fs.Bool("json", false, "print the Screening object exactly as the API returns it")
 	regimesFile := c.fs.String("regimes", "", "a regimes file to add to the built-in and stored regimes")
+	dataVersion := c.fs.String("data-version", "", "screen the state of the data a retained run produced (see keiretsu history; default the current data)")
 	var regimes stringList
 	c.fs.Var(&regimes, "regime", "screen under this regime (repeatable; default all)")
 	if err := c.parse(args); err != nil {
@@ -60,11 +61,14 @@ func runScreen(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc, err := openService(ctx, st, *regimesFile, log)
+	opt, err := serviceOptions(*regimesFile, log)
 	if err != nil {
 		return err
 	}
-	view := svc.View()
+	view, err := service.OpenAt(ctx, st, *dataVersion, opt)
+	if err != nil {
+		return err
+	}
 	kind, id, screen := "product", *product, view.ScreenProduct
 	if *entity != "" {
 		kind, id, screen = "entity", *entity, view.ScreenEntity

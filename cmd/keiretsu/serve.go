@@ -58,12 +58,21 @@ func serve(ctx context.Context, st store.Store, cfg server.Config, regimesFile s
 }
 
 func openService(ctx context.Context, st store.Store, regimesFile string, log zerolog.Logger) (*service.Service, error) {
-	var extra []*rules.Regime
+	opt, err := serviceOptions(regimesFile, log)
+	if err != nil {
+		return nil, err
+	}
+	return service.Open(ctx, st, opt)
+}
+
+// serviceOptions are a service's options with the regimes of a --regimes file.
+func serviceOptions(regimesFile string, log zerolog.Logger) (service.Options, error) {
+	opt := service.Options{Log: log}
 	if regimesFile != "" {
 		var err error
-		if extra, err = rules.LoadFile(regimesFile); err != nil {
-			return nil, err
+		if opt.Regimes, err = rules.LoadFile(regimesFile); err != nil {
+			return opt, err
 		}
 	}
-	return service.Open(ctx, st, service.Options{Regimes: extra, Log: log})
+	return opt, nil
 }

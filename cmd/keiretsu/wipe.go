@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/keiretsu/keiretsu/internal/load"
 )
 
 func runWipe(ctx context.Context, args []string) error {
@@ -23,9 +25,10 @@ func runWipe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.Wipe(ctx); err != nil {
+	n, v, err := load.Wipe(ctx, st)
+	if err != nil {
 		return err
 	}
-	fmt.Printf("wiped %s\n", st.Describe())
+	fmt.Printf("wiped %s: deleted %d, dataVersion %s\n", st.Describe(), n, v)
 	return nil
 }

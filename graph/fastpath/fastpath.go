@@ -105,6 +105,14 @@ func (p *Path) resolve(ctx context.Context, f *ast.Field, args map[string]any) (
 	if !ok {
 		return nil, false
 	}
+	var version *string
+	if v, given := args["dataVersion"]; given && v != nil {
+		s, isStr := v.(string)
+		if !isStr {
+			return nil, false
+		}
+		version = &s
+	}
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query", Args: args, IsMethod: true, IsResolver: true,
 		Field: graphql.CollectedField{Field: f, Selections: f.SelectionSet}})
 	var err error
@@ -116,9 +124,9 @@ func (p *Path) resolve(ctx context.Context, f *ast.Field, args map[string]any) (
 			return nil, false
 		}
 		if f.Name == "screenProduct" {
-			s, err = p.query.ScreenProduct(ctx, id, asOf, regimes)
+			s, err = p.query.ScreenProduct(ctx, id, asOf, regimes, version)
 		} else {
-			s, err = p.query.ScreenEntity(ctx, id, asOf, regimes)
+			s, err = p.query.ScreenEntity(ctx, id, asOf, regimes, version)
 		}
 		return []*gql.Screening{s}, err == nil && s != nil
 	default:
@@ -126,7 +134,7 @@ func (p *Path) resolve(ctx context.Context, f *ast.Field, args map[string]any) (
 		if !okIDs {
 			return nil, false
 		}
-		ss, err := p.query.ScreenProducts(ctx, list, asOf, regimes)
+		ss, err := p.query.ScreenProducts(ctx, list, asOf, regimes, version)
 		return ss, err == nil
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/keiretsu/keiretsu/graph/gql"
 	"github.com/keiretsu/keiretsu/graph/scalar"
+	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/search"
@@ -241,11 +242,12 @@ type ComplexityRoot struct {
 		Entity         func(childComplexity int, id string) int
 		Product        func(childComplexity int, id string) int
 		Regimes        func(childComplexity int) int
+		Runs           func(childComplexity int, last *int) int
 		ScreenBatch    func(childComplexity int, ids []string, asOf *model.Date, regimes []string, subjects *gql.SubjectKind) int
 		ScreenDocument func(childComplexity int, format string, content string, asOf *model.Date, regimes []string) int
-		ScreenEntity   func(childComplexity int, id string, asOf *model.Date, regimes []string) int
-		ScreenProduct  func(childComplexity int, id string, asOf *model.Date, regimes []string) int
-		ScreenProducts func(childComplexity int, ids []string, asOf *model.Date, regimes []string) int
+		ScreenEntity   func(childComplexity int, id string, asOf *model.Date, regimes []string, dataVersion *string) int
+		ScreenProduct  func(childComplexity int, id string, asOf *model.Date, regimes []string, dataVersion *string) int
+		ScreenProducts func(childComplexity int, ids []string, asOf *model.Date, regimes []string, dataVersion *string) int
 		Search         func(childComplexity int, text string, limit *int) int
 	}
 
@@ -265,6 +267,18 @@ type ComplexityRoot struct {
 		Findings func(childComplexity int) int
 		Regime   func(childComplexity int) int
 		Verdict  func(childComplexity int) int
+	}
+
+	Run struct {
+		DataVersion       func(childComplexity int) int
+		DataVersionBefore func(childComplexity int) int
+		Deleted           func(childComplexity int) int
+		Files             func(childComplexity int) int
+		Retained          func(childComplexity int) int
+		Run               func(childComplexity int) int
+		Snapshot          func(childComplexity int) int
+		Time              func(childComplexity int) int
+		Written           func(childComplexity int) int
 	}
 
 	SameAs struct {
@@ -365,10 +379,11 @@ type ProductResolver interface {
 	SourcesConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.SourcingConnection, error)
 }
 type QueryResolver interface {
-	ScreenProduct(ctx context.Context, id string, asOf *model.Date, regimes []string) (*gql.Screening, error)
-	ScreenEntity(ctx context.Context, id string, asOf *model.Date, regimes []string) (*gql.Screening, error)
-	ScreenProducts(ctx context.Context, ids []string, asOf *model.Date, regimes []string) ([]*gql.Screening, error)
+	ScreenProduct(ctx context.Context, id string, asOf *model.Date, regimes []string, dataVersion *string) (*gql.Screening, error)
+	ScreenEntity(ctx context.Context, id string, asOf *model.Date, regimes []string, dataVersion *string) (*gql.Screening, error)
+	ScreenProducts(ctx context.Context, ids []string, asOf *model.Date, regimes []string, dataVersion *string) ([]*gql.Screening, error)
 	Entity(ctx context.Context, id string) (*model.Record, error)
+	Runs(ctx context.Context, last *int) ([]*history.Run, error)
 	Product(ctx context.Context, id string) (*model.Record, error)
 	Regimes(ctx context.Context) ([]*rules.Regime, error)
 	Search(ctx context.Context, text string, limit *int) ([]*search.Hit, error)
@@ -1296,6 +1311,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Regimes(childComplexity), true
+	case "Query.runs":
+		if e.ComplexityRoot.Query.Runs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_runs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Runs(childComplexity, args["last"].(*int)), true
 	case "Query.screenBatch":
 		if e.ComplexityRoot.Query.ScreenBatch == nil {
 			break
@@ -1328,7 +1354,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ScreenEntity(childComplexity, args["id"].(string), args["asOf"].(*model.Date), args["regimes"].([]string)), true
+		return e.ComplexityRoot.Query.ScreenEntity(childComplexity, args["id"].(string), args["asOf"].(*model.Date), args["regimes"].([]string), args["dataVersion"].(*string)), true
 	case "Query.screenProduct":
 		if e.ComplexityRoot.Query.ScreenProduct == nil {
 			break
@@ -1339,7 +1365,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ScreenProduct(childComplexity, args["id"].(string), args["asOf"].(*model.Date), args["regimes"].([]string)), true
+		return e.ComplexityRoot.Query.ScreenProduct(childComplexity, args["id"].(string), args["asOf"].(*model.Date), args["regimes"].([]string), args["dataVersion"].(*string)), true
 	case "Query.screenProducts":
 		if e.ComplexityRoot.Query.ScreenProducts == nil {
 			break
@@ -1350,7 +1376,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ScreenProducts(childComplexity, args["ids"].([]string), args["asOf"].(*model.Date), args["regimes"].([]string)), true
+		return e.ComplexityRoot.Query.ScreenProducts(childComplexity, args["ids"].([]string), args["asOf"].(*model.Date), args["regimes"].([]string), args["dataVersion"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1436,6 +1462,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegimeResult.Verdict(childComplexity), true
+
+	case "Run.dataVersion":
+		if e.ComplexityRoot.Run.DataVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.DataVersion(childComplexity), true
+	case "Run.dataVersionBefore":
+		if e.ComplexityRoot.Run.DataVersionBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.DataVersionBefore(childComplexity), true
+	case "Run.deleted":
+		if e.ComplexityRoot.Run.Deleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.Deleted(childComplexity), true
+	case "Run.files":
+		if e.ComplexityRoot.Run.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.Files(childComplexity), true
+	case "Run.retained":
+		if e.ComplexityRoot.Run.Retained == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.Retained(childComplexity), true
+	case "Run.run":
+		if e.ComplexityRoot.Run.Run == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.Run(childComplexity), true
+	case "Run.snapshot":
+		if e.ComplexityRoot.Run.Snapshot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.Snapshot(childComplexity), true
+	case "Run.time":
+		if e.ComplexityRoot.Run.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.Time(childComplexity), true
+	case "Run.written":
+		if e.ComplexityRoot.Run.Written == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.Written(childComplexity), true
 
 	case "SameAs.a":
 		if e.ComplexityRoot.SameAs.A == nil {
@@ -1766,6 +1847,36 @@ type SameAs {
   source: String
 }
 `, BuiltIn: false},
+	{Name: "../../schema/history.graphql", Input: `extend type Query {
+  "The last runs of the store's run log, oldest first (contract section 6.2)."
+  runs(
+    "How many of the latest runs to list."
+    last: Int = 20
+  ): [Run!]!
+}
+
+"One committed run: an ingest, a wipe, a resolve --accept or a demo load."
+type Run {
+  "The run's number: 1, 2, ... in commit order."
+  run: Int!
+  "When it committed (RFC 3339, UTC)."
+  time: String!
+  "The source the run was a complete snapshot of, or null for a plain run."
+  snapshot: String
+  "The run's FILE arguments as given (- for stdin)."
+  files: [String!]!
+  "Records upserted."
+  written: Int!
+  "Records removed by deletes and by the snapshot."
+  deleted: Int!
+  "The dataVersion before the run; null for run 1."
+  dataVersionBefore: String
+  "The dataVersion the run produced."
+  dataVersion: String!
+  "Whether the state the run produced can still be screened (dataVersion arguments)."
+  retained: Boolean!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/paging.graphql", Input: `# Relay-style connections beside the v1 list fields of the exploration types, for
 # nodes with thousands of edges (a holding's subsidiaries). The list fields stay
 # as they are; a connection pages the same edges, in the same order.
@@ -1944,11 +2055,32 @@ type Identifier { scheme: String!  value: String! }
 `, BuiltIn: false},
 	{Name: "../../schema/screening.graphql", Input: `type Query {
   "Screen a product over its bill of materials on a day (default today, UTC) under regimes (default all)."
-  screenProduct(id: ID!, asOf: Date, regimes: [ID!]): Screening!
+  screenProduct(id: ID!, asOf: Date, regimes: [ID!],
+    """
+    Answer from the state of the data whose dataVersion this is (a retained run's: see runs), byte for
+    byte as it was answered then; default the current data. A version no retained run produced is
+    BAD_USER_INPUT.
+    """
+    dataVersion: String
+  ): Screening!
   "Screen an entity on a day under regimes."
-  screenEntity(id: ID!, asOf: Date, regimes: [ID!]): Screening!
+  screenEntity(id: ID!, asOf: Date, regimes: [ID!],
+    """
+    Answer from the state of the data whose dataVersion this is (a retained run's: see runs), byte for
+    byte as it was answered then; default the current data. A version no retained run produced is
+    BAD_USER_INPUT.
+    """
+    dataVersion: String
+  ): Screening!
   "Screen up to 10,000 products on one day; answers are in the order of ids."
-  screenProducts(ids: [ID!]!, asOf: Date, regimes: [ID!]): [Screening!]!
+  screenProducts(ids: [ID!]!, asOf: Date, regimes: [ID!],
+    """
+    Answer from the state of the data whose dataVersion this is (a retained run's: see runs), byte for
+    byte as it was answered then; default the current data. A version no retained run produced is
+    BAD_USER_INPUT.
+    """
+    dataVersion: String
+  ): [Screening!]!
 }
 
 type Screening {
@@ -2584,6 +2716,30 @@ func (ec *executionContext) childFields_RegimeResult(ctx context.Context, field 
 		return ec.fieldContext_RegimeResult_findings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegimeResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Run(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "run":
+		return ec.fieldContext_Run_run(ctx, field)
+	case "time":
+		return ec.fieldContext_Run_time(ctx, field)
+	case "snapshot":
+		return ec.fieldContext_Run_snapshot(ctx, field)
+	case "files":
+		return ec.fieldContext_Run_files(ctx, field)
+	case "written":
+		return ec.fieldContext_Run_written(ctx, field)
+	case "deleted":
+		return ec.fieldContext_Run_deleted(ctx, field)
+	case "dataVersionBefore":
+		return ec.fieldContext_Run_dataVersionBefore(ctx, field)
+	case "dataVersion":
+		return ec.fieldContext_Run_dataVersion(ctx, field)
+	case "retained":
+		return ec.fieldContext_Run_retained(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Run", field.Name)
 }
 
 func (ec *executionContext) childFields_SameAs(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3264,6 +3420,20 @@ func (ec *executionContext) field_Query_product_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_runs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_screenBatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3367,6 +3537,14 @@ func (ec *executionContext) field_Query_screenEntity_args(ctx context.Context, r
 		return nil, err
 	}
 	args["regimes"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dataVersion",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dataVersion"] = arg3
 	return args, nil
 }
 
@@ -3397,6 +3575,14 @@ func (ec *executionContext) field_Query_screenProduct_args(ctx context.Context, 
 		return nil, err
 	}
 	args["regimes"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dataVersion",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dataVersion"] = arg3
 	return args, nil
 }
 
@@ -3427,6 +3613,14 @@ func (ec *executionContext) field_Query_screenProducts_args(ctx context.Context,
 		return nil, err
 	}
 	args["regimes"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dataVersion",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dataVersion"] = arg3
 	return args, nil
 }
 
@@ -7043,7 +7237,7 @@ func (ec *executionContext) _Query_screenProduct(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ScreenProduct(ctx, fc.Args["id"].(string), fc.Args["asOf"].(*model.Date), fc.Args["regimes"].([]string))
+			return ec.Resolvers.Query().ScreenProduct(ctx, fc.Args["id"].(string), fc.Args["asOf"].(*model.Date), fc.Args["regimes"].([]string), fc.Args["dataVersion"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gql.Screening) graphql.Marshaler {
@@ -7087,7 +7281,7 @@ func (ec *executionContext) _Query_screenEntity(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ScreenEntity(ctx, fc.Args["id"].(string), fc.Args["asOf"].(*model.Date), fc.Args["regimes"].([]string))
+			return ec.Resolvers.Query().ScreenEntity(ctx, fc.Args["id"].(string), fc.Args["asOf"].(*model.Date), fc.Args["regimes"].([]string), fc.Args["dataVersion"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gql.Screening) graphql.Marshaler {
@@ -7131,7 +7325,7 @@ func (ec *executionContext) _Query_screenProducts(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ScreenProducts(ctx, fc.Args["ids"].([]string), fc.Args["asOf"].(*model.Date), fc.Args["regimes"].([]string))
+			return ec.Resolvers.Query().ScreenProducts(ctx, fc.Args["ids"].([]string), fc.Args["asOf"].(*model.Date), fc.Args["regimes"].([]string), fc.Args["dataVersion"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*gql.Screening) graphql.Marshaler {
@@ -7203,6 +7397,50 @@ func (ec *executionContext) fieldContext_Query_entity(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_entity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_runs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_runs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Runs(ctx, fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*history.Run) graphql.Marshaler {
+			return ec.marshalNRun2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋhistoryᚐRunᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_runs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Run(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_runs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7808,6 +8046,213 @@ func (ec *executionContext) fieldContext_RegimeResult_findings(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Run_run(ctx context.Context, field graphql.CollectedField, obj *history.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_run(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Run, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Run_run(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Run", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Run_time(ctx context.Context, field graphql.CollectedField, obj *history.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Run_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Run", field, false, false, "String")
+}
+
+func (ec *executionContext) _Run_snapshot(ctx context.Context, field graphql.CollectedField, obj *history.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_snapshot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Snapshot, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Run_snapshot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Run", field, false, false, "String")
+}
+
+func (ec *executionContext) _Run_files(ctx context.Context, field graphql.CollectedField, obj *history.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_files(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Files, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Run_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Run", field, false, false, "String")
+}
+
+func (ec *executionContext) _Run_written(ctx context.Context, field graphql.CollectedField, obj *history.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_written(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Written, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Run_written(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Run", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Run_deleted(ctx context.Context, field graphql.CollectedField, obj *history.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_deleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Run_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Run", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Run_dataVersionBefore(ctx context.Context, field graphql.CollectedField, obj *history.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_dataVersionBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataVersionBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Run_dataVersionBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Run", field, false, false, "String")
+}
+
+func (ec *executionContext) _Run_dataVersion(ctx context.Context, field graphql.CollectedField, obj *history.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_dataVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Run_dataVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Run", field, false, false, "String")
+}
+
+func (ec *executionContext) _Run_retained(ctx context.Context, field graphql.CollectedField, obj *history.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_retained(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retained, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Run_retained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Run", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SameAs_a(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
@@ -10965,6 +11410,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_entity(ctx, field)
 				})
+		case "runs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_runs(ctx, field)
+				})
 		case "product":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -11129,6 +11580,79 @@ func (ec *executionContext) _RegimeResult(ctx context.Context, sel ast.Selection
 			}
 		case "findings":
 			out.Values[i] = ec._RegimeResult_findings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var runImplementors = []string{"Run"}
+
+func (ec *executionContext) _Run(ctx context.Context, sel ast.SelectionSet, obj *history.Run) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, runImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Run")
+		case "run":
+			out.Values[i] = ec._Run_run(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._Run_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "snapshot":
+			out.Values[i] = ec._Run_snapshot(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "files":
+			out.Values[i] = ec._Run_files(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "written":
+			out.Values[i] = ec._Run_written(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._Run_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dataVersionBefore":
+			out.Values[i] = ec._Run_dataVersionBefore(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dataVersion":
+			out.Values[i] = ec._Run_dataVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retained":
+			out.Values[i] = ec._Run_retained(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12410,6 +12934,30 @@ func (ec *executionContext) marshalNRegimeResult2ᚖgithubᚗcomᚋkeiretsuᚋke
 		return graphql.Null
 	}
 	return ec._RegimeResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRun2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋhistoryᚐRunᚄ(ctx context.Context, sel ast.SelectionSet, v []*history.Run) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRun2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋhistoryᚐRun(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRun2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋhistoryᚐRun(ctx context.Context, sel ast.SelectionSet, v *history.Run) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Run!")
+		return graphql.Null
+	}
+	return ec._Run(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSameAs2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Record) graphql.Marshaler {

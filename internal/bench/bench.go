@@ -26,6 +26,7 @@ import (
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/native"
 	"github.com/keiretsu/keiretsu/internal/gen"
+	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
@@ -83,6 +84,9 @@ type Result struct {
 	Batch10kMs             float64 `json:"batch_10k_ms"`
 	FixpointS              float64 `json:"fixpoint_s"`
 	FixpointAllRegimesS    float64 `json:"fixpoint_all_regimes_s"`
+	// HistoryBytesPerChangedRecord is what the history keeps per record that a
+	// recorded run changes (ChangeRun: 1% of the ownership edges).
+	HistoryBytesPerChangedRecord float64 `json:"history_bytes_per_changed_record"`
 	// GraphQL over loopback HTTP, 8 concurrent clients: latency at an offered load
 	// of TargetRPS, and the most requests per second when the clients do not wait
 	// (with the p99 latency at that saturation).
@@ -275,8 +279,54 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 			return nil, err
 		}
 	}
+	if err := historyCost(ctx, st, res); err != nil {
+		return nil, err
+	}
 	res.PeakRSSMB = peakRSSMB()
 	return res, nil
+}
+
+// ChangeRun is the weekly update the benchmarks measure: a recorded run that
+// changes the percent of every hundredth ownership edge of st.
+func ChangeRun(ctx context.Context, st store.Store) (load.Summary, error) {
+	var changed []*model.Record
+	n := 0
+	if _, err := st.Scan(ctx, func(r *model.Record) error {
+		if r.Kind != model.KindOwnership {
+			return nil
+		}
+		if n++; n%100 == 0 {
+			cp := *r // the store reuses r: keep a copy that shares nothing with it
+			cp.Aliases, cp.Identifiers = slices.Clone(r.Aliases), slices.Clone(r.Identifiers)
+			p := float64(n%97) + 1.5
+			cp.Share = model.Share{Min: model.ShareFromPercent(p), Max: model.ShareFromPercent(p), Mode: model.ShareExact}
+			changed = append(changed, &cp)
+		}
+		return nil
+	}); err != nil {
+		return load.Summary{}, err
+	}
+	return load.Recorded(ctx, st, history.Info{Files: []string{"bench-change"}}, nil, load.Options{Extra: changed})
+}
+
+// historyCost measures the history's bytes per changed record over ChangeRun.
+func historyCost(ctx context.Context, st store.Store, res *Result) error {
+	before, err := history.StoredBytes(ctx, st)
+	if err != nil {
+		return err
+	}
+	sum, err := ChangeRun(ctx, st)
+	if err != nil {
+		return err
+	}
+	after, err := history.StoredBytes(ctx, st)
+	if err != nil {
+		return err
+	}
+	if sum.Written > 0 {
+		res.HistoryBytesPerChangedRecord = round(float64(after-before) / float64(sum.Written))
+	}
+	return nil
 }
 
 func ingestFile(ctx context.Context, c Config, st store.Store, path string) (load.Summary, error) {

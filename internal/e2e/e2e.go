@@ -40,6 +40,7 @@ func Run(t *testing.T, open storetest.Opener) {
 		{Name: "TimeFilteredReads", Fn: testTimeFiltered},
 		{Name: "Snapshots", Fn: testSnapshots},
 		{Name: "KilledRun", Fn: testKilledRun},
+		{Name: "PastStates", Fn: testPastStates},
 	})
 }
 
@@ -52,6 +53,16 @@ func Ingest(t testing.TB, st store.Store, jsonl string, opt load.Options) (load.
 	}
 	src := native.NewReader("test.jsonl", strings.NewReader(jsonl), set.Has)
 	return load.Run(context.Background(), st, []ingest.Source{src}, opt)
+}
+
+// sources reads native JSONL text as one ingest source.
+func sources(t testing.TB, jsonl string) []ingest.Source {
+	t.Helper()
+	set, err := rules.NewSet(rules.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []ingest.Source{native.NewReader("test.jsonl", strings.NewReader(jsonl), set.Has)}
 }
 
 func mustIngest(t *testing.T, st store.Store, jsonl string) load.Summary {

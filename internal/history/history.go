@@ -307,6 +307,39 @@ func Prune(ctx context.Context, st store.Store, keep int) (pruned int, err error
 // ErrNotRetained is returned for a dataVersion that no retained run produced.
 var ErrNotRetained = errors.New("no retained run produced this dataVersion")
 
+// StoredBytes is what the history keeps of past states: the bytes of the
+// keys and before-images of every retained run, as written to the store's
+// bookkeeping (the store's own overhead per entry comes on top).
+func StoredBytes(ctx context.Context, st store.Store) (int64, error) {
+	var n int64
+	err := st.ViewMeta(ctx, func(tx store.MetaTx) error {
+		return tx.Scan(bucketUndo, "", func(k string, v []byte) bool {
+			n += int64(len(k) + len(v))
+			return true
+		})
+	})
+	return n, err
+}
+
+// Retained reports whether version is the store's current one or was produced
+// by a retained run: whether At would find it.
+func Retained(ctx context.Context, st store.Store, version string) (bool, error) {
+	cur, err := st.Version(ctx)
+	if err != nil || cur.String() == version {
+		return err == nil, err
+	}
+	es, err := entries(ctx, st)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range es {
+		if e.DataVersion == version && e.Retained {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // State is the data as it was after a past run: the current records with the
 // before-images of the later runs put back.
 type State struct {

@@ -171,7 +171,23 @@ func (r *recorder) add(field string, subjects []string, regimes []string, ss []*
 
 // views wraps every View views gives so that its screenings are recorded.
 func (a *AuditLog) views(views graph.Views) graph.Views {
+	if h, ok := views.(graph.History); ok {
+		return auditHistory{h}
+	}
 	return graph.ViewFunc(func() graph.View { return auditView{views.Current()} })
+}
+
+// auditHistory records the screenings of current and past views alike.
+type auditHistory struct{ graph.History }
+
+func (h auditHistory) Current() graph.View { return auditView{h.History.Current()} }
+
+func (h auditHistory) At(ctx context.Context, version string) (graph.View, error) {
+	past, err := h.History.At(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	return auditView{past}, nil
 }
 
 // auditView is a View whose screenings are recorded in the operation's

@@ -24,6 +24,7 @@ import (
 	"github.com/keiretsu/keiretsu/graph"
 	"github.com/keiretsu/keiretsu/graph/fastpath"
 	"github.com/keiretsu/keiretsu/graph/generated"
+	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/service"
 )
@@ -80,9 +81,24 @@ func WithExtension(e graphql.HandlerExtension) Option {
 	return func(o *options) { o.extensions = append(o.extensions, e) }
 }
 
-// Views adapts a service to the views the resolvers read.
-func Views(svc *service.Service) graph.Views {
-	return graph.ViewFunc(func() graph.View { return svc.View() })
+// Views adapts a service to the views the resolvers read, its history
+// included.
+func Views(svc *service.Service) graph.History { return serviceViews{svc} }
+
+type serviceViews struct{ svc *service.Service }
+
+func (v serviceViews) Current() graph.View { return v.svc.View() }
+
+func (v serviceViews) At(ctx context.Context, version string) (graph.View, error) {
+	past, err := v.svc.At(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	return past, nil
+}
+
+func (v serviceViews) Runs(ctx context.Context, last int) ([]*history.Run, error) {
+	return v.svc.Runs(ctx, last)
 }
 
 // GraphQL returns the GraphQL handler over the service: gqlgen's executor
@@ -92,7 +108,7 @@ func Views(svc *service.Service) graph.Views {
 func GraphQL(svc *service.Service, log zerolog.Logger, opts ...Option) (*handler.Server, error) {
 	o := buildOptions(opts)
 	lim := o.limits
-	views := Views(svc)
+	var views graph.Views = Views(svc)
 	if o.audit != nil {
 		views = o.audit.views(views)
 	}

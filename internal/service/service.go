@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/projection"
 	"github.com/keiretsu/keiretsu/internal/rules"
@@ -32,7 +33,13 @@ type Service struct {
 	cur atomic.Pointer[View]
 	mu  sync.Mutex // serialises reloads and updates
 	pos uint64     // follower position of the current view
+
+	pastMu sync.Mutex // serialises building past views
+	past   []*View    // the most recently used past views, newest first
 }
+
+// pastViews is how many past views a Service keeps built.
+const pastViews = 2
 
 // Open loads the store's data and returns a service over it.
 func Open(ctx context.Context, st store.Store, opt Options) (*Service, error) {
@@ -45,6 +52,51 @@ func Open(ctx context.Context, st store.Store, opt Options) (*Service, error) {
 
 // View returns the current view.
 func (s *Service) View() *View { return s.cur.Load() }
+
+// At returns the View of the state whose dataVersion is version: the current
+// View, or a past one that a retained run produced (ViewAt; the last few used
+// are kept). A version that no retained run produced is model.ErrBadInput.
+func (s *Service) At(ctx context.Context, version string) (*View, error) {
+	if cur := s.View(); cur.Version() == version {
+		return cur, nil
+	}
+	ok, err := history.Retained(ctx, s.st, version)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: dataVersion %q: %w", model.ErrBadInput, version, history.ErrNotRetained)
+	}
+	s.pastMu.Lock()
+	defer s.pastMu.Unlock()
+	for i, v := range s.past {
+		if v.Version() == version {
+			copy(s.past[1:i+1], s.past[:i])
+			s.past[0] = v
+			return v, nil
+		}
+	}
+	v, err := ViewAt(ctx, s.st, version, s.opt.Regimes)
+	if err != nil {
+		return nil, err
+	}
+	s.past = append([]*View{v}, s.past[:min(len(s.past), pastViews-1)]...)
+	return v, nil
+}
+
+// Runs returns the last runs of the store's run log, oldest first.
+func (s *Service) Runs(ctx context.Context, last int) ([]*history.Run, error) {
+	runs, err := history.Runs(ctx, s.st)
+	if err != nil {
+		return nil, err
+	}
+	runs = runs[max(0, len(runs)-last):]
+	out := make([]*history.Run, len(runs))
+	for i := range runs {
+		out[i] = &runs[i]
+	}
+	return out, nil
+}
 
 // Reload rebuilds the view from everything in the store.
 func (s *Service) Reload(ctx context.Context) error {
@@ -78,15 +130,7 @@ func (s *Service) Reload(ctx context.Context) error {
 // install makes the view of a snapshot current: its regimes are the built-in
 // ones, those stored with the data and those of the options.
 func (s *Service) install(snap *projection.Snapshot, idx *search.Index) error {
-	var stored []*rules.Regime
-	for _, r := range snap.RegimeRecords() {
-		reg, err := rules.ParseSpec(r.Spec)
-		if err != nil {
-			return fmt.Errorf("stored regime %s: %w", r.ID, err)
-		}
-		stored = append(stored, reg)
-	}
-	set, err := rules.NewSet(rules.Builtin(), stored, s.opt.Regimes)
+	set, err := regimeSet(snap, s.opt.Regimes)
 	if err != nil {
 		return err
 	}
