@@ -2,11 +2,14 @@ package load
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 // Recorded is Run as a run of the store's history (contract section 6): it is
@@ -25,8 +28,22 @@ func Recorded(ctx context.Context, st store.Store, info history.Info, sources []
 	if err := history.SetCounts(ctx, st, res.Run, sum.Written, sum.Deleted); err != nil {
 		return sum, err
 	}
-	return sum, nil
+	return sum, afterCommit(ctx, st)
 }
+
+// afterCommit records the events of the run just committed (contract section
+// 6.3). The run stays committed when that fails: the next process that opens
+// the store records them.
+func afterCommit(ctx context.Context, st store.Store) error {
+	if err := watch.AfterCommit(ctx, st, watch.Options{}); err != nil {
+		return fmt.Errorf("%w: the run committed, but its events were not recorded (the next process to open the store records them): %w", ErrEvents, err)
+	}
+	return nil
+}
+
+// ErrEvents is returned by Recorded and Wipe when a run committed but its
+// events could not be recorded yet.
+var ErrEvents = errors.New("events not recorded")
 
 // Wipe deletes every record of st in one recorded run, keeping the store's
 // bookkeeping (the run log, past states, watches and events), and returns how
@@ -54,5 +71,8 @@ func Wipe(ctx context.Context, st store.Store) (int, model.Hash, error) {
 	if err != nil {
 		return 0, model.Hash{}, err
 	}
-	return len(keys), v, history.SetCounts(ctx, st, rec.Result().Run, 0, len(keys))
+	if err := history.SetCounts(ctx, st, rec.Result().Run, 0, len(keys)); err != nil {
+		return len(keys), v, err
+	}
+	return len(keys), v, afterCommit(ctx, st)
 }
