@@ -54,7 +54,7 @@ func runDemo(ctx context.Context, args []string) error {
 	if *loadOnly {
 		return nil
 	}
-	return serve(ctx, st, server.Config{Addr: *addr}, "", 2*time.Second, log, func(bound string) {
+	return serve(ctx, st, server.Config{Addr: *addr}, serveOptions{follow: 2 * time.Second}, log, func(bound string) {
 		body := strings.ReplaceAll(demoQuery, `"`, `\"`)
 		fmt.Printf(`
 Keiretsu is serving the demo at http://%[1]s/ (the workbench; GraphiQL at http://%[1]s/graphiql).

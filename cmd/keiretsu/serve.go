@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -10,6 +13,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -20,6 +24,9 @@ func runServe(ctx context.Context, args []string) error {
 	regimesFile := c.fs.String("regimes", "", "a regimes file to add to the built-in and stored regimes")
 	follow := c.fs.Duration("follow", 2*time.Second, "how often to check a Neo4j store for other processes' changes")
 	prot := protectionFlags(c.fs)
+	var hooks repeated
+	c.fs.Var(&hooks, "webhook", "POST every event (keiretsu events --json's object) to this URL, in order, at least once (repeatable)")
+	secretFile := c.fs.String("webhook-secret-file", "", "sign webhook bodies with this file's bytes less one trailing newline (X-Keiretsu-Signature: sha256=HEX)")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -36,18 +43,42 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	var secret []byte
+	if *secretFile != "" {
+		b, err := os.ReadFile(*secretFile)
+		if err != nil {
+			return fmt.Errorf("--webhook-secret-file: %w", err)
+		}
+		secret = watch.SecretFromFile(b)
+	}
 	reloadOnHUP(ctx, cfg.Access, log)
-	return serve(ctx, st, cfg, *regimesFile, *follow, log, nil)
+	return serve(ctx, st, cfg, serveOptions{regimesFile: *regimesFile, follow: *follow, webhooks: hooks, secret: secret}, log, nil)
+}
+
+// serveOptions are what serve does beside answering requests.
+type serveOptions struct {
+	regimesFile string
+	// follow is how often other processes' commits, the watches' events and
+	// the day are looked at.
+	follow   time.Duration
+	webhooks []string
+	secret   []byte
 }
 
 // serve loads the store and serves it until ctx ends.
-func serve(ctx context.Context, st store.Store, cfg server.Config, regimesFile string, follow time.Duration, log zerolog.Logger, ready func(string)) error {
-	svc, err := openService(ctx, st, regimesFile, log)
+func serve(ctx context.Context, st store.Store, cfg server.Config, so serveOptions, log zerolog.Logger, ready func(string)) error {
+	svc, err := openService(ctx, st, so.regimesFile, log)
 	if err != nil {
 		return err
 	}
 	tuneGC()
-	go svc.Follow(ctx, follow)
+	go svc.Follow(ctx, so.follow)
+	wake := make(chan struct{}, 1)
+	go recordEvents(ctx, st, svc, so, log, wake)
+	for _, url := range so.webhooks {
+		w := &watch.Webhook{URL: url, Secret: so.secret, Log: log, Wake: wake}
+		go w.Run(ctx, st)
+	}
 	return server.ServeConfig(ctx, svc, cfg, log, func(bound string) {
 		log.Info().Str("addr", bound).Str("store", st.Describe()).Str("data_version", svc.View().Version()).
 			Msgf("serving GraphQL on http://%s/graphql (workbench at http://%s/, GraphiQL at http://%s/graphiql)", bound, bound, bound)
@@ -75,4 +106,52 @@ func serviceOptions(regimesFile string, log zerolog.Logger) (service.Options, er
 		}
 	}
 	return opt, nil
+}
+
+// errViewBehind is returned by a serving process's engines for the store's
+// current state while its view has not caught up with it yet.
+var errViewBehind = errors.New("the view has not caught up with the store yet")
+
+// recordEvents records, off the request path, the events of the runs other
+// processes commit and of each change of the UTC day, until ctx ends; it
+// screens with the service's views (the built-in and stored regimes only, so
+// a --regimes file changes no event).
+func recordEvents(ctx context.Context, st store.Store, svc *service.Service, so serveOptions, log zerolog.Logger, wake chan struct{}) {
+	opt := watch.Options{Log: log, Recorded: func(int) {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}}
+	if so.regimesFile == "" {
+		opt.Engine = func(ctx context.Context, version string) (*rules.Engine, error) {
+			if v := svc.View(); v.Version() == version {
+				return v.Engine(), nil
+			}
+			cur, err := st.Version(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if cur.String() == version {
+				return nil, errViewBehind
+			}
+			past, err := svc.At(ctx, version)
+			if err != nil {
+				return nil, err
+			}
+			return past.Engine(), nil
+		}
+	}
+	t := time.NewTicker(so.follow)
+	defer t.Stop()
+	for {
+		if err := watch.AfterCommit(ctx, st, opt); err != nil && ctx.Err() == nil && !errors.Is(err, errViewBehind) {
+			log.Warn().Err(err).Msg("recording events")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
