@@ -41,7 +41,7 @@ type LineError struct {
 	Reason string
 	// Err is the error the reason comes from (a *model.FieldError, a JSON syntax
 	// error, ...), when there is one; errors.Is and errors.As see it.
-	Err error
+	Err error `json:"-"`
 }
 
 func (e *LineError) Error() string {

@@ -6,15 +6,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/ingest/formats"
 	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/load"
-	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 func runIngest(ctx context.Context, args []string) error {
@@ -49,22 +50,43 @@ func runIngest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	st, cl, err := c.openWriter(ctx, log)
+	if err != nil {
+		return err
+	}
 	var extra []*rules.Regime
-	if *regimesFile != "" {
-		if extra, err = rules.LoadFile(*regimesFile); err != nil {
-			return err
+	var stored []string // regimes stored by earlier runs, when a serve holds the store
+	if cl != nil {
+		// A serve holds the store: the run goes there (live.go).
+		defer cl.Close()
+		stored = cl.Hello().Regimes
+		if *regimesFile != "" {
+			// The serve checks the listingsOf cycles through its stored regimes.
+			if extra, err = rules.LoadFileWith(*regimesFile, func(id string) bool { return slices.Contains(stored, id) }); err != nil {
+				return err
+			}
+		}
+	} else {
+		defer st.Close()
+		if *regimesFile != "" {
+			if extra, err = loadUserRegimes(ctx, st, *regimesFile); err != nil {
+				return err
+			}
 		}
 	}
 	set, err := rules.NewSet(rules.Builtin(), extra)
 	if err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx, log, false)
-	if err != nil {
-		return err
+	var known func(string) bool
+	var describe string
+	if cl != nil {
+		known = func(id string) bool { return set.Has(id) || slices.Contains(stored, id) }
+		describe = cl.Hello().Store
+	} else {
+		known, describe = regimeKnown(ctx, st, set), st.Describe()
 	}
-	defer st.Close()
-	env := formats.Env{RegimeKnown: regimeKnown(ctx, st, set)}
+	env := formats.Env{RegimeKnown: known}
 	var total int64
 	for _, path := range c.positionals {
 		if fi, err := os.Stat(path); err == nil && path != "-" && fi.Mode().IsRegular() {
@@ -82,10 +104,18 @@ func runIngest(ctx context.Context, args []string) error {
 		sources = append(sources, src)
 	}
 	opt := load.Options{Strict: *strict, SkipInvalid: *skip, Extra: set.Records("--regimes " + *regimesFile), AutoLink: !*noAutoLink}
-	opt.Progress = func(n int) { m.records.Store(int64(n)) }
+	progress := func(n int) { m.records.Store(int64(n)) }
 	defer collectLessOften()()
 	m.run()
-	sum, err := load.Recorded(ctx, st, history.Info{Snapshot: *snapshot, Files: c.positionals}, sources, opt)
+	info := history.Info{Snapshot: *snapshot, Files: c.positionals}
+	var sum load.Summary
+	if cl != nil {
+		sum, err = liveRun(ctx, cl, info, opt, sources, progress)
+	} else {
+		opt.Progress, opt.Events = progress, watch.Options{Log: log}
+		sum, err = load.Recorded(ctx, st, info, sources, opt)
+		err = eventsLater(log, err)
+	}
 	m.finish()
 	for _, rej := range sum.Rejections {
 		fmt.Fprintf(os.Stderr, "rejected %s\n", rej)
@@ -109,7 +139,7 @@ func runIngest(ctx context.Context, args []string) error {
 	if n := sum.AutoLinkNote(); n != "" {
 		note = "; " + n
 	}
-	fmt.Printf("ingest: %s (store %s, dataVersion %s%s)\n", sum, st.Describe(), sum.Version, note)
+	fmt.Printf("ingest: %s (store %s, dataVersion %s%s)\n", sum, describe, sum.Version, note)
 	return nil
 }
 
@@ -130,19 +160,8 @@ func printWarnings(w io.Writer, sum load.Summary) {
 
 // regimeKnown accepts the loaded regimes and those stored by earlier runs.
 func regimeKnown(ctx context.Context, st store.Store, set *rules.Set) func(string) bool {
-	stored := map[string]bool{}
-	return func(id string) bool {
-		if set.Has(id) {
-			return true
-		}
-		known, seen := stored[id]
-		if !seen {
-			recs, err := st.Get(ctx, []model.Key{{Kind: model.KindRegime, Src: id, From: model.MinDate}})
-			known = err == nil && recs[0] != nil
-			stored[id] = known
-		}
-		return known
-	}
+	stored := newStoredRegimes(ctx, st)
+	return func(id string) bool { return set.Has(id) || stored.has(id) }
 }
 
 // openSource opens one input file in its format.

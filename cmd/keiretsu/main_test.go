@@ -369,18 +369,34 @@ func TestServeHoldsTheStore(t *testing.T) {
 	if r := keiretsu(t, "", "screen", "--data", data, "--entity", "sub", "--as-of", "2024-01-01"); r.code != 5 {
 		t.Errorf("screen while serving: %d %s", r.code, r.stderr)
 	}
+	// Runs go to the serve (live_test.go); without its socket a writer finds
+	// the store in use, as before.
+	if err := os.Remove(filepath.Join(data, "live", "serve.sock")); err != nil {
+		t.Fatal(err)
+	}
 	r := keiretsu(t, verdictData, "ingest", "--data", data, "-")
 	if r.code == 0 || !strings.Contains(r.stderr, "in use by another process") {
-		t.Errorf("ingest while serving: %d %q", r.code, r.stderr)
+		t.Errorf("ingest while serving, without the socket: %d %q", r.code, r.stderr)
 	}
 }
 
 // TestKilledIngestLeavesPreviousState kills an ingest in the middle of its run
 // (blocked reading stdin after writing records) and checks nothing of it is visible.
+// With a serve holding the store, the killed run is the serve's (its client
+// hangs up mid-stream): nothing of it is written, and the next run goes through.
 func TestKilledIngestLeavesPreviousState(t *testing.T) {
+	for _, served := range []bool{false, true} {
+		t.Run(fmt.Sprintf("served=%v", served), func(t *testing.T) { killedIngest(t, served) })
+	}
+}
+
+func killedIngest(t *testing.T, served bool) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "store")
 	keiretsu(t, verdictData, "ingest", "--data", data, "-")
+	if served {
+		startServe(t, "--data", data)
+	}
 	before := keiretsu(t, "", "stats", "--data", data, "--json").stdout
 	cmd := exec.Command(binary, "ingest", "--data", data, "-")
 	cmd.Env = append(os.Environ(), "KEIRETSU_NEO4J_URI=")
@@ -410,6 +426,9 @@ func TestKilledIngestLeavesPreviousState(t *testing.T) {
 	}
 	if r := keiretsu(t, "", "screen", "--data", data, "--entity", "sub", "--as-of", "2024-01-01", "--regime", "US-OFAC-SDN"); r.code != 5 {
 		t.Errorf("previous answers changed: %d %s", r.code, r.stderr)
+	}
+	if r := keiretsu(t, `{"kind":"entity","id":"after","name":"After"}`, "ingest", "--data", data, "-"); r.code != 0 {
+		t.Errorf("the run after a killed one: %d %s", r.code, r.stderr)
 	}
 }
 

@@ -48,3 +48,56 @@ func TestUserRegimes(t *testing.T) {
 		t.Errorf("redefining a built-in regime: %d %q", r.code, r.stderr)
 	}
 }
+
+// TestUserRegimesNameStoredRegimes: a regimes file given to ingest, serve or screen
+// may name in listingsOf a regime that only an earlier run stored (contract
+// section 5.3), and one that names a regime nobody stored, or closes a cycle
+// through a stored one, is refused naming the regime and the field.
+func TestUserRegimesNameStoredRegimes(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "store")
+	base := writeFile(t, dir, "base.json", `[{"id": "ACME-LIST", "rule": "listed"}]`)
+	records := `{"kind":"entity","id":"vendor","name":"Vendor"}
+{"kind":"entity","id":"sub","name":"Subsidiary"}
+{"kind":"ownership","owner":"vendor","owned":"sub","percent":100}
+{"kind":"listing","regime":"ACME-LIST","entity":"vendor"}
+`
+	if r := keiretsu(t, records, "ingest", "--data", data, "--regimes", base, "-"); r.code != 0 {
+		t.Fatalf("ingest with the base regime: %s", r.stderr)
+	}
+	// ACME-LIST is stored now; a later file builds on it without repeating it.
+	later := writeFile(t, dir, "later.json", `[{"id": "ACME-AFFIL", "rule": "affiliate", "directions": ["down"], "seeds": {"listingsOf": ["ACME-LIST"]}}]`)
+	if r := keiretsu(t, `{"kind":"entity","id":"x","name":"X"}`+"\n", "ingest", "--data", data, "--regimes", later, "-"); r.code != 0 {
+		t.Fatalf("ingest naming a stored regime in listingsOf: %d %s", r.code, r.stderr)
+	}
+	if r := keiretsu(t, "", "screen", "--data", data, "--entity", "sub", "--regime", "ACME-AFFIL", "--as-of", "2024-01-01"); r.code != 5 {
+		t.Errorf("screen sub under the stored ACME-AFFIL: exit %d, want 5 (%s)", r.code, r.stderr)
+	}
+	serveFile := writeFile(t, dir, "serve.json", `[{"id": "ACME-SERVE", "rule": "affiliate", "directions": ["down"], "seeds": {"listingsOf": ["ACME-LIST"]}}]`)
+	addr, stop := serveUntil(t, "--data", data, "--regimes", serveFile)
+	if out := post(t, addr, `{ screenEntity(id: "sub", asOf: "2024-01-01", regimes: ["ACME-SERVE"]) { verdict results { findings { listedEntity { id } path { kind to } } } } }`); !strings.Contains(out, `"verdict":"EXPOSED"`) ||
+		!strings.Contains(out, `{"kind":"LISTING","to":"ACME-LIST"}`) {
+		t.Errorf("serve --regimes naming a stored regime: %s", out)
+	}
+	stop()
+	if r := keiretsu(t, "", "screen", "--data", data, "--entity", "sub", "--regimes", serveFile, "--regime", "ACME-SERVE", "--as-of", "2024-01-01"); r.code != 5 {
+		t.Errorf("screen --regimes naming a stored regime: exit %d (%s)", r.code, r.stderr)
+	}
+	// Naming a regime that nobody stored is still an error, and writes nothing.
+	unknown := writeFile(t, dir, "unknown.json", `[{"id": "ACME-BAD", "rule": "listed", "seeds": {"listingsOf": ["NOBODY"]}}]`)
+	for _, args := range [][]string{{"ingest", "--data", data, "--regimes", unknown, "-"}, {"serve", "--data", data, "--regimes", unknown}} {
+		if r := keiretsu(t, `{"kind":"entity","id":"y","name":"Y"}`+"\n", args...); r.code != 1 ||
+			!strings.Contains(r.stderr, "regime ACME-BAD: field seeds.listingsOf") || !strings.Contains(r.stderr, `"NOBODY"`) {
+			t.Errorf("%s naming an unknown regime: %d %q", args[0], r.code, r.stderr)
+		}
+	}
+	// Redefining the stored ACME-LIST to name ACME-AFFIL closes a cycle through
+	// what earlier runs stored.
+	cycle := writeFile(t, dir, "cycle.json", `[{"id": "ACME-LIST", "rule": "listed", "seeds": {"listingsOf": ["ACME-AFFIL"]}}]`)
+	if r := keiretsu(t, `{"kind":"entity","id":"y","name":"Y"}`+"\n", "ingest", "--data", data, "--regimes", cycle, "-"); r.code != 1 || !strings.Contains(r.stderr, "cycle") {
+		t.Errorf("ingest closing a cycle through a stored regime: %d %q", r.code, r.stderr)
+	}
+	if r := keiretsu(t, "", "screen", "--data", data, "--entity", "y"); r.code != 1 {
+		t.Errorf("after the refused runs, screening y: exit %d, want 1 (unknown entity) (%s)", r.code, r.stderr)
+	}
+}

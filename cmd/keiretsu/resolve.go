@@ -16,10 +16,12 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/keiretsu/keiretsu/internal/history"
+	"github.com/keiretsu/keiretsu/internal/live"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/resolve"
 	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 // stdout is where resolve and stats print their results (tests replace it).
@@ -75,7 +77,19 @@ func runResolve(ctx context.Context, args []string) error {
 		return err
 	}
 	writing := len(acceptIDs) > 0
-	st, err := c.openStore(ctx, log, !writing)
+	var cl *live.Client
+	var st store.Store
+	if writing {
+		st, cl, err = c.openWriter(ctx, log)
+		if cl != nil {
+			// A serve holds the store: read it beside the serve, and send
+			// the accepted links there (live.go).
+			defer cl.Close()
+			st, err = c.openStore(ctx, log, true)
+		}
+	} else {
+		st, err = c.openStore(ctx, log, true)
+	}
 	if err != nil {
 		return err
 	}
@@ -114,14 +128,25 @@ func runResolve(ctx context.Context, args []string) error {
 		for _, p := range accepted {
 			recs = append(recs, resolve.SameAs(p, who, today))
 		}
-		sum, err := load.Recorded(ctx, st, history.Info{}, nil, load.Options{Extra: recs})
+		opt := load.Options{Extra: recs}
+		describe := st.Describe()
+		var sum load.Summary
+		if cl != nil {
+			// The read-only handle would keep the serve from committing.
+			st.Close()
+			sum, err = liveRun(ctx, cl, history.Info{}, opt, nil, nil)
+		} else {
+			opt.Events = watch.Options{Log: log}
+			sum, err = load.Recorded(ctx, st, history.Info{}, nil, opt)
+			err = eventsLater(log, err)
+		}
 		if err != nil {
 			return fmt.Errorf("accept: %w", err)
 		}
 		for _, p := range accepted {
 			fmt.Fprintf(stdout, "accepted %s: same_as %s %s\n", p.ID, p.A, p.B)
 		}
-		fmt.Fprintf(stdout, "resolve: wrote %d same_as records (store %s, dataVersion %s)\n", sum.Written, st.Describe(), sum.Version)
+		fmt.Fprintf(stdout, "resolve: wrote %d same_as records (store %s, dataVersion %s)\n", sum.Written, describe, sum.Version)
 	}
 	return nil
 }

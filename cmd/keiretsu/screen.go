@@ -61,7 +61,7 @@ func runScreen(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	opt, err := serviceOptions(*regimesFile, log)
+	opt, err := serviceOptions(ctx, st, *regimesFile, log)
 	if err != nil {
 		return err
 	}

@@ -9,10 +9,12 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/keiretsu/keiretsu/internal/live"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/server"
 	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/store/embedded"
 	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
@@ -38,7 +40,11 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeAudit()
-	log, st, err := c.open(ctx, true)
+	log, err := c.logger()
+	if err != nil {
+		return err
+	}
+	st, err := c.openServed(ctx, log)
 	if err != nil {
 		return err
 	}
@@ -65,6 +71,35 @@ type serveOptions struct {
 	secret   []byte
 }
 
+// openServed opens the store serve holds: an embedded store read-only (other
+// readers run beside it) but upgradable, so that it commits the runs other
+// processes send it.
+func (c *common) openServed(ctx context.Context, log zerolog.Logger) (store.Store, error) {
+	spec := c.resolveStore()
+	if spec.neo4jURI != "" {
+		return openNeo4j(ctx, spec.neo4jURI, log)
+	}
+	return embedded.Open(spec.dir, embedded.Options{ReadOnly: true, Upgradable: true})
+}
+
+// takeLiveRuns listens on the embedded store's socket until ctx ends, so that
+// ingest, resolve --accept and wipe work while this process serves. Without
+// the socket (another serve has it, or the path is too long) those commands
+// report the store in use, as before.
+func takeLiveRuns(ctx context.Context, st *embedded.Store, svc *service.Service, events watch.Options, log zerolog.Logger) {
+	ls, err := live.Listen(st.Dir(), &liveHandler{st: st, svc: svc, log: log, events: events}, log)
+	if err != nil {
+		log.Warn().Err(err).Msg("runs from other processes cannot reach this serve")
+		return
+	}
+	log.Info().Str("socket", ls.Path()).Msg("taking ingest, resolve --accept and wipe runs for this store")
+	go func() {
+		if err := ls.Serve(ctx); err != nil {
+			log.Error().Err(err).Msg("live runs stopped")
+		}
+	}()
+}
+
 // serve loads the store and serves it until ctx ends.
 func serve(ctx context.Context, st store.Store, cfg server.Config, so serveOptions, log zerolog.Logger, ready func(string)) error {
 	svc, err := openService(ctx, st, so.regimesFile, log)
@@ -73,8 +108,13 @@ func serve(ctx context.Context, st store.Store, cfg server.Config, so serveOptio
 	}
 	tuneGC()
 	go svc.Follow(ctx, so.follow)
+	go svc.KeepWarm(ctx, time.Minute)
 	wake := make(chan struct{}, 1)
-	go recordEvents(ctx, st, svc, so, log, wake)
+	events := eventOptions(st, svc, so, log, wake)
+	if emb, ok := st.(*embedded.Store); ok {
+		takeLiveRuns(ctx, emb, svc, events, log)
+	}
+	go recordEvents(ctx, st, so.follow, events, log)
 	for _, url := range so.webhooks {
 		w := &watch.Webhook{URL: url, Secret: so.secret, Log: log, Wake: wake}
 		go w.Run(ctx, st)
@@ -89,19 +129,20 @@ func serve(ctx context.Context, st store.Store, cfg server.Config, so serveOptio
 }
 
 func openService(ctx context.Context, st store.Store, regimesFile string, log zerolog.Logger) (*service.Service, error) {
-	opt, err := serviceOptions(regimesFile, log)
+	opt, err := serviceOptions(ctx, st, regimesFile, log)
 	if err != nil {
 		return nil, err
 	}
 	return service.Open(ctx, st, opt)
 }
 
-// serviceOptions are a service's options with the regimes of a --regimes file.
-func serviceOptions(regimesFile string, log zerolog.Logger) (service.Options, error) {
+// serviceOptions are a service's options with the regimes of a --regimes file,
+// whose listingsOf may name the regimes stored in st.
+func serviceOptions(ctx context.Context, st store.Store, regimesFile string, log zerolog.Logger) (service.Options, error) {
 	opt := service.Options{Log: log}
 	if regimesFile != "" {
 		var err error
-		if opt.Regimes, err = rules.LoadFile(regimesFile); err != nil {
+		if opt.Regimes, err = loadUserRegimes(ctx, st, regimesFile); err != nil {
 			return opt, err
 		}
 	}
@@ -112,11 +153,12 @@ func serviceOptions(regimesFile string, log zerolog.Logger) (service.Options, er
 // current state while its view has not caught up with it yet.
 var errViewBehind = errors.New("the view has not caught up with the store yet")
 
-// recordEvents records, off the request path, the events of the runs other
-// processes commit and of each change of the UTC day, until ctx ends; it
-// screens with the service's views (the built-in and stored regimes only, so
-// a --regimes file changes no event).
-func recordEvents(ctx context.Context, st store.Store, svc *service.Service, so serveOptions, log zerolog.Logger, wake chan struct{}) {
+// eventOptions are how a serving process records events: screening with its
+// views (the current one, or a retained past state), which hold the built-in
+// and stored regimes only unless a --regimes file adds to them (then with
+// engines built from the store, so that such a file changes no event); each
+// recording wakes the webhooks.
+func eventOptions(st store.Store, svc *service.Service, so serveOptions, log zerolog.Logger, wake chan struct{}) watch.Options {
 	opt := watch.Options{Log: log, Recorded: func(int) {
 		select {
 		case wake <- struct{}{}:
@@ -142,7 +184,14 @@ func recordEvents(ctx context.Context, st store.Store, svc *service.Service, so 
 			return past.Engine(), nil
 		}
 	}
-	t := time.NewTicker(so.follow)
+	return opt
+}
+
+// recordEvents records, off the request path, the events of the runs other
+// processes commit (and of those whose events a killed process did not
+// record) and of each change of the UTC day, every interval until ctx ends.
+func recordEvents(ctx context.Context, st store.Store, interval time.Duration, opt watch.Options, log zerolog.Logger) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		if err := watch.AfterCommit(ctx, st, opt); err != nil && ctx.Err() == nil && !errors.Is(err, errViewBehind) {

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rs/zerolog"
+
+	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/store"
 	"github.com/keiretsu/keiretsu/internal/watch"
 )
@@ -37,6 +40,17 @@ func (r *repeated) String() string { return strings.Join(*r, ",") }
 func (r *repeated) Set(v string) error {
 	*r = append(*r, v)
 	return nil
+}
+
+// eventsLater returns err, but nil for a run that committed and whose events
+// were not recorded (load.ErrEvents), which it logs: the next process that
+// records events (keiretsu events, watch, serve, the next run) records them.
+func eventsLater(log zerolog.Logger, err error) error {
+	if errors.Is(err, load.ErrEvents) {
+		log.Warn().Err(err).Msg("run committed; its events are recorded later")
+		return nil
+	}
+	return err
 }
 
 func runWatch(ctx context.Context, args []string) error {

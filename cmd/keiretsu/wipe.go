@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/keiretsu/keiretsu/internal/load"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 func runWipe(ctx context.Context, args []string) error {
@@ -20,13 +21,30 @@ func runWipe(ctx context.Context, args []string) error {
 	if !*yes {
 		return errors.New("refusing to delete every record without --yes")
 	}
-	_, st, err := c.open(ctx, false)
+	log, err := c.logger()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	n, v, err := load.Wipe(ctx, st)
+	st, cl, err := c.openWriter(ctx, log)
 	if err != nil {
+		return err
+	}
+	if cl != nil {
+		// A serve holds the store: it wipes it (live.go).
+		defer cl.Close()
+		res, err := cl.Wipe(ctx)
+		if err == nil && res.Err != "" {
+			err = errors.New(res.Err)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Printf("wiped %s\n", cl.Hello().Store)
+		return nil
+	}
+	defer st.Close()
+	n, v, err := load.Wipe(ctx, st, watch.Options{Log: log})
+	if err = eventsLater(log, err); err != nil {
 		return err
 	}
 	fmt.Printf("wiped %s: deleted %d, dataVersion %s\n", st.Describe(), n, v)

@@ -1776,11 +1776,14 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../../schema/entity.graphql", Input: `extend type Query {
   "An entity by id; null when unknown. An id that edges name but no record defines is returned with defined: false."
-  entity(id: ID!): Entity
+  entity("The entity's id." id: ID!): Entity
 }
 
+"A company, person, state body or organization: a node of the ownership and control graph."
 type Entity {
+  "The entity's id, unique among entities."
   id: ID!
+  "Its name; for an undefined id, the id."
   name: String!
   "company, person, state_body or organization."
   type: String!
@@ -1788,62 +1791,97 @@ type Entity {
   country: String
   "ISO 3166 alpha-2 of the headquarters or principal place of business."
   hqCountry: String
+  "Other names it is known by."
   aliases: [String!]!
+  "Its external identifiers."
   identifiers: [Identifier!]!
+  "Where its record came from."
   source: String
   "False for an id that edges name but no entity record defines."
   defined: Boolean!
   "Ownership edges into this entity (its shareholders). Without asOf, every edge of any date."
-  owners(asOf: Date): [Ownership!]!
+  owners("Only the edges valid on this day." asOf: Date): [Ownership!]!
   "Ownership edges from this entity (its holdings)."
-  owned(asOf: Date): [Ownership!]!
-  controllers(asOf: Date): [Control!]!
-  controlled(asOf: Date): [Control!]!
-  listings(asOf: Date): [Listing!]!
+  owned("Only the edges valid on this day." asOf: Date): [Ownership!]!
+  "Control edges into this entity (who controls it)."
+  controllers("Only the edges valid on this day." asOf: Date): [Control!]!
+  "Control edges from this entity (what it controls)."
+  controlled("Only the edges valid on this day." asOf: Date): [Control!]!
+  "Its listings under the regimes."
+  listings("Only the listings valid on this day." asOf: Date): [Listing!]!
   "Accepted same_as links to other records of the same real-world entity."
-  sameAs(asOf: Date): [SameAs!]!
+  sameAs("Only the links valid on this day." asOf: Date): [SameAs!]!
   "Sourcing edges naming this entity as manufacturer or supplier."
-  supplies(asOf: Date): [Sourcing!]!
+  supplies("Only the edges valid on this day." asOf: Date): [Sourcing!]!
 }
 
+"A share held by one entity in another."
 type Ownership {
+  "The shareholder."
   owner: Entity!
+  "The entity whose share is held."
   owned: Entity!
   "The exact share, when given as one."
   percent: Float
   "Bounds of the share: a range, or 0..100 when unknown."
   percentMin: Float!
+  "The upper bound of the share."
   percentMax: Float!
+  "First day of validity; null when unbounded."
   from: Date
+  "Last day of validity; null when unbounded."
   to: Date
+  "Where the edge came from."
   source: String
 }
 
+"Control of one entity by another, other than by shares (board, contract, state direction)."
 type Control {
+  "The entity in control."
   controller: Entity!
+  "The entity controlled."
   controlled: Entity!
+  "How control is held, as the source gives it."
   basis: String
+  "First day of validity; null when unbounded."
   from: Date
+  "Last day of validity; null when unbounded."
   to: Date
+  "Where the edge came from."
   source: String
 }
 
+"An entity's listing under a regime."
 type Listing {
+  "The regime that lists it."
   regime: Regime!
+  "The entity listed."
   entity: Entity!
+  "The list's own reference for the entry."
   reference: String
+  "The categories of the listing, which a regime's rule may select by."
   categories: [String!]!
+  "First day of validity; null when unbounded."
   from: Date
+  "Last day of validity; null when unbounded."
   to: Date
+  "Where the listing came from."
   source: String
 }
 
+"An accepted entity-resolution link: two records of one real-world entity."
 type SameAs {
+  "One record."
   a: Entity!
+  "The other record."
   b: Entity!
+  "Why the link was accepted."
   reason: String
+  "First day of validity; null when unbounded."
   from: Date
+  "Last day of validity; null when unbounded."
   to: Date
+  "Where the link came from."
   source: String
 }
 `, BuiltIn: false},
@@ -1973,44 +2011,64 @@ type ComponentEdge {
 `, BuiltIn: false},
 	{Name: "../../schema/product.graphql", Input: `extend type Query {
   "A product by id; null when unknown."
-  product(id: ID!): Product
+  product("The product's id." id: ID!): Product
 }
 
+"A product, assembly or part: a node of the bill of materials."
 type Product {
+  "The product's id, unique among products."
   id: ID!
+  "Its name; for an undefined id, the id."
   name: String!
+  "Its category, which a regime's rule may select by."
   category: String
+  "Its external identifiers (purl, cpe, ...)."
   identifiers: [Identifier!]!
+  "Where its record came from."
   source: String
   "False for an id that edges name but no product record defines."
   defined: Boolean!
   "Component edges to this product's parts. Without asOf, every edge of any date."
-  components(asOf: Date): [Component!]!
+  components("Only the edges valid on this day." asOf: Date): [Component!]!
   "Component edges from the products this one is part of."
-  usedIn(asOf: Date): [Component!]!
+  usedIn("Only the edges valid on this day." asOf: Date): [Component!]!
   "Sourcing edges to its manufacturers and suppliers."
-  sources(asOf: Date): [Sourcing!]!
+  sources("Only the edges valid on this day." asOf: Date): [Sourcing!]!
 }
 
+"A part of a product: a bill-of-materials edge."
 type Component {
+  "The product the part goes into."
   parent: Product!
+  "The part."
   child: Product!
+  "How many go into one parent, when given."
   quantity: Float
+  "Whether the parent cannot be made without it."
   essential: Boolean!
+  "First day of validity; null when unbounded."
   from: Date
+  "Last day of validity; null when unbounded."
   to: Date
+  "Where the edge came from."
   source: String
 }
 
+"Who makes or supplies a product."
 type Sourcing {
+  "The product made or supplied."
   product: Product!
+  "Its manufacturer or supplier."
   entity: Entity!
   "manufacturer or supplier."
   role: String!
   "Where the product is made: ISO 3166-1 alpha-2 (CN) or ISO 3166-2 (CN-XJ)."
   site: String
+  "First day of validity; null when unbounded."
   from: Date
+  "Last day of validity; null when unbounded."
   to: Date
+  "Where the edge came from."
   source: String
 }
 `, BuiltIn: false},
@@ -2019,13 +2077,19 @@ type Sourcing {
   regimes: [Regime!]!
 }
 
+"A sanctions or procurement regime: a list and the rule that says who it catches."
 type Regime {
+  "The regime's id, as requests name it (US-OFAC-SDN, ...)."
   id: ID!
+  "Its name."
   name: String!
+  "The authority that publishes it."
   authority: String
+  "Where its text is published."
   url: String
   "listed, aggregate, per_person or affiliate."
   rule: String!
+  "Whether the regime is built into the binary."
   builtin: Boolean!
   "EXPOSED, or CAUTION for a regime whose catches are rated CAUTION."
   outcome: Verdict!
@@ -2035,27 +2099,79 @@ type Regime {
   spec: String!
 }
 `, BuiltIn: false},
-	{Name: "../../schema/scalars.graphql", Input: `"A calendar day, YYYY-MM-DD."
-scalar Date
+	{Name: "../../schema/scalars.graphql", Input: `"A calendar day, YYYY-MM-DD (an RFC 3339 full-date), in UTC."
+scalar Date @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 
 "Screening verdicts, mildest first."
-enum Verdict { CLEAR UNKNOWN CAUTION POSSIBLE EXPOSED }
+enum Verdict {
+  "Nothing restricted was found and nothing needed was unknown."
+  CLEAR
+  "A producer or owner needed for the answer is unknown (see the screening's gaps)."
+  UNKNOWN
+  "Worth a reviewer's look, not a catch: control by a caught entity, a non-essential part, a state-body affiliate, or a consult regime's catch."
+  CAUTION
+  "Caught only if ranges or unknown shares are at their upper bounds."
+  POSSIBLE
+  "Caught: the subject meets the regime's rule."
+  EXPOSED
+}
 
 "Why a finding's entity is restricted."
-enum Basis { LISTED OWNERSHIP CONTROL AFFILIATE ORIGIN }
+enum Basis {
+  "The entity is itself listed."
+  LISTED
+  "Listed owners hold, summed, at least the regime's threshold of it."
+  OWNERSHIP
+  "A control edge from a caught entity, or control (over 50% or a control edge) in an affiliate rule."
+  CONTROL
+  "It is an affiliate of a listed entity, as the regime defines affiliates."
+  AFFILIATE
+  "Where it or a product is made or based meets the regime's criteria."
+  ORIGIN
+}
 
 "Why the root of a finding's explanation is restricted: listed, a state body, a jurisdiction, a place of production."
-enum SeedKind { LISTING STATE_BODY JURISDICTION ORIGIN }
+enum SeedKind {
+  "A listing of the regime."
+  LISTING
+  "A state body, under a regime that restricts them."
+  STATE_BODY
+  "A country of incorporation or headquarters the regime restricts."
+  JURISDICTION
+  "A site of production the regime restricts."
+  ORIGIN
+}
 
 "The kind of stored edge a hop is. SAME_AS (an extension) is an accepted entity-resolution link."
-enum HopKind { COMPONENT SOURCING OWNERSHIP CONTROL LISTING SAME_AS CRITERION }
+enum HopKind {
+  "A product to one of its parts (parent to child)."
+  COMPONENT
+  "A product to its manufacturer or supplier."
+  SOURCING
+  "An owner to the entity it holds a share of."
+  OWNERSHIP
+  "A controller to the entity it controls."
+  CONTROL
+  "An entity to the regime that lists it."
+  LISTING
+  "An accepted link between two records of the same real-world entity."
+  SAME_AS
+  "A regime's criterion met by the entity (state body, country, site); the criterion is the hop's source."
+  CRITERION
+}
 
 "An external identifier of an entity or product, such as lei, uscc, duns, purl, cpe."
-type Identifier { scheme: String!  value: String! }
+type Identifier {
+  "The identifier's scheme: lei, uscc, duns, purl, cpe, ..."
+  scheme: String!
+  "The identifier within its scheme."
+  value: String!
+}
 `, BuiltIn: false},
-	{Name: "../../schema/screening.graphql", Input: `type Query {
+	{Name: "../../schema/screening.graphql", Input: `"The entry points: screenings, lookups, search and the store's history."
+type Query {
   "Screen a product over its bill of materials on a day (default today, UTC) under regimes (default all)."
-  screenProduct(id: ID!, asOf: Date, regimes: [ID!],
+  screenProduct("The product to screen." id: ID!, "The day to screen on (default today, UTC)." asOf: Date, "The regimes to screen under (default: every regime whose default is true)." regimes: [ID!],
     """
     Answer from the state of the data whose dataVersion this is (a retained run's: see runs), byte for
     byte as it was answered then; default the current data. A version no retained run produced is
@@ -2064,7 +2180,7 @@ type Identifier { scheme: String!  value: String! }
     dataVersion: String
   ): Screening!
   "Screen an entity on a day under regimes."
-  screenEntity(id: ID!, asOf: Date, regimes: [ID!],
+  screenEntity("The entity to screen." id: ID!, "The day to screen on (default today, UTC)." asOf: Date, "The regimes to screen under (default: every regime whose default is true)." regimes: [ID!],
     """
     Answer from the state of the data whose dataVersion this is (a retained run's: see runs), byte for
     byte as it was answered then; default the current data. A version no retained run produced is
@@ -2073,7 +2189,7 @@ type Identifier { scheme: String!  value: String! }
     dataVersion: String
   ): Screening!
   "Screen up to 10,000 products on one day; answers are in the order of ids."
-  screenProducts(ids: [ID!]!, asOf: Date, regimes: [ID!],
+  screenProducts("The products to screen; an unknown id fails the whole call (see screenBatch)." ids: [ID!]!, "The day to screen on (default today, UTC)." asOf: Date, "The regimes to screen under (default: every regime whose default is true)." regimes: [ID!],
     """
     Answer from the state of the data whose dataVersion this is (a retained run's: see runs), byte for
     byte as it was answered then; default the current data. A version no retained run produced is
@@ -2083,26 +2199,41 @@ type Identifier { scheme: String!  value: String! }
   ): [Screening!]!
 }
 
+"The answer to one screening question: a subject on a day under regimes."
 type Screening {
+  "The id of the product or entity screened."
   subjectId: ID!
+  "The day screened on."
   asOf: Date!
   "Worst over the regimes screened."
   verdict: Verdict!
   "One per regime screened."
   results: [RegimeResult!]!
+  "The products in the closure with no known producer on the day (the reasons for UNKNOWN)."
   gaps: [Gap!]!
   "Identifies the state of the data that produced this answer: a content hash, equal for equal data on any store."
   dataVersion: String!
 }
 
-type RegimeResult { regime: Regime!  verdict: Verdict!  findings: [Finding!]! }
+"The screening's answer under one regime."
+type RegimeResult {
+  "The regime."
+  regime: Regime!
+  "The worst verdict of its findings; CLEAR without any."
+  verdict: Verdict!
+  "Each way the subject is caught under the regime."
+  findings: [Finding!]!
+}
 
+"One way a subject is caught under a regime, with the path that explains it."
 type Finding {
+  "This finding's verdict."
   verdict: Verdict!
   "The restricted entity met: a product's supplier or manufacturer, or the screened entity."
   entity: Entity!
   "The listed entity at the root of the explanation."
   listedEntity: Entity!
+  "Why the entity is restricted."
   basis: Basis!
   "Why the root of the explanation is restricted."
   seed: SeedKind!
@@ -2114,16 +2245,21 @@ type Finding {
 
 "One stored edge, in its stored direction."
 type Hop {
+  "The kind of edge."
   kind: HopKind!
+  "The id of the edge's start, in stored direction."
   from: ID!
+  "The id of the edge's end, in stored direction."
   to: ID!
   "OWNERSHIP with an exact share: the percent."
   percent: Float
   "OWNERSHIP given as a range (or unknown: 0..100): its bounds."
   percentMin: Float
+  "The upper bound of a range share."
   percentMax: Float
-  "The edge's validity."
+  "The first day of the edge's validity; null when unbounded."
   validFrom: Date
+  "The last day of the edge's validity; null when unbounded."
   validTo: Date
   "The edge's source; for a CRITERION hop the criterion met (state_body of C, country C, hqCountry C, site S)."
   source: String
@@ -2132,20 +2268,29 @@ type Hop {
 }
 
 "A product in the closure with no known producer on the day."
-type Gap { productId: ID!  reason: String! }
+type Gap {
+  "The product with no known producer."
+  productId: ID!
+  "Why it is a gap."
+  reason: String!
+}
 `, BuiltIn: false},
 	{Name: "../../schema/search.graphql", Input: `extend type Query {
   "Entities and products by id, name, alias or identifier, case- and punctuation-insensitively, best first."
-  search(text: String!, limit: Int = 10): [SearchHit!]!
+  search("What to look for." text: String!, "At most this many hits." limit: Int = 10): [SearchHit!]!
   "The dataVersion of the data the server answers from."
   dataVersion: String!
 }
 
+"An entity or product matching a search."
 type SearchHit {
+  "The id of the entity or product."
   id: ID!
+  "Its name."
   name: String!
   "entity or product."
   kind: String!
+  "How well it matches, higher better."
   score: Float!
 }
 `, BuiltIn: false},

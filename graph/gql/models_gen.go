@@ -139,6 +139,7 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// The entry points: screenings, lookups, search and the store's history.
 type Query struct {
 }
 
@@ -172,11 +173,16 @@ type VerdictCount struct {
 type Basis string
 
 const (
-	BasisListed    Basis = "LISTED"
+	// The entity is itself listed.
+	BasisListed Basis = "LISTED"
+	// Listed owners hold, summed, at least the regime's threshold of it.
 	BasisOwnership Basis = "OWNERSHIP"
-	BasisControl   Basis = "CONTROL"
+	// A control edge from a caught entity, or control (over 50% or a control edge) in an affiliate rule.
+	BasisControl Basis = "CONTROL"
+	// It is an affiliate of a listed entity, as the regime defines affiliates.
 	BasisAffiliate Basis = "AFFILIATE"
-	BasisOrigin    Basis = "ORIGIN"
+	// Where it or a product is made or based meets the regime's criteria.
+	BasisOrigin Basis = "ORIGIN"
 )
 
 var AllBasis = []Basis{
@@ -234,12 +240,19 @@ func (e Basis) MarshalJSON() ([]byte, error) {
 type HopKind string
 
 const (
+	// A product to one of its parts (parent to child).
 	HopKindComponent HopKind = "COMPONENT"
-	HopKindSourcing  HopKind = "SOURCING"
+	// A product to its manufacturer or supplier.
+	HopKindSourcing HopKind = "SOURCING"
+	// An owner to the entity it holds a share of.
 	HopKindOwnership HopKind = "OWNERSHIP"
-	HopKindControl   HopKind = "CONTROL"
-	HopKindListing   HopKind = "LISTING"
-	HopKindSameAs    HopKind = "SAME_AS"
+	// A controller to the entity it controls.
+	HopKindControl HopKind = "CONTROL"
+	// An entity to the regime that lists it.
+	HopKindListing HopKind = "LISTING"
+	// An accepted link between two records of the same real-world entity.
+	HopKindSameAs HopKind = "SAME_AS"
+	// A regime's criterion met by the entity (state body, country, site); the criterion is the hop's source.
 	HopKindCriterion HopKind = "CRITERION"
 )
 
@@ -300,10 +313,14 @@ func (e HopKind) MarshalJSON() ([]byte, error) {
 type SeedKind string
 
 const (
-	SeedKindListing      SeedKind = "LISTING"
-	SeedKindStateBody    SeedKind = "STATE_BODY"
+	// A listing of the regime.
+	SeedKindListing SeedKind = "LISTING"
+	// A state body, under a regime that restricts them.
+	SeedKindStateBody SeedKind = "STATE_BODY"
+	// A country of incorporation or headquarters the regime restricts.
 	SeedKindJurisdiction SeedKind = "JURISDICTION"
-	SeedKindOrigin       SeedKind = "ORIGIN"
+	// A site of production the regime restricts.
+	SeedKindOrigin SeedKind = "ORIGIN"
 )
 
 var AllSeedKind = []SeedKind{
@@ -418,11 +435,16 @@ func (e SubjectKind) MarshalJSON() ([]byte, error) {
 type Verdict string
 
 const (
-	VerdictClear    Verdict = "CLEAR"
-	VerdictUnknown  Verdict = "UNKNOWN"
-	VerdictCaution  Verdict = "CAUTION"
+	// Nothing restricted was found and nothing needed was unknown.
+	VerdictClear Verdict = "CLEAR"
+	// A producer or owner needed for the answer is unknown (see the screening's gaps).
+	VerdictUnknown Verdict = "UNKNOWN"
+	// Worth a reviewer's look, not a catch: control by a caught entity, a non-essential part, a state-body affiliate, or a consult regime's catch.
+	VerdictCaution Verdict = "CAUTION"
+	// Caught only if ranges or unknown shares are at their upper bounds.
 	VerdictPossible Verdict = "POSSIBLE"
-	VerdictExposed  Verdict = "EXPOSED"
+	// Caught: the subject meets the regime's rule.
+	VerdictExposed Verdict = "EXPOSED"
 )
 
 var AllVerdict = []Verdict{

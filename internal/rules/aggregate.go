@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"slices"
+
 	"github.com/keiretsu/keiretsu/internal/model"
 )
 
@@ -17,21 +19,29 @@ func (pe *prongEval) aggregate(seeds []uint32) {
 }
 
 // spread runs the ownership fixpoint from queue at level v, using upper bounds when
-// upper is set. When group is not nil, only the group's holdings add up and
-// joining entities are recorded there instead of raising levels (aggregateBy seed
-// or country). It returns every entity processed (the queue and all that joined).
-func (pe *prongEval) spread(queue []uint32, v model.Verdict, upper bool, group *group) []uint32 {
+// upper is set. When gs is not nil, only the holdings of the group being spread
+// add up and joining entities are marked there instead of raising levels
+// (aggregateBy seed or country). It returns every entity processed (the queue and
+// all that joined).
+func (pe *prongEval) spread(queue []uint32, v model.Verdict, upper bool, gs *groupScratch) []uint32 {
 	s := pe.eng.snap
-	acc := map[uint32]uint64{}
+	var acc *accumulator
+	if gs != nil {
+		acc = &gs.acc
+		defer acc.reset()
+	} else {
+		acc = pe.eng.getAcc()
+		defer pe.eng.putAcc(acc)
+	}
 	in := func(y uint32) bool {
-		if group != nil {
-			return group.has(y, v)
+		if gs != nil {
+			return gs.has(y, v)
 		}
 		return pe.lvl(y) >= v
 	}
 	join := func(y uint32) {
-		if group != nil {
-			group.add(y, v)
+		if gs != nil {
+			gs.add(y, v)
 		} else {
 			pe.raise(y, v)
 		}
@@ -54,8 +64,7 @@ func (pe *prongEval) spread(queue []uint32, v model.Verdict, upper bool, group *
 				if upper {
 					share = s.Own.Hi(e)
 				}
-				acc[y] += uint64(share)
-				if pe.thr.Crossed(acc[y]) {
+				if pe.thr.Crossed(acc.add(y, uint64(share))) {
 					join(y)
 				}
 			}
@@ -74,6 +83,46 @@ func (pe *prongEval) spread(queue []uint32, v model.Verdict, upper bool, group *
 		})
 	}
 	return queue
+}
+
+// accumulator sums shares per entity: a dense array (an engine's are pooled, so
+// a fixpoint allocates nothing per entity) and the entities touched, to clear.
+type accumulator struct {
+	sum     []uint64
+	touched []uint32
+}
+
+// add adds share to y's sum and returns the new sum.
+func (a *accumulator) add(y uint32, share uint64) uint64 {
+	if a.sum[y] == 0 {
+		a.touched = append(a.touched, y)
+	}
+	a.sum[y] += share
+	if a.sum[y] == 0 {
+		// A zero share keeps y untouched; nothing to clear.
+		a.touched = a.touched[:len(a.touched)-1]
+	}
+	return a.sum[y]
+}
+
+func (e *Engine) getAcc() *accumulator {
+	if a, ok := e.accs.Get().(*accumulator); ok {
+		return a
+	}
+	return &accumulator{sum: make([]uint64, e.snap.NumEntities())}
+}
+
+func (e *Engine) putAcc(a *accumulator) {
+	a.reset()
+	e.accs.Put(a)
+}
+
+// reset clears the sums touched.
+func (a *accumulator) reset() {
+	for _, y := range a.touched {
+		a.sum[y] = 0
+	}
+	a.touched = a.touched[:0]
 }
 
 // cautionByControl marks CAUTION every entity not otherwise caught that a caught
@@ -102,38 +151,64 @@ func (pe *prongEval) cautionByControl() {
 }
 
 // group is the set of entities caught through one group of seeds (one seed under
-// aggregateBy seed, one country's seeds under aggregateBy country), at two levels.
+// aggregateBy seed, one country's seeds under aggregateBy country), at two levels:
+// sorted class representatives, searched by halving (most groups are a seed
+// alone, and a prong may have tens of thousands of them).
 type group struct {
-	seeds             []uint32 // class representatives
-	exposed, possible map[uint32]bool
+	seeds             []uint32 // class representatives, ascending
+	exposed, possible []uint32 // possible: caught at POSSIBLE and not EXPOSED
 }
 
-func newGroup(seeds []uint32) *group {
-	return &group{seeds: seeds, exposed: map[uint32]bool{}, possible: map[uint32]bool{}}
+func hasSorted(list []uint32, x uint32) bool {
+	_, ok := slices.BinarySearch(list, x)
+	return ok
+}
+
+// level returns the level x is caught at through the group (CLEAR if not).
+func (g *group) level(x uint32) model.Verdict {
+	switch {
+	case hasSorted(g.exposed, x):
+		return model.Exposed
+	case hasSorted(g.possible, x):
+		return model.Possible
+	}
+	return model.Clear
 }
 
 func (g *group) has(x uint32, v model.Verdict) bool {
 	if v == model.Exposed {
-		return g.exposed[x]
+		return hasSorted(g.exposed, x)
 	}
-	return g.exposed[x] || g.possible[x]
+	return g.level(x) >= model.Possible
 }
 
-func (g *group) add(x uint32, v model.Verdict) {
+func (g *group) isSeed(x uint32) bool { return hasSorted(g.seeds, x) }
+
+// groupScratch marks the members of the group being spread, by entity: mark[x]
+// is the group's stamp at EXPOSED, stamp+1 at POSSIBLE only. Stamps grow from
+// group to group, so nothing is cleared between them.
+type groupScratch struct {
+	mark    []uint32
+	stamp   uint32
+	members []uint32 // joined, in order
+	acc     accumulator
+}
+
+func (gs *groupScratch) has(x uint32, v model.Verdict) bool {
+	m := gs.mark[x]
 	if v == model.Exposed {
-		g.exposed[x] = true
-	} else {
-		g.possible[x] = true
+		return m == gs.stamp
 	}
+	return m == gs.stamp || m == gs.stamp+1
 }
 
-func (g *group) isSeed(x uint32) bool {
-	for _, s := range g.seeds {
-		if s == x {
-			return true
-		}
+func (gs *groupScratch) add(x uint32, v model.Verdict) {
+	if v == model.Exposed {
+		gs.mark[x] = gs.stamp
+	} else {
+		gs.mark[x] = gs.stamp + 1
 	}
-	return false
+	gs.members = append(gs.members, x)
 }
 
 // grouped runs the fixpoint separately for each group of seeds: the group's
@@ -141,27 +216,95 @@ func (g *group) isSeed(x uint32) bool {
 // the threshold (or control); two groups' holdings are never added. An entity
 // caught through any group is caught, at the best level a group gives it.
 func (pe *prongEval) grouped(groups [][]uint32) {
-	pe.members = map[uint32][]uint32{}
+	n := pe.eng.snap.NumEntities()
+	gs := &groupScratch{mark: make([]uint32, n), acc: accumulator{sum: make([]uint64, n)}}
+	pe.groups = make([]group, len(groups))
+	var pairs []memberPair
+	var queue []uint32
 	for gi, seeds := range groups {
-		g := newGroup(seeds)
+		gs.stamp += 2
+		gs.members = gs.members[:0]
 		for _, p := range seeds {
-			g.add(p, model.Exposed)
+			gs.add(p, model.Exposed)
 		}
-		exposed := pe.spread(append([]uint32(nil), seeds...), model.Exposed, false, g)
-		pe.spread(exposed, model.Possible, true, g)
-		pe.groups = append(pe.groups, g)
-		for x := range g.exposed {
-			pe.raise(x, model.Exposed)
-			pe.members[x] = append(pe.members[x], uint32(gi))
+		queue = pe.spread(append(queue[:0], seeds...), model.Exposed, false, gs)
+		queue = pe.spread(queue, model.Possible, true, gs)
+		g := &pe.groups[gi]
+		g.seeds = seeds
+		if len(gs.members) == len(seeds) {
+			g.exposed = seeds // the seeds alone (most groups)
+			continue
 		}
-		for x := range g.possible {
-			if !g.exposed[x] {
-				pe.raise(x, model.Possible)
-				pe.members[x] = append(pe.members[x], uint32(gi))
+		for _, x := range gs.members {
+			if gs.has(x, model.Exposed) {
+				g.exposed = append(g.exposed, x)
+			} else {
+				g.possible = append(g.possible, x)
 			}
 		}
+		slices.Sort(g.exposed)
+		slices.Sort(g.possible)
+		// Seeds are explained as seeds, never through a group: only the others
+		// need to know theirs.
+		for _, x := range g.exposed {
+			if !pe.isSeed(x) {
+				pe.raise(x, model.Exposed)
+				pairs = append(pairs, memberPair{x, uint32(gi)})
+			}
+		}
+		for _, x := range g.possible {
+			pe.raise(x, model.Possible)
+			pairs = append(pairs, memberPair{x, uint32(gi)})
+		}
 	}
+	clear(gs.mark)
+	pe.members = newMemberIndex(pairs, gs.mark)
 	if pe.p.Control == ControlCaution {
 		pe.cautionByControl()
 	}
+}
+
+// memberPair says that entity x is caught through group g.
+type memberPair struct{ x, g uint32 }
+
+// memberIndex lists, for each entity caught through groups (seeds aside), the
+// groups it is caught through, in group order: entities sorted, found by halving.
+type memberIndex struct {
+	keys   []uint32
+	off    []uint32 // groups of keys[i]: grps[off[i]:off[i+1]]
+	groups []uint32
+}
+
+// newMemberIndex indexes the pairs (in group order) by entity, counting in count
+// (a zero word per entity; left dirty).
+func newMemberIndex(pairs []memberPair, count []uint32) memberIndex {
+	var m memberIndex
+	for _, p := range pairs {
+		count[p.x]++
+	}
+	total := uint32(0)
+	for x, c := range count {
+		if c != 0 {
+			m.keys = append(m.keys, uint32(x))
+			m.off = append(m.off, total)
+			count[x] = total // from here on: the next slot of x
+			total += c
+		}
+	}
+	m.off = append(m.off, total)
+	m.groups = make([]uint32, total)
+	for _, p := range pairs { // in group order, so each entity's groups ascend
+		m.groups[count[p.x]] = p.g
+		count[p.x]++
+	}
+	return m
+}
+
+// of returns the groups entity x is caught through.
+func (m *memberIndex) of(x uint32) []uint32 {
+	i, ok := slices.BinarySearch(m.keys, x)
+	if !ok {
+		return nil
+	}
+	return m.groups[m.off[i]:m.off[i+1]]
 }

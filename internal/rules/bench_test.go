@@ -111,3 +111,17 @@ func BenchmarkExplain(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFixpointRegime evaluates each built-in regime from cold, one
+// sub-benchmark per regime.
+func BenchmarkFixpointRegime(b *testing.B) {
+	e := genEngine(b, 200_000)
+	for _, r := range e.Regimes().All() {
+		b.Run(r.ID, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				NewEngine(e.Snapshot(), e.Regimes()).Eval(r, benchDay, allListings)
+			}
+		})
+	}
+}

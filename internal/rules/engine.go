@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math/bits"
 	"slices"
@@ -37,6 +38,7 @@ type Engine struct {
 	classes map[projection.DateCode]*classes
 
 	scratch sync.Pool     // *productScratch
+	accs    sync.Pool     // *accumulator
 	evals   atomic.Uint32 // evaluations made, numbering them (Eval.seq)
 
 	// Category bits: the snapshot's listing categories, then the regimes'
@@ -100,26 +102,47 @@ func (e *Engine) regimeCats(r *Regime) (uint64, bool) {
 	return m, len(r.Categories) > 0
 }
 
-// byCountry indexes the entities the criteria seeds meet, once per engine.
+// byCountry indexes the entities the criteria seeds meet, once per engine: the
+// state bodies, and the companies and organizations, of the countries some
+// regime's stateBodiesOf or jurisdictions names (a few), by country.
 func (e *Engine) byCountry() (stateBodies, juris map[uint16][]uint32) {
 	e.countryOnce.Do(func() {
 		s := e.snap
 		e.stateBodies, e.juris = map[uint16][]uint32{}, map[uint16][]uint32{}
+		// named[code] says whether a regime names the country: 1 for state
+		// bodies, 2 for jurisdictions.
+		named := make([]uint8, 1<<16)
+		some := false
+		for _, r := range e.set.All() {
+			for i := range r.Prongs {
+				for _, c := range r.Prongs[i].Seeds.StateBodiesOf {
+					named[projection.CountryCode(c)] |= 1
+					some = true
+				}
+				for _, c := range r.Prongs[i].Seeds.Jurisdictions {
+					named[projection.CountryCode(c)] |= 2
+					some = true
+				}
+			}
+		}
+		if !some {
+			return
+		}
 		for x := uint32(0); x < uint32(s.NumEntities()); x++ {
 			c, hq := s.EntityCountryCode(x), s.EntityHQCountryCode(x)
-			if c == 0 && hq == 0 {
+			if named[c]|named[hq] == 0 {
 				continue
 			}
 			switch {
 			case s.IsStateBody(x):
-				if c != 0 {
+				if c != 0 && named[c]&1 != 0 {
 					e.stateBodies[c] = append(e.stateBodies[c], x)
 				}
 			case isCompanyOrOrg(s, x):
-				if c != 0 {
+				if c != 0 && named[c]&2 != 0 {
 					e.juris[c] = append(e.juris[c], x)
 				}
-				if hq != 0 && hq != c {
+				if hq != 0 && hq != c && named[hq]&2 != 0 {
 					e.juris[hq] = append(e.juris[hq], x)
 				}
 			}
@@ -213,8 +236,8 @@ type prongEval struct {
 	aff   []uint8 // affiliate rule: up/down membership bits per level
 	// groups are the seed groups of a grouped aggregate (aggregateBy seed or
 	// country), members the groups each caught entity is caught through.
-	groups  []*group
-	members map[uint32][]uint32
+	groups  []group
+	members memberIndex
 }
 
 // Eval returns the (cached) evaluation of regime r on day d counting the listings
@@ -398,22 +421,23 @@ func (pe *prongEval) seedsRegime(reg uint16) bool {
 // in force.
 func (pe *prongEval) run() {
 	s := pe.eng.snap
-	seen := map[uint32]int{} // representative -> index in seeds
-	var seeds []uint32
-	var ctry [][]uint16 // per seed: its countries (for aggregateBy country)
-	add := func(m uint32, c uint16) {
-		x := pe.cls.of(m)
-		i, ok := seen[x]
-		if !ok {
-			i = len(seeds)
-			seen[x] = i
-			seeds = append(seeds, x)
-			ctry = append(ctry, nil)
+	// Seeds as (representative, country) pairs, then sorted by entity, so the
+	// groups and searches do not depend on the order of the seed keys, and merged.
+	sd := &pe.p.Seeds
+	criteria := pe.ev.critOK && (len(sd.StateBodiesOf) > 0 || len(sd.Jurisdictions) > 0)
+	var bodies, juris map[uint16][]uint32
+	n := 0
+	if criteria {
+		bodies, juris = pe.eng.byCountry()
+		for _, c := range sd.StateBodiesOf {
+			n += len(bodies[projection.CountryCode(c)])
 		}
-		if c != 0 && !slices.Contains(ctry[i], c) {
-			ctry[i] = append(ctry[i], c)
+		for _, c := range sd.Jurisdictions {
+			n += len(juris[projection.CountryCode(c)])
 		}
 	}
+	pairs := make([]seedPair, 0, n)
+	add := func(m uint32, c uint16) { pairs = append(pairs, seedPair{pe.cls.of(m), c, uint32(len(pairs))}) }
 	for _, reg := range pe.regs {
 		for _, li := range s.Lists.OfRegime(reg) {
 			if s.Lists.Holds(li, pe.q) && pe.ev.listingCounts(li) {
@@ -422,9 +446,7 @@ func (pe *prongEval) run() {
 			}
 		}
 	}
-	sd := &pe.p.Seeds
-	if pe.ev.critOK && (len(sd.StateBodiesOf) > 0 || len(sd.Jurisdictions) > 0) {
-		bodies, juris := pe.eng.byCountry()
+	if criteria {
 		for _, c := range sd.StateBodiesOf {
 			cc := projection.CountryCode(c)
 			for _, m := range bodies[cc] {
@@ -438,21 +460,16 @@ func (pe *prongEval) run() {
 			}
 		}
 	}
-	if len(seeds) == 0 {
+	if len(pairs) == 0 {
 		return
 	}
-	// Seeds in entity order, so the groups and searches do not depend on the
-	// order of the seed keys.
-	order := make([]int, len(seeds))
-	for i := range order {
-		order[i] = i
+	pairs = sortSeeds(pairs, s.NumEntities())
+	var seeds []uint32
+	for i, p := range pairs {
+		if i == 0 || p.x != pairs[i-1].x {
+			seeds = append(seeds, p.x)
+		}
 	}
-	slices.SortFunc(order, func(a, b int) int { return int(seeds[a]) - int(seeds[b]) })
-	sorted, sortedCtry := make([]uint32, len(seeds)), make([][]uint16, len(seeds))
-	for i, o := range order {
-		sorted[i], sortedCtry[i] = seeds[o], ctry[o]
-	}
-	seeds, ctry = sorted, sortedCtry
 	pe.level = make([]uint8, s.NumEntities())
 	for _, x := range seeds {
 		pe.level[x] = uint8(model.Exposed) | seedFlag
@@ -465,12 +482,12 @@ func (pe *prongEval) run() {
 		switch pe.p.AggregateBy {
 		case AggregateSeed:
 			groups := make([][]uint32, len(seeds))
-			for i, x := range seeds {
-				groups[i] = []uint32{x}
+			for i := range seeds {
+				groups[i] = seeds[i : i+1 : i+1]
 			}
 			pe.grouped(groups)
 		case AggregateCountry:
-			pe.grouped(countryGroups(seeds, ctry))
+			pe.grouped(countryGroups(pairs))
 		default:
 			pe.aggregate(seeds)
 		}
@@ -479,25 +496,70 @@ func (pe *prongEval) run() {
 	}
 }
 
-// countryGroups groups seeds by country (a seed with several countries is in each
-// of their groups; one with none forms a group of its own), in the order of the
-// countries' first seeds.
-func countryGroups(seeds []uint32, ctry [][]uint16) [][]uint32 {
+// seedPair is a seed entity (class representative) and one country it is met
+// with (0: none).
+type seedPair struct {
+	x uint32
+	c uint16
+	i uint32 // the order it was met in
+}
+
+// sortSeeds sorts seed pairs by entity (n entities in all), each entity's in the
+// order they were met: by counting when there are many (criteria seeds may be a
+// large share of the entities), else by comparing.
+func sortSeeds(pairs []seedPair, n int) []seedPair {
+	if len(pairs) < n/64 {
+		slices.SortFunc(pairs, func(a, b seedPair) int {
+			if a.x != b.x {
+				return cmp.Compare(a.x, b.x)
+			}
+			return cmp.Compare(a.i, b.i)
+		})
+		return pairs
+	}
+	at := make([]uint32, n+1)
+	for _, p := range pairs {
+		at[p.x+1]++
+	}
+	for x := 1; x <= n; x++ {
+		at[x] += at[x-1]
+	}
+	out := make([]seedPair, len(pairs))
+	for _, p := range pairs { // in the order met: stable
+		out[at[p.x]] = p
+		at[p.x]++
+	}
+	return out
+}
+
+// countryGroups groups the seeds of sorted pairs by country (a seed with several
+// countries is in each of their groups; one with none forms a group of its own),
+// in the order of the countries' first seeds.
+func countryGroups(pairs []seedPair) [][]uint32 {
 	var out [][]uint32
 	at := map[uint16]int{}
-	for i, x := range seeds {
-		if len(ctry[i]) == 0 {
-			out = append(out, []uint32{x})
+	for i, p := range pairs {
+		if p.c == 0 {
+			if i == 0 || p.x != pairs[i-1].x {
+				// Met with no country first; a group of its own unless met with one.
+				own := true
+				for j := i + 1; j < len(pairs) && pairs[j].x == p.x; j++ {
+					own = own && pairs[j].c == 0
+				}
+				if own {
+					out = append(out, []uint32{p.x})
+				}
+			}
 			continue
 		}
-		for _, c := range ctry[i] {
-			g, ok := at[c]
-			if !ok {
-				g = len(out)
-				at[c] = g
-				out = append(out, nil)
-			}
-			out[g] = append(out[g], x)
+		g, ok := at[p.c]
+		if !ok {
+			g = len(out)
+			at[p.c] = g
+			out = append(out, nil)
+		}
+		if n := len(out[g]); n == 0 || out[g][n-1] != p.x {
+			out[g] = append(out[g], p.x)
 		}
 	}
 	return out

@@ -196,7 +196,7 @@ func (pe *prongEval) search(x uint32, v model.Verdict) explanation {
 			start = append(start, state{x, 1, noGroup})
 		}
 	case pe.groups != nil && !pe.isSeed(rx) && v > model.Caution:
-		for _, g := range pe.members[rx] {
+		for _, g := range pe.members.of(rx) {
 			if pe.groups[g].has(rx, v) {
 				start = append(start, state{x, 0, g})
 			}
@@ -294,15 +294,12 @@ func (pe *prongEval) ownershipSteps(cur state, x uint32, v model.Verdict, relax 
 	uid := s.EntityID(u)
 	var grp *group
 	if cur.grp != noGroup {
-		grp = pe.groups[cur.grp]
+		grp = &pe.groups[cur.grp]
 	}
 	lu := pe.Level(u)
 	if grp != nil {
-		switch r := pe.cls.of(u); {
-		case grp.exposed[r]:
-			lu = model.Exposed
-		case grp.possible[r]:
-			lu = model.Possible
+		if l := grp.level(pe.cls.of(u)); l != model.Clear {
+			lu = l
 		}
 	}
 	if lu > model.Caution {
@@ -327,7 +324,7 @@ func (pe *prongEval) ownershipSteps(cur state, x uint32, v model.Verdict, relax 
 				continue
 			}
 			// The controller is caught through groups: go on in each that has it.
-			for _, g := range pe.members[rp] {
+			for _, g := range pe.members.of(rp) {
 				if pe.groups[g].has(rp, model.Possible) {
 					relax(cur, state{p, 0, g}, h, false)
 				}
@@ -443,9 +440,9 @@ func (pe *prongEval) basisOf(x uint32, hops []Hop, start []state, ex explanation
 	var grp *group
 	if pe.groups != nil {
 		// The group whose seed ends the path, among those x is caught through.
-		for _, g := range pe.members[pe.cls.of(x)] {
+		for _, g := range pe.members.of(pe.cls.of(x)) {
 			if pe.groups[g].isSeed(pe.cls.of(ex.listed)) {
-				grp = pe.groups[g]
+				grp = &pe.groups[g]
 				break
 			}
 		}
@@ -500,11 +497,8 @@ func (pe *prongEval) ownershipCrossed(u uint32, v model.Verdict, grp *group) boo
 func (pe *prongEval) aggregatePercent(x uint32, grp *group) (float64, bool) {
 	v := pe.Level(x)
 	if grp != nil {
-		switch rx := pe.cls.of(x); {
-		case grp.exposed[rx]:
-			v = model.Exposed
-		case grp.possible[rx]:
-			v = model.Possible
+		if l := grp.level(pe.cls.of(x)); l != model.Clear {
+			v = l
 		}
 	}
 	if v != model.Exposed && v != model.Possible || pe.p.Rule == RuleAffiliate {

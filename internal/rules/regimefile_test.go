@@ -37,6 +37,14 @@ func TestRegimeFileErrors(t *testing.T) {
 		{"listingsOf naming itself", `[{"id":"X9","rule":"listed","seeds":{"listingsOf":["X9"]}}]`, []string{"X9", "field seeds.listingsOf", "cycle"}},
 		{"listingsOf cycle", `[{"id":"XA","rule":"listed","seeds":{"listingsOf":["XB"]}},{"id":"XB","prongs":[{"rule":"listed","seeds":{"listingsOf":["XA"]}}]}]`,
 			[]string{"XA", "field seeds.listingsOf", "cycle", "XA -> XB -> XA"}},
+		{"empty directions", `[{"id":"XD","rule":"affiliate","directions":[]}]`, []string{"XD", "field directions", "empty"}},
+		{"seeds that seed nothing", `[{"id":"XE","rule":"listed","seeds":{}}]`, []string{"XE", "field seeds", "seeds nothing"}},
+		{"seeds not an object", `[{"id":"XE","rule":"listed","seeds":["listings"]}]`, []string{"XE", "field seeds", "object"}},
+		{"empty category", `[{"id":"XF","rule":"listed","categories":["telecom",""]}]`, []string{"XF", "field categories[1]", "empty"}},
+		{"productApplies ending before it starts", `[{"id":"XG","rule":"listed","productApplies":[{"from":"2027-06-30","to":"2027-01-01"}]}]`,
+			[]string{"XG", "field productApplies[0]", "before"}},
+		{"bad threshold", `[{"id":"XH","rule":"aggregate","thresholds":[{"percent":150}]}]`, []string{"XH", "field thresholds[0].percent"}},
+		{"listingsOf with an empty id", `[{"id":"XI","rule":"listed","seeds":{"listingsOf":[""]}}]`, []string{"XI", "field seeds.listingsOf[0]", "empty"}},
 		{"redefining nothing but a duplicate id", `[{"id":"XC","rule":"listed"},{"id":"XC","rule":"listed"}]`, []string{"XC", "duplicate"}},
 	}
 	for _, c := range cases {

@@ -44,6 +44,13 @@ const (
 	CodeInternal     = "INTERNAL"
 )
 
+// unavailableMessage is the message of an UNAVAILABLE error: what is down and
+// what still works, without the store driver's words (those are in /readyz
+// and the log).
+func unavailableMessage(error) string {
+	return "the store of record is unreachable: records cannot be read until it is back (screenings still answer from the loaded data; see /readyz)"
+}
+
 // Option changes how GraphQL builds the handler (tests compare variants).
 type Option func(*options)
 
@@ -123,7 +130,7 @@ func GraphQL(svc *service.Service, log zerolog.Logger, opts ...Option) (*handler
 	}
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(get{})
 	srv.AddTransport(o.post)
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
@@ -179,6 +186,12 @@ func presentError(ctx context.Context, err error, log zerolog.Logger) *gqlerror.
 		code = CodeBadUserInput
 	case errors.Is(err, errInternal):
 		code = CodeInternal
+	case errors.Is(err, service.ErrUnavailable):
+		// The reason (the store's own error) says what is down, not how
+		// the server is built.
+		log.Warn().Err(err).Str("path", gerr.Path.String()).Msg("store unreachable")
+		gerr.Message = unavailableMessage(err)
+		code = CodeUnavailable
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		gerr.Message = "request took longer than the server's deadline: ask for less"
 		code = CodeTimeout
@@ -208,6 +221,16 @@ func Handler(svc *service.Service, log zerolog.Logger, opts ...Option) (http.Han
 	o := buildOptions(opts)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", o.access.guard(bounded(http.MaxBytesHandler(gql, o.limits.MaxBodyBytes), o.limits)))
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		v := svc.View()
+		body := map[string]any{"status": "ready", "dataVersion": v.Version()}
+		if ok, reason := svc.Readiness(); !ok {
+			body["status"], body["reason"] = "degraded", reason
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		_ = json.NewEncoder(w).Encode(body)
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		v := svc.View()

@@ -20,10 +20,10 @@ import (
 // already compact data it produced a second time (docs/benchmarks.md has its
 // share). post writes a response that is only data (no errors, no extensions)
 // itself, byte for byte what json.Marshal writes, any other answer (errors,
-// extensions) with json.Marshal as gqlgen does, and hands unreadable or invalid
-// requests to gqlgen's POST, so those behave exactly as before, except that
+// extensions) with json.Marshal as gqlgen does. Requests that fail before
+// execution get gqlgen's answer with the status of requestErrorStatus;
 // unreadable and undecodable bodies get a coded error that never echoes the
-// body (413 for one over the size limit).
+// body (400, 413 for one over the size limit).
 type post struct {
 	transport.POST
 }
@@ -54,14 +54,11 @@ func (h post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	rc, opErr := exec.CreateOperationContext(ctx, &params)
 	if opErr != nil {
-		if hasCode(opErr, CodeForbidden) {
-			w.Header().Set("Content-Type", responseContentType(r))
-			w.WriteHeader(http.StatusForbidden)
-			b, _ := json.Marshal(exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
-			_, _ = w.Write(b)
-			return
-		}
-		h.fallback(w, r, body, exec)
+		ct := responseContentType(r)
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(requestErrorStatus(ct, opErr))
+		b, _ := json.Marshal(exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
+		_, _ = w.Write(b)
 		return
 	}
 	w.Header().Set("Content-Type", responseContentType(r))
@@ -125,10 +122,47 @@ func appendHTMLEscaped(dst, src []byte) []byte {
 	return append(dst, src[start:]...)
 }
 
-// fallback gives the request, its body restored, to gqlgen's POST.
-func (h post) fallback(w http.ResponseWriter, r *http.Request, body []byte, exec graphql.GraphExecutor) {
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	h.POST.Do(w, r, exec)
+// requestErrorStatus is the status of an answer to a request that fails
+// before execution (a parse or validation error, a variable that does not
+// coerce, a limit), as the GraphQL-over-HTTP specification says for each
+// response media type: with application/json such an answer is a well-formed
+// GraphQL response, so 200 (gqlgen says 422, which clients such as Apollo
+// report as a network error); with application/graphql-response+json an
+// answer without data is a 4xx, 400 for a request error. A request the
+// server's authorization refuses is 403 in either.
+func requestErrorStatus(contentType string, errs gqlerror.List) int {
+	switch {
+	case hasCode(errs, CodeForbidden):
+		return http.StatusForbidden
+	case contentType == "application/graphql-response+json":
+		return http.StatusBadRequest
+	default:
+		return http.StatusOK
+	}
+}
+
+// get is gqlgen's GET transport with the statuses of requestErrorStatus for
+// requests that fail before execution.
+type get struct {
+	transport.GET
+}
+
+func (h get) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	h.GET.Do(&requestErrorWriter{ResponseWriter: w, contentType: responseContentType(r)}, r, exec)
+}
+
+// requestErrorWriter turns gqlgen's 422 (its status for parse and validation
+// errors with application/json) into the specification's status.
+type requestErrorWriter struct {
+	http.ResponseWriter
+	contentType string
+}
+
+func (w *requestErrorWriter) WriteHeader(code int) {
+	if code == http.StatusUnprocessableEntity {
+		code = requestErrorStatus(w.contentType, nil)
+	}
+	w.ResponseWriter.WriteHeader(code)
 }
 
 // responseContentType is the content type gqlgen's POST (with its defaults)

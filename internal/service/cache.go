@@ -43,9 +43,15 @@ func (v *View) Records(ctx context.Context, keys []model.Key) ([]*model.Record, 
 	if len(miss) == 0 {
 		return out, nil
 	}
+	if err := v.health.check(); err != nil {
+		return nil, err
+	}
 	recs, err := v.st.Get(ctx, miss)
 	if err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, v.health.readFailed(err)
 	}
 	for j, r := range recs {
 		out[at[j]] = r

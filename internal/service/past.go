@@ -88,12 +88,8 @@ func OpenAt(ctx context.Context, st store.Store, version string, opt Options) (*
 			return nil, err
 		}
 		if cur.String() != version {
-			ok, err := history.Retained(ctx, st, version)
-			if err != nil {
+			if err := retained(ctx, st, version); err != nil {
 				return nil, err
-			}
-			if !ok {
-				return nil, fmt.Errorf("%w: dataVersion %q: %w", model.ErrBadInput, version, history.ErrNotRetained)
 			}
 			return ViewAt(ctx, st, version, opt.Regimes)
 		}
@@ -103,6 +99,16 @@ func OpenAt(ctx context.Context, st store.Store, version string, opt Options) (*
 		return nil, err
 	}
 	return svc.View(), nil
+}
+
+// retained returns model.ErrBadInput for a version that no retained run of
+// st produced.
+func retained(ctx context.Context, st store.Store, version string) error {
+	ok, err := history.Retained(ctx, st, version)
+	if err == nil && !ok {
+		err = fmt.Errorf("%w: dataVersion %q: %w", model.ErrBadInput, version, history.ErrNotRetained)
+	}
+	return err
 }
 
 // regimeSet is the regimes of a snapshot: the built-in ones, those stored with

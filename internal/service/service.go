@@ -34,8 +34,12 @@ type Service struct {
 	mu  sync.Mutex // serialises reloads and updates
 	pos uint64     // follower position of the current view
 
+	changed chan struct{} // signalled when a new view is made current
+	warmed  atomic.Pointer[warmth]
+
 	pastMu sync.Mutex // serialises building past views
 	past   []*View    // the most recently used past views, newest first
+	health health
 }
 
 // pastViews is how many past views a Service keeps built.
@@ -43,7 +47,7 @@ const pastViews = 2
 
 // Open loads the store's data and returns a service over it.
 func Open(ctx context.Context, st store.Store, opt Options) (*Service, error) {
-	s := &Service{st: st, opt: opt}
+	s := &Service{st: st, opt: opt, changed: make(chan struct{}, 1)}
 	if err := s.Reload(ctx); err != nil {
 		return nil, err
 	}
@@ -60,12 +64,8 @@ func (s *Service) At(ctx context.Context, version string) (*View, error) {
 	if cur := s.View(); cur.Version() == version {
 		return cur, nil
 	}
-	ok, err := history.Retained(ctx, s.st, version)
-	if err != nil {
+	if err := retained(ctx, s.st, version); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, fmt.Errorf("%w: dataVersion %q: %w", model.ErrBadInput, version, history.ErrNotRetained)
 	}
 	s.pastMu.Lock()
 	defer s.pastMu.Unlock()
@@ -134,8 +134,60 @@ func (s *Service) install(snap *projection.Snapshot, idx *search.Index) error {
 	if err != nil {
 		return err
 	}
-	s.cur.Store(NewView(s.st, rules.NewEngine(snap, set), idx))
+	v := NewView(s.st, rules.NewEngine(snap, set), idx)
+	v.health = &s.health
+	s.cur.Store(v)
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
 	return nil
+}
+
+// warmth is a view and the day KeepWarm last warmed it for.
+type warmth struct {
+	view *View
+	day  model.Date
+}
+
+// Warmed reports the view and day that KeepWarm last finished warming (nil
+// before the first).
+func (s *Service) Warmed() (*View, model.Date) {
+	if w := s.warmed.Load(); w != nil {
+		return w.view, w.day
+	}
+	return nil, 0
+}
+
+// KeepWarm computes in the background, for every View the service makes
+// current and again at each change of the UTC day (checked every interval),
+// the evaluations that the first screenings of the day ask for
+// (rules.Engine.Warm), so that they do not wait for fixpoints. It returns
+// when ctx ends.
+func (s *Service) KeepWarm(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var last *View
+	var lastDay model.Date
+	for {
+		if v, d := s.View(), model.Today(); v != last || d != lastDay {
+			start := time.Now()
+			n := v.eng.Warm(ctx, d)
+			if ctx.Err() != nil {
+				return
+			}
+			s.opt.Log.Debug().Str("data_version", v.Version()).Str("day", d.String()).Int("evaluations", n).
+				Dur("took", time.Since(start)).Msg("evaluations warmed")
+			last, lastDay = v, d
+			s.warmed.Store(&warmth{v, d})
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.changed:
+		}
+	}
 }
 
 // Follow keeps the view up to date with the changes other processes commit to
@@ -146,6 +198,9 @@ func (s *Service) Follow(ctx context.Context, every time.Duration) {
 	if !ok {
 		return
 	}
+	s.health.mu.Lock()
+	s.health.probed = true
+	s.health.mu.Unlock()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -154,9 +209,7 @@ func (s *Service) Follow(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		if err := s.catchUp(ctx, f); err != nil && ctx.Err() == nil {
-			s.opt.Log.Warn().Err(err).Msg("following store changes")
-		}
+		s.probe(ctx, func(ctx context.Context) error { return s.catchUp(ctx, f) })
 	}
 }
 
@@ -203,4 +256,38 @@ func (s *Service) apply(changes []store.Change, mark store.Mark) error {
 	s.pos = mark.Position
 	s.opt.Log.Info().Int("changes", len(changes)).Str("data_version", mark.Version.String()).Dur("took", time.Since(start)).Msg("projection updated")
 	return nil
+}
+
+// refreshBatch is how many keys Refresh reads per store call.
+const refreshBatch = 4096
+
+// Refresh brings the view up to date after this process committed a run to
+// its store (serve committing a run another process sent it): keys are every
+// key the run wrote or deleted, read back from the store and applied to the
+// current view as one change; nil keys (a wipe, or more keys than were kept)
+// reload everything.
+func (s *Service) Refresh(ctx context.Context, keys []model.Key) error {
+	if keys == nil {
+		return s.Reload(ctx)
+	}
+	v, err := s.st.Version(ctx)
+	if err != nil {
+		return err
+	}
+	pos, err := s.st.Position(ctx)
+	if err != nil {
+		return err
+	}
+	changes := make([]store.Change, 0, len(keys))
+	for i := 0; i < len(keys); i += refreshBatch {
+		batch := keys[i:min(i+refreshBatch, len(keys))]
+		recs, err := s.st.Get(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for j, k := range batch {
+			changes = append(changes, store.Change{Key: k, Delete: recs[j] == nil, Record: recs[j]})
+		}
+	}
+	return s.apply(changes, store.Mark{Version: v, Position: pos})
 }

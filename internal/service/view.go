@@ -33,6 +33,8 @@ type View struct {
 	st     getter
 	recs   recordCache
 	loaded time.Time
+	// health, for a Service's views, says whether the store can be read.
+	health *health
 }
 
 // NewView returns a view over an engine (its snapshot and regimes) and search

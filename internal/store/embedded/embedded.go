@@ -40,17 +40,31 @@ var _ store.Store = (*Store)(nil)
 // Store is the embedded store.
 type Store struct {
 	dir      string
-	db       *bolt.DB
+	path     string
+	opt      Options
 	readOnly bool
 	mu       sync.Mutex // one run at a time
+	// swap guards db, which an upgradable store replaces while it commits:
+	// every use of db holds it for reading, a replacement for writing.
+	swap sync.RWMutex
+	db   *bolt.DB
 }
 
 // Options for Open.
 type Options struct {
 	// ReadOnly opens with a shared lock; Begin and Wipe then fail.
 	ReadOnly bool
-	// LockTimeout is how long to wait for another process's lock (default 1 s).
+	// Upgradable, with ReadOnly, lets Begin and Wipe write all the same: the
+	// store holds the shared lock, like any reader, and takes the exclusive one
+	// only while a run commits or a wipe runs (serve, which commits the runs
+	// other processes send it). Reads go on meanwhile.
+	Upgradable bool
+	// LockTimeout is how long to wait for another process's lock (default 1 s;
+	// an upgrade waits up to UpgradeTimeout).
 	LockTimeout time.Duration
+	// UpgradeTimeout is how long an upgradable store's commit waits for other
+	// processes' shared locks (short-lived readers such as screen; default 30 s).
+	UpgradeTimeout time.Duration
 }
 
 // Open opens (creating if needed) the store in directory dir.
@@ -62,6 +76,9 @@ func Open(dir string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, FileName)
+	if err := checkFile(path); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) && opt.ReadOnly {
 		// Create an empty store first: a read-only open needs the file.
 		s, err := Open(dir, Options{LockTimeout: opt.LockTimeout})
@@ -72,22 +89,22 @@ func Open(dir string, opt Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	db, err := bolt.Open(path, 0o644, &bolt.Options{
-		Timeout:        opt.LockTimeout,
-		ReadOnly:       opt.ReadOnly,
-		NoFreelistSync: true,
-		FreelistType:   bolt.FreelistMapType,
-		// A large initial map avoids remapping (which copies every dirty node to the
-		// heap) while a big run commits; it is address space, not memory.
-		InitialMmapSize: initialMmap,
-	})
+	if opt.UpgradeTimeout == 0 {
+		opt.UpgradeTimeout = 30 * time.Second
+	}
+	if !opt.ReadOnly {
+		if err := walk(path, opt.LockTimeout); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", dir, err)
+		}
+	}
+	db, err := openBolt(path, opt.ReadOnly, opt.LockTimeout)
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("open store %s: %w (stop the other keiretsu process, e.g. a running serve, or use Neo4j for concurrent ingest)", dir, store.ErrLocked)
+		return nil, fmt.Errorf("open store %s: %w (stop the other keiretsu process, or use Neo4j for concurrent ingest)", dir, store.ErrLocked)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, db: db, readOnly: opt.ReadOnly}
+	s := &Store{dir: dir, path: path, opt: opt, db: db, readOnly: opt.ReadOnly && !opt.Upgradable}
 	if !opt.ReadOnly {
 		err = db.Update(func(tx *bolt.Tx) error {
 			if _, err := tx.CreateBucketIfNotExists(bucketRecords); err != nil {
@@ -110,17 +127,130 @@ func Open(dir string, opt Options) (*Store, error) {
 	return s, nil
 }
 
+// openBolt opens the data file; a file bbolt cannot read is ErrCorrupt.
+func openBolt(path string, readOnly bool, timeout time.Duration) (db *bolt.DB, err error) {
+	defer guard(path, &err)()
+	db, err = bolt.Open(path, 0o644, &bolt.Options{
+		Timeout:        timeout,
+		ReadOnly:       readOnly,
+		NoFreelistSync: true,
+		FreelistType:   bolt.FreelistMapType,
+		// A large initial map avoids remapping (which copies every dirty node to the
+		// heap) while a big run commits; it is address space, not memory.
+		InitialMmapSize: initialMmap,
+	})
+	switch {
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrChecksum),
+		errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrInvalidMapping):
+		err = fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
+	}
+	return db, err
+}
+
+// Dir is the store's directory.
+func (s *Store) Dir() string { return s.dir }
+
 // Describe names the store.
 func (s *Store) Describe() string { return "embedded " + s.dir }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.swap.Lock()
+	defer s.swap.Unlock()
+	if s.db == nil {
+		return nil
+	}
+	err := s.db.Close()
+	s.db = nil
+	return err
+}
+
+// view runs fn in a read transaction, guarded against a damaged file.
+func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
+	s.swap.RLock()
+	defer s.swap.RUnlock()
+	if s.db == nil {
+		return store.ErrClosed
+	}
+	defer guard(s.path, &err)()
+	return s.db.View(fn)
+}
+
+// update runs fn in a write transaction; an upgradable store takes the
+// exclusive lock for it and gives it back after.
+func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
+	if s.opt.Upgradable {
+		if err := s.reopen(false); err != nil {
+			return err
+		}
+		defer func() {
+			if rerr := s.reopen(true); rerr != nil && err == nil {
+				err = rerr
+			}
+		}()
+	}
+	s.swap.RLock()
+	defer s.swap.RUnlock()
+	if s.db == nil {
+		return store.ErrClosed
+	}
+	defer guard(s.path, &err)()
+	return s.db.Update(fn)
+}
+
+// upgradeAttempt is how long one attempt at the exclusive lock waits: readers
+// in this process wait for the attempt, so it is short, and repeated.
+const upgradeAttempt = 50 * time.Millisecond
+
+// reopen replaces the database handle by one opened read-only (shared lock)
+// or writable (exclusive lock), retrying until UpgradeTimeout while other
+// processes hold the lock.
+func (s *Store) reopen(readOnly bool) error {
+	deadline := time.Now().Add(s.opt.UpgradeTimeout)
+	for {
+		s.swap.Lock()
+		if s.db == nil {
+			s.swap.Unlock()
+			return store.ErrClosed
+		}
+		if s.db.IsReadOnly() == readOnly {
+			s.swap.Unlock()
+			return nil
+		}
+		if err := s.db.Close(); err != nil {
+			s.swap.Unlock()
+			return err
+		}
+		db, err := openBolt(s.path, readOnly, upgradeAttempt)
+		if err == nil {
+			s.db = db
+			s.swap.Unlock()
+			return nil
+		}
+		// Take back the handle we had, waiting as long as it takes: nothing
+		// else holds the exclusive lock for long.
+		back, berr := openBolt(s.path, !readOnly, s.opt.UpgradeTimeout)
+		s.db = back
+		s.swap.Unlock()
+		if berr != nil {
+			s.db = nil
+			return fmt.Errorf("reopen store %s: %w", s.dir, berr)
+		}
+		if !errors.Is(err, bolterrors.ErrTimeout) {
+			return fmt.Errorf("reopen store %s: %w", s.dir, err)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("commit to %s: %w (another process reads it: waited %s)", s.dir, store.ErrLocked, s.opt.UpgradeTimeout)
+		}
+		time.Sleep(upgradeAttempt)
+	}
+}
 
 // Scan streams every record and returns the mark of the state read: one read
 // transaction, so the records and the version belong together.
 func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) (store.Mark, error) {
 	var mark store.Mark
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if m := tx.Bucket(bucketMeta); m != nil {
 			mark.Version = model.HashFromBytes(m.Get(keyHash))
 			mark.Position = position(m)
@@ -149,7 +279,7 @@ func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) (store.M
 // Get returns the records with the keys.
 func (s *Store) Get(_ context.Context, keys []model.Key) ([]*model.Record, error) {
 	out := make([]*model.Record, len(keys))
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRecords)
 		if b == nil {
 			return nil
@@ -173,7 +303,7 @@ func (s *Store) Get(_ context.Context, keys []model.Key) ([]*model.Record, error
 // Version returns the content hash.
 func (s *Store) Version(context.Context) (model.Hash, error) {
 	var h model.Hash
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if m := tx.Bucket(bucketMeta); m != nil {
 			h = model.HashFromBytes(m.Get(keyHash))
 		}
@@ -198,7 +328,7 @@ func advance(meta *bolt.Bucket) error {
 // Position returns how many runs and wipes were committed.
 func (s *Store) Position(context.Context) (uint64, error) {
 	var p uint64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if m := tx.Bucket(bucketMeta); m != nil {
 			p = position(m)
 		}
@@ -214,7 +344,7 @@ func (s *Store) Wipe(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket(bucketRecords); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 			return err
 		}
@@ -397,7 +527,7 @@ func (r *run) Missing(_ context.Context, kind model.Kind, ids []string) ([]strin
 	if len(unknown) == 0 {
 		return out, nil
 	}
-	err := r.s.db.View(func(tx *bolt.Tx) error {
+	err := r.s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRecords)
 		for _, id := range unknown {
 			kb = model.Key{Kind: kind, Src: id}.AppendBytes(kb[:0])
@@ -418,7 +548,7 @@ func (r *run) Commit(context.Context) (model.Hash, error) {
 	defer r.s.mu.Unlock()
 	r.sortOps()
 	var h model.Hash
-	err := r.s.db.Update(func(tx *bolt.Tx) error {
+	err := r.s.update(func(tx *bolt.Tx) error {
 		b, meta := tx.Bucket(bucketRecords), tx.Bucket(bucketMeta)
 		h = model.HashFromBytes(meta.Get(keyHash))
 		for _, o := range r.ops {

@@ -29,14 +29,20 @@ func (s *Store) metaPath() string { return filepath.Join(s.dir, MetaFileName) }
 
 func (s *Store) openMeta(readOnly bool) (*bolt.DB, error) {
 	path := s.metaPath()
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
 	if readOnly {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return nil, nil
 		}
 	}
-	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: metaLockWait, ReadOnly: readOnly})
+	db, err := openMetaBolt(path, readOnly)
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: %w", path, store.ErrLocked)
+	}
+	if errors.Is(err, ErrCorrupt) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -44,19 +50,31 @@ func (s *Store) openMeta(readOnly bool) (*bolt.DB, error) {
 	return db, nil
 }
 
+func openMetaBolt(path string, readOnly bool) (db *bolt.DB, err error) {
+	defer guard(path, &err)()
+	db, err = bolt.Open(path, 0o644, &bolt.Options{Timeout: metaLockWait, ReadOnly: readOnly})
+	switch {
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrChecksum),
+		errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrInvalidMapping):
+		err = fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
+	}
+	return db, err
+}
+
 // UpdateMeta runs fn in one bbolt write transaction of the bookkeeping file.
-func (s *Store) UpdateMeta(ctx context.Context, fn func(store.MetaTx) error) error {
+func (s *Store) UpdateMeta(ctx context.Context, fn func(store.MetaTx) error) (err error) {
 	db, err := s.openMeta(false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	defer guard(s.metaPath(), &err)()
 	return db.Update(func(tx *bolt.Tx) error { return fn(metaTx{tx}) })
 }
 
 // ViewMeta runs fn in one read transaction of the bookkeeping file (empty when
 // there is none yet).
-func (s *Store) ViewMeta(ctx context.Context, fn func(store.MetaTx) error) error {
+func (s *Store) ViewMeta(ctx context.Context, fn func(store.MetaTx) error) (err error) {
 	db, err := s.openMeta(true)
 	if err != nil {
 		return err
@@ -65,6 +83,7 @@ func (s *Store) ViewMeta(ctx context.Context, fn func(store.MetaTx) error) error
 		return fn(metaTx{})
 	}
 	defer db.Close()
+	defer guard(s.metaPath(), &err)()
 	return db.View(func(tx *bolt.Tx) error { return fn(metaTx{tx}) })
 }
 
