@@ -33,6 +33,10 @@ type Options struct {
 	// Recorded, when set, is called after events were recorded, with the
 	// last seq.
 	Recorded func(seq int)
+	// Screening, when set, is called with the watches a step screens again
+	// (after the reverse index left out those its run cannot affect), before
+	// they are screened.
+	Screening func(watches []Watch)
 }
 
 func (o Options) withDefaults(st store.Store) Options {
@@ -254,6 +258,9 @@ func (p *pendingStep) screen(ctx context.Context, st store.Store, opt Options, s
 		if known {
 			todo = Affected(eng.Snapshot(), keys, todo)
 		}
+	}
+	if opt.Screening != nil {
+		opt.Screening(todo)
 	}
 	last := map[int]screening{}
 	if err := st.ViewMeta(ctx, func(tx store.MetaTx) error {

@@ -200,7 +200,9 @@ func (w *Webhook) deliverAll(ctx context.Context, st store.Store) error {
 			if !w.deliver(ctx, st, seq, body) {
 				return nil // the lease was lost or ctx ended
 			}
-			held, err := w.renew(ctx, st, true, seq)
+			// Delivered: kept even when ctx ended meanwhile, so that a
+			// restart does not send it again.
+			held, err := w.renew(context.WithoutCancel(ctx), st, true, seq)
 			if err != nil || !held {
 				return err
 			}
