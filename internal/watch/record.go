@@ -150,19 +150,22 @@ func step(ctx context.Context, st store.Store, opt Options) (done, lost bool, er
 	var s state
 	var ok bool
 	var watches []Watch
+	runs, err := history.Runs(ctx, st)
+	if err != nil {
+		return false, false, err
+	}
 	err = st.ViewMeta(ctx, func(tx store.MetaTx) error {
 		if s, ok, err = readState(tx); err != nil || !ok {
 			return err
+		}
+		if s.Run >= len(runs) && s.Day == model.Today().String() {
+			return nil // nothing to record: the watches are not needed
 		}
 		watches, err = readWatches(tx)
 		return err
 	})
 	if err != nil || !ok {
 		return true, false, err // no watch was ever added: nothing to record
-	}
-	runs, err := history.Runs(ctx, st)
-	if err != nil {
-		return false, false, err
 	}
 	hasToday := false
 	for _, w := range watches {
@@ -262,11 +265,21 @@ func (p *pendingStep) screen(ctx context.Context, st store.Store, opt Options, s
 	if opt.Screening != nil {
 		opt.Screening(todo)
 	}
-	last := map[int]screening{}
+	// The last screenings of the watches screened again (decoded only for
+	// those: the reverse index may have left out most).
+	want := make(map[int]bool, len(todo))
+	for _, w := range todo {
+		n, _ := watchNum(w.ID)
+		want[n] = true
+	}
+	last := make(map[int]screening, len(todo))
 	if err := st.ViewMeta(ctx, func(tx store.MetaTx) error {
 		var bad error
 		err := tx.Scan(bucketLast, "", func(k string, v []byte) bool {
 			n, _ := strconv.Atoi(k)
+			if !want[n] {
+				return true
+			}
 			var sc screening
 			if bad = json.Unmarshal(v, &sc); bad != nil {
 				return false
