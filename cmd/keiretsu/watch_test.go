@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +19,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/keiretsu/keiretsu/internal/history"
+	"github.com/keiretsu/keiretsu/internal/store/neo4j"
+	"github.com/keiretsu/keiretsu/internal/store/neo4j/neo4jtest"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 // keiretsuAt runs the binary with $KEIRETSU_NOW set to now.
@@ -281,4 +288,116 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 	}
 	t.Fatalf("%s: not within a minute", what)
+}
+
+// TestKilledBetweenCommitAndEvents: an ingest SIGKILLed after its run
+// committed and before its events were recorded (seen in the run log and the
+// events, polled from here) leaves the events to the processes that come
+// next: three events commands at once, then two servers following the
+// Neo4j, record each once, in run order.
+func TestKilledBetweenCommitAndEvents(t *testing.T) {
+	store := neo4jArgs(t)
+	// keiretsu wipe keeps the bookkeeping (watches and events of other
+	// tests): wipe that too.
+	st := neo4jtest.Open(t, neo4j.Config{})
+	defer st.Close()
+	ctx := context.Background()
+	if err := st.Wipe(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const products = 3000
+	var data strings.Builder
+	data.WriteString(verdictData)
+	args := []string{"watch", "add"}
+	for i := range products {
+		fmt.Fprintf(&data, `{"kind":"product","id":"p%d","name":"P %d"}`+"\n"+`{"kind":"sourcing","product":"p%d","entity":"sub"}`+"\n", i, i, i)
+		args = append(args, "--product", fmt.Sprintf("p%d", i))
+	}
+	if r := keiretsu(t, data.String(), append([]string{"ingest"}, append(store, "-")...)...); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := keiretsu(t, "", append(append(args, "--regime", "US-OFAC-SDN"), store...)...); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	killedRun, recorded := 0, 0
+	for try := range 8 {
+		pct := []string{"40", "60"}[try%2]
+		cmd := exec.Command(binary, append([]string{"ingest", "-"}, store...)...)
+		cmd.Env = append(os.Environ(), "KEIRETSU_NEO4J_URI=", "KEIRETSU_DATA=")
+		cmd.Stdin = strings.NewReader(`{"kind":"ownership","owner":"listed","owned":"sub","percent":` + pct + "}\n")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		run := try + 2
+		for {
+			runs, err := history.Runs(ctx, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(runs) >= run && runs[run-1].Written > 0 {
+				break // committed and counted: what follows is recording its events
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		cmd.Process.Kill()
+		cmd.Wait()
+		evs, err := watch.Events(ctx, st, 0, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) == recorded {
+			killedRun = run
+			break
+		}
+		// Too late: the run's events were recorded before the kill, all of them.
+		if len(evs) != recorded+products {
+			t.Fatalf("%d events after a kill, %d before: a partial recording", len(evs), recorded)
+		}
+		t.Logf("try %d: the kill came after the events", try)
+		recorded = len(evs)
+	}
+	if killedRun == 0 {
+		t.Skip("the kill never landed between a commit and its events")
+	}
+	// Three events commands catch up at once, then two servers follow.
+	var cmds []*exec.Cmd
+	var outs []*bytes.Buffer
+	for range 3 {
+		cmd := exec.Command(binary, append([]string{"events", "--json"}, store...)...)
+		cmd.Env = append(os.Environ(), "KEIRETSU_NEO4J_URI=", "KEIRETSU_DATA=")
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds, outs = append(cmds, cmd), append(outs, &errb)
+	}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("events: %v %s", err, outs[i])
+		}
+	}
+	startServe(t, append(store, "--follow", "100ms")...)
+	startServe(t, append(store, "--follow", "100ms")...)
+	// The servers' loops go on meanwhile (every 100 ms): none may add a
+	// duplicate.
+	time.Sleep(time.Second)
+	evs, err := watch.Events(ctx, st, recorded, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != products {
+		t.Fatalf("%d events of the killed run, want one per watch (%d)", len(evs), products)
+	}
+	seen := map[string]bool{}
+	for i, raw := range evs {
+		e, err := watch.Decode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Seq != recorded+i+1 || e.Run == nil || *e.Run != killedRun || seen[e.Watch] {
+			t.Fatalf("event %d: %s (want seq %d of run %d, each watch once)", i, raw, recorded+i+1, killedRun)
+		}
+		seen[e.Watch] = true
+	}
 }
