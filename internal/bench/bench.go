@@ -103,10 +103,14 @@ type Result struct {
 	// sampled) in the store, as the committing command records them (the
 	// state's engine built from the store, the watches the run can affect
 	// screened again); WatchRescreened how many that was.
-	WatchRescreenS  float64 `json:"watch_rescreen_s"`
-	Watches         int     `json:"watches"`
-	WatchRescreened int     `json:"watch_rescreened"`
-	WatchEvents     int     `json:"watch_events"`
+	// WatchRescreenServedS is the same for a serving process that committed
+	// the run (another ChangeRun): its view updated with the run's keys, then
+	// the events screened with the view's engine.
+	WatchRescreenS       float64 `json:"watch_rescreen_s"`
+	WatchRescreenServedS float64 `json:"watch_rescreen_served_s"`
+	Watches              int     `json:"watches"`
+	WatchRescreened      int     `json:"watch_rescreened"`
+	WatchEvents          int     `json:"watch_events"`
 	// GraphQL over loopback HTTP, 8 concurrent clients: latency at an offered load
 	// of TargetRPS, and the most requests per second when the clients do not wait
 	// (with the p99 latency at that saturation).

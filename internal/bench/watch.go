@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/service"
@@ -65,5 +66,38 @@ func watchRescreen(ctx context.Context, c Config, st store.Store, svc *service.S
 	}
 	res.Watches, res.WatchRescreened, res.WatchEvents = len(specs), rescreened, len(after)
 	c.Log.Info().Float64("seconds", res.WatchRescreenS).Int("rescreened", rescreened).Int("events", len(after)).Msg("watch events recorded")
+
+	// The same in a serving process that committed the run (the live
+	// handler): the view updated with the run's keys, then its engine.
+	if err := svc.Reload(ctx); err != nil {
+		return err
+	}
+	sum, err := ChangeRun(ctx, st, 2, later)
+	if !errors.Is(err, load.ErrEvents) {
+		return fmt.Errorf("change run: %v", err)
+	}
+	runs, err := history.Runs(ctx, st)
+	if err != nil {
+		return err
+	}
+	start = time.Now()
+	keys, _, err := history.Changed(ctx, st, runs[len(runs)-1].Run)
+	if err != nil {
+		return err
+	}
+	if err := svc.Refresh(ctx, keys); err != nil {
+		return err
+	}
+	served := func(ctx context.Context, version string) (*rules.Engine, error) {
+		if v := svc.View(); v.Version() == version {
+			return v.Engine(), nil
+		}
+		return nil, fmt.Errorf("bench: the view is not at %s", version)
+	}
+	if err := watch.AfterCommit(ctx, st, watch.Options{Log: c.Log, Engine: served}); err != nil {
+		return fmt.Errorf("recording events (served): %w", err)
+	}
+	res.WatchRescreenServedS = round3(time.Since(start).Seconds())
+	c.Log.Info().Float64("seconds", res.WatchRescreenServedS).Str("data_version", sum.Version.String()).Msg("watch events recorded (served)")
 	return nil
 }
