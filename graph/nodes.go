@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/keiretsu/keiretsu/graph/gql"
 	domain "github.com/keiretsu/keiretsu/internal/model"
 )
 
@@ -21,15 +22,15 @@ func (r *Resolver) entity(ctx context.Context, id string) (*domain.Record, error
 }
 
 // product loads a product that an edge names.
-func (r *Resolver) product(ctx context.Context, id string) (*domain.Record, error) {
+func (r *Resolver) product(ctx context.Context, id string) (*gql.Product, error) {
 	rec, err := r.req(ctx).products().Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if rec == nil {
-		return domain.Placeholder(domain.KindProduct, id), nil
+		return gql.AsProduct(domain.Placeholder(domain.KindProduct, id)), nil
 	}
-	return rec, nil
+	return gql.AsProduct(rec), nil
 }
 
 // node answers entity(id) and product(id): nil when unknown.

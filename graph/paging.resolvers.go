@@ -63,7 +63,7 @@ func (r *entityResolver) SuppliesConnection(ctx context.Context, obj *domain.Rec
 }
 
 // ComponentsConnection is the resolver for the componentsConnection field.
-func (r *productResolver) ComponentsConnection(ctx context.Context, obj *domain.Record, asOf *domain.Date, first *int, after *string) (*gql.ComponentConnection, error) {
+func (r *productResolver) ComponentsConnection(ctx context.Context, obj *gql.Product, asOf *domain.Date, first *int, after *string) (*gql.ComponentConnection, error) {
 	edges, total, pi, err := edgesPage(ctx, r.Resolver, domain.KindComponent, obj.ID, domain.Out, asOf, first, after,
 		func(c string, rec *domain.Record) *gql.ComponentEdge { return &gql.ComponentEdge{Cursor: c, Node: rec} })
 	if err != nil {
@@ -73,7 +73,7 @@ func (r *productResolver) ComponentsConnection(ctx context.Context, obj *domain.
 }
 
 // UsedInConnection is the resolver for the usedInConnection field.
-func (r *productResolver) UsedInConnection(ctx context.Context, obj *domain.Record, asOf *domain.Date, first *int, after *string) (*gql.ComponentConnection, error) {
+func (r *productResolver) UsedInConnection(ctx context.Context, obj *gql.Product, asOf *domain.Date, first *int, after *string) (*gql.ComponentConnection, error) {
 	edges, total, pi, err := edgesPage(ctx, r.Resolver, domain.KindComponent, obj.ID, domain.In, asOf, first, after,
 		func(c string, rec *domain.Record) *gql.ComponentEdge { return &gql.ComponentEdge{Cursor: c, Node: rec} })
 	if err != nil {
@@ -83,7 +83,7 @@ func (r *productResolver) UsedInConnection(ctx context.Context, obj *domain.Reco
 }
 
 // SourcesConnection is the resolver for the sourcesConnection field.
-func (r *productResolver) SourcesConnection(ctx context.Context, obj *domain.Record, asOf *domain.Date, first *int, after *string) (*gql.SourcingConnection, error) {
+func (r *productResolver) SourcesConnection(ctx context.Context, obj *gql.Product, asOf *domain.Date, first *int, after *string) (*gql.SourcingConnection, error) {
 	edges, total, pi, err := edgesPage(ctx, r.Resolver, domain.KindSourcing, obj.ID, domain.Out, asOf, first, after,
 		func(c string, rec *domain.Record) *gql.SourcingEdge { return &gql.SourcingEdge{Cursor: c, Node: rec} })
 	if err != nil {

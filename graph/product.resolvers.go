@@ -9,46 +9,51 @@ import (
 	"context"
 
 	"github.com/keiretsu/keiretsu/graph/generated"
+	"github.com/keiretsu/keiretsu/graph/gql"
 	domain "github.com/keiretsu/keiretsu/internal/model"
 )
 
 // Parent is the resolver for the parent field.
-func (r *componentResolver) Parent(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
+func (r *componentResolver) Parent(ctx context.Context, obj *domain.Record) (*gql.Product, error) {
 	return r.product(ctx, obj.Src)
 }
 
 // Child is the resolver for the child field.
-func (r *componentResolver) Child(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
+func (r *componentResolver) Child(ctx context.Context, obj *domain.Record) (*gql.Product, error) {
 	return r.product(ctx, obj.Dst)
 }
 
 // Defined is the resolver for the defined field.
-func (r *productResolver) Defined(ctx context.Context, obj *domain.Record) (bool, error) {
+func (r *productResolver) Defined(ctx context.Context, obj *gql.Product) (bool, error) {
 	return r.view(ctx).Defined(domain.KindProduct, obj.ID), nil
 }
 
 // Components is the resolver for the components field.
-func (r *productResolver) Components(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+func (r *productResolver) Components(ctx context.Context, obj *gql.Product, asOf *domain.Date) ([]*domain.Record, error) {
 	return r.edges(ctx, domain.KindComponent, obj.ID, domain.Out, asOf)
 }
 
 // UsedIn is the resolver for the usedIn field.
-func (r *productResolver) UsedIn(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+func (r *productResolver) UsedIn(ctx context.Context, obj *gql.Product, asOf *domain.Date) ([]*domain.Record, error) {
 	return r.edges(ctx, domain.KindComponent, obj.ID, domain.In, asOf)
 }
 
 // Sources is the resolver for the sources field.
-func (r *productResolver) Sources(ctx context.Context, obj *domain.Record, asOf *domain.Date) ([]*domain.Record, error) {
+func (r *productResolver) Sources(ctx context.Context, obj *gql.Product, asOf *domain.Date) ([]*domain.Record, error) {
 	return r.edges(ctx, domain.KindSourcing, obj.ID, domain.Out, asOf)
 }
 
 // Product is the resolver for the product field.
-func (r *queryResolver) Product(ctx context.Context, id string) (*domain.Record, error) {
-	return r.node(ctx, domain.KindProduct, id)
+func (r *queryResolver) Product(ctx context.Context, id string) (*gql.Product, error) {
+	rec, err := r.node(ctx, domain.KindProduct, id)
+	if rec == nil || err != nil {
+		return nil, err
+	}
+	return gql.AsProduct(rec), nil
 }
 
 // Product is the resolver for the product field.
-func (r *sourcingResolver) Product(ctx context.Context, obj *domain.Record) (*domain.Record, error) {
+func (r *sourcingResolver) Product(ctx context.Context, obj *domain.Record) (*gql.Product, error) {
 	return r.product(ctx, obj.Src)
 }
 

@@ -54,14 +54,15 @@ func Answers(ctx context.Context, view View, w Wanted, ss ...*rules.Screening) (
 // the screening: their entities (the records, or only their ids) and their
 // hops' provenance.
 type Wanted struct {
-	entity, listed, records, source bool
+	entity, listed, records, source, ends bool
 }
 
 // WantedBy reads what a selection of Screening asks for (fragments included).
 func WantedBy(opCtx *graphql.OperationContext, set ast.SelectionSet) Wanted {
 	findings := selected(opCtx, []ast.SelectionSet{set}, "results", "findings")
+	path := selected(opCtx, findings["path"])
 	w := Wanted{entity: findings["entity"] != nil, listed: findings["listedEntity"] != nil,
-		source: selected(opCtx, findings["path"])["source"] != nil}
+		source: path["source"] != nil, ends: path["fromNode"] != nil || path["toNode"] != nil}
 	if w.entity || w.listed {
 		// Entities of which only the id is asked for need no lookup.
 		w.records = !onlyID(opCtx, findings["entity"]) || !onlyID(opCtx, findings["listedEntity"])
@@ -72,6 +73,11 @@ func WantedBy(opCtx *graphql.OperationContext, set ast.SelectionSet) Wanted {
 // fill sets the findings' entities and the hops' sources that w asks for, with
 // one batched store lookup each.
 func fill(ctx context.Context, view View, out []*gql.Screening, w Wanted) error {
+	if w.ends {
+		if err := fillEnds(ctx, view, out); err != nil {
+			return err
+		}
+	}
 	if !w.entity && !w.listed && !w.source {
 		return nil
 	}
@@ -144,6 +150,81 @@ func fill(ctx context.Context, view View, out []*gql.Screening, w Wanted) error 
 			}
 		}
 	})
+	return nil
+}
+
+// endKinds are the kinds of record at the ends of a hop of each kind:
+// domain.KindProduct, domain.KindEntity or domain.KindRegime.
+var endKinds = map[gql.HopKind][2]domain.Kind{
+	gql.HopKindComponent: {domain.KindProduct, domain.KindProduct},
+	gql.HopKindSourcing:  {domain.KindProduct, domain.KindEntity},
+	gql.HopKindOwnership: {domain.KindEntity, domain.KindEntity},
+	gql.HopKindControl:   {domain.KindEntity, domain.KindEntity},
+	gql.HopKindSameAs:    {domain.KindEntity, domain.KindEntity},
+	gql.HopKindListing:   {domain.KindEntity, domain.KindRegime},
+	gql.HopKindCriterion: {domain.KindEntity, domain.KindRegime},
+}
+
+// fillEnds sets the records at the ends of every hop (Hop.fromNode and
+// toNode): one batched lookup for the entities, one for the products, the
+// regimes from the view.
+func fillEnds(ctx context.Context, view View, out []*gql.Screening) error {
+	type end struct {
+		kind domain.Kind
+		id   string
+	}
+	var hops []*gql.Hop
+	ids := map[domain.Kind][]string{}
+	seen := map[end]bool{}
+	for _, s := range out {
+		for _, res := range s.Results {
+			for _, f := range res.Findings {
+				for _, h := range f.Path {
+					hops = append(hops, h)
+					kinds := endKinds[h.Kind]
+					for i, id := range []string{h.From, h.To} {
+						e := end{kinds[i], id}
+						if e.kind != domain.KindRegime && !seen[e] {
+							seen[e] = true
+							ids[e.kind] = append(ids[e.kind], id)
+						}
+					}
+				}
+			}
+		}
+	}
+	nodes := map[end]gql.HopNode{}
+	for _, kind := range []domain.Kind{domain.KindEntity, domain.KindProduct} {
+		if len(ids[kind]) == 0 {
+			continue
+		}
+		recs, err := view.Nodes(ctx, kind, ids[kind])
+		if err != nil {
+			return fmt.Errorf("hops' ends: %w", err)
+		}
+		for i, rec := range recs {
+			switch {
+			case rec == nil:
+			case kind == domain.KindProduct:
+				nodes[end{kind, ids[kind][i]}] = gql.AsProduct(rec)
+			default:
+				nodes[end{kind, ids[kind][i]}] = rec
+			}
+		}
+	}
+	node := func(kind domain.Kind, id string) gql.HopNode {
+		if kind == domain.KindRegime {
+			if r := view.Regime(id); r != nil {
+				return r
+			}
+			return nil
+		}
+		return nodes[end{kind, id}]
+	}
+	for _, h := range hops {
+		kinds := endKinds[h.Kind]
+		h.FromNode, h.ToNode = node(kinds[0], h.From), node(kinds[1], h.To)
+	}
 	return nil
 }
 

@@ -139,7 +139,7 @@ func wantedBelow(ctx context.Context, field string) Wanted {
 	opCtx := graphql.GetOperationContext(ctx)
 	for _, set := range selected(opCtx, []ast.SelectionSet{graphql.GetFieldContext(ctx).Field.Selections})[field] {
 		x := WantedBy(opCtx, set)
-		w.entity, w.listed, w.records, w.source = w.entity || x.entity, w.listed || x.listed, w.records || x.records, w.source || x.source
+		w.entity, w.listed, w.records, w.source, w.ends = w.entity || x.entity, w.listed || x.listed, w.records || x.records, w.source || x.source, w.ends || x.ends
 	}
 	return w
 }

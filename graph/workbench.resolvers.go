@@ -46,7 +46,7 @@ func (r *entityResolver) Dependents(ctx context.Context, obj *domain.Record, asO
 		return nil, err
 	}
 	for i, d := range deps[lo:hi] {
-		out.Edges = append(out.Edges, &gql.DependentEdge{Cursor: cursor(lo + i), Node: recs[i], Verdict: verdict(d.Verdict), Via: d.Via})
+		out.Edges = append(out.Edges, &gql.DependentEdge{Cursor: cursor(lo + i), Node: gql.AsProduct(recs[i]), Verdict: verdict(d.Verdict), Via: d.Via})
 	}
 	out.PageInfo = pageInfo(lo, hi-lo, len(deps))
 	return out, nil

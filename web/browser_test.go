@@ -3,14 +3,18 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -29,6 +33,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/demo"
 	"github.com/keiretsu/keiretsu/internal/e2e"
 	"github.com/keiretsu/keiretsu/internal/server"
+	"github.com/keiretsu/keiretsu/web"
 )
 
 // Chromium is Debian's browser, which the tests drive (never a downloaded one).
@@ -49,13 +54,19 @@ type workbench struct {
 
 func newWorkbench(t *testing.T) *workbench {
 	t.Helper()
+	return newWorkbenchOver(t, string(demo.JSONL))
+}
+
+// newWorkbenchOver serves the native JSONL data to a fresh Chromium tab.
+func newWorkbenchOver(t *testing.T, jsonl string) *workbench {
+	t.Helper()
 	if _, err := os.Stat(Chromium); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("%s is required under CI=true (apt-get install -y chromium): %v", Chromium, err)
 		}
 		t.Skipf("no %s: browser tests skip (they never skip under CI=true)", Chromium)
 	}
-	svc, _ := e2e.Service(t, string(demo.JSONL))
+	svc, _ := e2e.Service(t, jsonl)
 	h, err := server.Handler(svc, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
@@ -136,9 +147,9 @@ func (w *workbench) run(actions ...chromedp.Action[chromedp.Void]) {
 }
 
 // eval evaluates a JavaScript expression in the page.
-func eval[T any](w *workbench, expr string) T {
+func eval[T any](w *workbench, expr string, opts ...chromedp.EvaluateOption) T {
 	w.t.Helper()
-	v, err := chromedp.Run(w.ctx, chromedp.Evaluate[T](expr))
+	v, err := chromedp.Run(w.ctx, chromedp.Evaluate[T](expr, opts...))
 	if err != nil {
 		w.t.Fatalf("%s: %v", expr, err)
 	}
@@ -195,7 +206,43 @@ func TestBrowser(t *testing.T) {
 	w.open("/entity/hisilicon?asOf=2024-06-01")
 	wall := time.Since(start)
 	ready := eval[float64](w, `performance.getEntriesByName('keiretsu-ready')[0].startTime`)
-	t.Logf("first load of /entity/hisilicon: %.0f ms from navigation start to drawn (%.0f ms wall, with the test's polling)", ready, float64(wall.Milliseconds()))
+	// Bytes over the wire (headers and encoded bodies) and decoded, of the page,
+	// its assets and its API requests.
+	sizes := eval[[]float64](w, `(() => { const es = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+		return [es.length, es.reduce((s, e) => s + e.transferSize, 0), es.reduce((s, e) => s + e.decodedBodySize, 0)]; })()`)
+	t.Logf("first load of /entity/hisilicon: %.0f ms from navigation start to drawn (%.0f ms wall, with the test's polling); %.0f requests, %.0f bytes transferred, %.0f decoded",
+		ready, float64(wall.Milliseconds()), sizes[0], sizes[1], sizes[2])
+
+	t.Run("precompressed assets decode to the originals", func(t *testing.T) {
+		var names []string
+		want := map[string]string{}
+		err := fs.WalkDir(web.Assets(), ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || path.Ext(p) != ".br" {
+				return err
+			}
+			name := strings.TrimSuffix(p, ".br")
+			b, err := fs.ReadFile(web.Assets(), name)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(b)
+			names = append(names, name)
+			want[name] = hex.EncodeToString(sum[:]) + " br"
+			return nil
+		})
+		if err != nil || len(names) == 0 {
+			t.Fatalf("no Brotli forms embedded: %v", err)
+		}
+		js, _ := json.Marshal(names)
+		got := eval[map[string]string](w, `Promise.all(`+string(js)+`.map(async (n) => {
+			const r = await fetch('/' + n, { cache: 'no-store' });
+			const d = new Uint8Array(await crypto.subtle.digest('SHA-256', await r.arrayBuffer()));
+			return [n, [...d].map((x) => x.toString(16).padStart(2, '0')).join('') + ' ' + r.headers.get('content-encoding')];
+		})).then(Object.fromEntries)`, chromedp.EvalAwaitPromise)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("digests and codings of the assets as Chromium decodes them (-originals +fetched):\n%s", diff)
+		}
+	})
 
 	t.Run("every page loads clean", func(t *testing.T) {
 		for _, p := range []string{"/", "/search?q=huawei", "/entity/huawei?asOf=2024-06-01&depth=3", "/product/prod-er8000?asOf=2024-06-01",
@@ -400,3 +447,104 @@ const gadget = `{
   ],
   "dependencies": [{"ref": "gw", "dependsOn": ["soc", "psu"]}]
 }`
+
+// holding is a listed holding company owning 5,000 subsidiaries outright.
+func holding(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"kind":"entity","id":"mega","name":"Mega Holdings"}` + "\n")
+	b.WriteString(`{"kind":"listing","regime":"US-OFAC-SDN","entity":"mega","source":"sdn-mega"}` + "\n")
+	for i := range n {
+		fmt.Fprintf(&b, `{"kind":"entity","id":"sub-%04d","name":"Subsidiary %d"}`+"\n", i, i)
+		fmt.Fprintf(&b, `{"kind":"ownership","owner":"mega","owned":"sub-%04d","percent":100,"source":"reg"}`+"\n", i)
+	}
+	return b.String()
+}
+
+// TestBrowserLargeHolding: the entity page of a holding with 5,000
+// subsidiaries draws a page of them with the rest collapsed into one "more"
+// node, coloured as the API screens them; clicking the "more" node draws the
+// next page, and the page goes on answering: a finding's path is drawn and a
+// node's details shown after it.
+func TestBrowserLargeHolding(t *testing.T) {
+	const subs = 5000
+	w := newWorkbenchOver(t, holding(subs))
+	w.open("/entity/mega?asOf=2025-01-01")
+
+	type gnode struct{ ID, Kind, Label, Verdict string }
+	nodes := func() []gnode {
+		return eval[[]gnode](w, `window.keiretsuGraph.cy.nodes().map(n => ({id: n.id(), kind: n.data('kind'), label: n.data('label'), verdict: n.data('verdict')}))`)
+	}
+	// check says what the graph must hold after pages pages of holdings: the
+	// holding, pages x 25 subsidiaries, each coloured with its verdict, and
+	// one "more" node for the rest.
+	check := func(pages int) {
+		t.Helper()
+		var subsDrawn []string
+		var more []gnode
+		verdicts := map[string]string{}
+		for _, n := range nodes() {
+			switch {
+			case n.Kind == "more":
+				more = append(more, n)
+			case strings.HasPrefix(n.ID, "e:sub-"):
+				subsDrawn = append(subsDrawn, strings.TrimPrefix(n.ID, "e:"))
+				verdicts[strings.TrimPrefix(n.ID, "e:")] = n.Verdict
+			}
+		}
+		shown := 25 * pages
+		if len(subsDrawn) != shown {
+			t.Fatalf("after %d pages: %d subsidiaries drawn, want %d", pages, len(subsDrawn), shown)
+		}
+		wantMore := fmt.Sprintf("+%d more holdings", subs-shown)
+		if len(more) != 1 || more[0].ID != "more:down:mega" || more[0].Label != wantMore {
+			t.Errorf("after %d pages: more nodes %+v, want one labelled %q", pages, more, wantMore)
+		}
+		// The page colours by the verdict under every loaded regime.
+		var rs struct{ Regimes []struct{ ID string } }
+		w.api(`{ regimes { id } }`, nil, &rs)
+		var all []string
+		for _, r := range rs.Regimes {
+			all = append(all, r.ID)
+		}
+		var d struct {
+			ScreenBatch struct {
+				Screenings []struct{ SubjectID, Verdict string }
+			}
+		}
+		w.api(`query($ids: [ID!]!, $r: [ID!]) { screenBatch(ids: $ids, asOf: "2025-01-01", regimes: $r, subjects: ENTITY) { screenings { subjectId verdict } } }`,
+			map[string]any{"ids": subsDrawn, "r": all}, &d)
+		want := map[string]string{}
+		for _, s := range d.ScreenBatch.Screenings {
+			want[s.SubjectID] = s.Verdict
+		}
+		if diff := cmp.Diff(want, verdicts); diff != "" {
+			t.Errorf("after %d pages: colours (-API +page):\n%s", pages, diff)
+		}
+	}
+	check(1)
+	if got := eval[int](w, `document.querySelectorAll('.screening').length`); got != 1 {
+		t.Errorf("%d screening panels", got)
+	}
+
+	// The "more" node draws the next page when clicked.
+	w.run(chromedp.Evaluate[chromedp.Void](`window.keiretsuGraph.cy.getElementById('more:down:mega').emit('tap'), undefined`),
+		chromedp.Poll[chromedp.Void](`document.querySelector('#graph[data-pages="1"][data-loading="false"], [role=alert]') !== null`))
+	w.clean("the next page of holdings")
+	check(2)
+
+	// And the page still answers: a finding's path is drawn, a node's details shown.
+	w.run(chromedp.Click(chromedp.CSS(`button.finding[data-regime="US-OFAC-SDN"]`)))
+	onPath := eval[[]string](w, `window.keiretsuGraph.cy.nodes('.path').map(n => n.id())`)
+	if !slices.Contains(onPath, "e:mega") || !slices.Contains(onPath, "r:US-OFAC-SDN") {
+		t.Errorf("the finding's path: %v", onPath)
+	}
+	var last gnode
+	for _, n := range nodes() {
+		if strings.HasPrefix(n.ID, "e:sub-") {
+			last = n // one of the second page's
+		}
+	}
+	w.run(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`window.keiretsuGraph.cy.getElementById(%q).emit('tap'), undefined`, last.ID)),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelector('#detail').textContent.includes(%q)`, last.Label)))
+	w.clean("the entity page of a large holding")
+}

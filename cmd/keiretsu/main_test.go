@@ -436,7 +436,7 @@ func TestDemoLoads(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "demo")
 	r := keiretsu(t, "", "demo", "--data", data, "--load-only")
-	if r.code != 0 || !strings.Contains(r.stdout, "read 450 records, wrote 450, rejected 0, dangling references 0") {
+	if r.code != 0 || !strings.Contains(r.stdout, "read 505 records, wrote 505, rejected 0, dangling references 0") {
 		t.Fatalf("demo: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	r = keiretsu(t, "", "screen", "--data", data, "--product", "prod-er8000", "--as-of", "2024-06-01", "--regime", "US-NDAA-889")
@@ -445,7 +445,7 @@ func TestDemoLoads(t *testing.T) {
 	}
 	var stats map[string]any
 	out := keiretsu(t, "", "stats", "--data", data, "--json").stdout
-	if err := json.Unmarshal([]byte(out), &stats); err != nil || stats["entities"].(float64) != 115 {
+	if err := json.Unmarshal([]byte(out), &stats); err != nil || stats["entities"].(float64) != 124 {
 		t.Errorf("stats: %v %s", err, out)
 	}
 	_ = io.Discard

@@ -100,4 +100,18 @@ func TestUserRegimesNameStoredRegimes(t *testing.T) {
 	if r := keiretsu(t, "", "screen", "--data", data, "--entity", "y"); r.code != 1 {
 		t.Errorf("after the refused runs, screening y: exit %d, want 1 (unknown entity) (%s)", r.code, r.stderr)
 	}
+	// The same through a serve that holds the store: the client knows the
+	// stored regimes' ids, the serve refuses the cycle through their definitions.
+	addr, stop = serveUntil(t, "--data", data)
+	defer stop()
+	if r := keiretsu(t, `{"kind":"entity","id":"y","name":"Y"}`+"\n", "ingest", "--data", data, "--regimes", cycle, "-"); r.code != 1 || !strings.Contains(r.stderr, "cycle") {
+		t.Errorf("live ingest closing a cycle through a stored regime: %d %q", r.code, r.stderr)
+	}
+	liveFile := writeFile(t, dir, "live.json", `[{"id": "ACME-LIVE", "rule": "affiliate", "directions": ["down"], "seeds": {"listingsOf": ["ACME-AFFIL"]}}]`)
+	if r := keiretsu(t, `{"kind":"entity","id":"z","name":"Z"}`+"\n", "ingest", "--data", data, "--regimes", liveFile, "-"); r.code != 0 {
+		t.Errorf("live ingest naming a stored regime: %d %q", r.code, r.stderr)
+	}
+	if out := post(t, addr, `{ y: search(text: "Y", limit: 5) { id } z: entity(id: "z") { id } }`); strings.Contains(out, `"id":"y"`) || !strings.Contains(out, `{"id":"z"}`) {
+		t.Errorf("after the live runs: %s", out)
+	}
 }

@@ -14,11 +14,12 @@ import (
 	"github.com/keiretsu/keiretsu/internal/service"
 )
 
-// screenFields is the full selection of CONTRACT section 4's Screening.
+// screenFields is the full selection of CONTRACT section 4's Screening, with
+// the fields of section 5.4 (seed, site) and the entities' hqCountry.
 const screenFields = `subjectId asOf verdict
   results { regime { id name } verdict
-    findings { verdict entity { id name type country aliases } listedEntity { id name type country aliases }
-      basis aggregatePercent path { kind from to percent source } } }
+    findings { verdict entity { id name type country hqCountry aliases } listedEntity { id name type country hqCountry aliases }
+      basis seed aggregatePercent path { kind from to percent source site } } }
   gaps { productId reason }
   dataVersion`
 

@@ -44,6 +44,7 @@ func protectionFlags(fs *flag.FlagSet) *protection {
 	fs.IntVar(&p.lim.MaxInFlight, "max-in-flight", d.MaxInFlight, "most requests executing at once; more get 503 with Retry-After (-1: no limit)")
 	fs.IntVar(&p.lim.MaxConns, "max-conns", d.MaxConns, "most open client connections (-1: no limit)")
 	fs.Int64Var(&p.lim.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "largest request body (413)")
+	fs.IntVar(&p.lim.MaxOperations, "max-operations", d.MaxOperations, "most operations of a batched request (a JSON array), which share one request's limits (-1: no limit)")
 	return p
 }
 

@@ -193,6 +193,7 @@ type ComplexityRoot struct {
 
 	Hop struct {
 		From       func(childComplexity int) int
+		FromNode   func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Percent    func(childComplexity int) int
 		PercentMax func(childComplexity int) int
@@ -200,6 +201,7 @@ type ComplexityRoot struct {
 		Site       func(childComplexity int) int
 		Source     func(childComplexity int) int
 		To         func(childComplexity int) int
+		ToNode     func(childComplexity int) int
 		ValidFrom  func(childComplexity int) int
 		ValidTo    func(childComplexity int) int
 	}
@@ -374,8 +376,8 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type ComponentResolver interface {
-	Parent(ctx context.Context, obj *model.Record) (*model.Record, error)
-	Child(ctx context.Context, obj *model.Record) (*model.Record, error)
+	Parent(ctx context.Context, obj *model.Record) (*gql.Product, error)
+	Child(ctx context.Context, obj *model.Record) (*gql.Product, error)
 }
 type ControlResolver interface {
 	Controller(ctx context.Context, obj *model.Record) (*model.Record, error)
@@ -406,13 +408,13 @@ type OwnershipResolver interface {
 	Owned(ctx context.Context, obj *model.Record) (*model.Record, error)
 }
 type ProductResolver interface {
-	Defined(ctx context.Context, obj *model.Record) (bool, error)
-	Components(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
-	UsedIn(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
-	Sources(ctx context.Context, obj *model.Record, asOf *model.Date) ([]*model.Record, error)
-	ComponentsConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.ComponentConnection, error)
-	UsedInConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.ComponentConnection, error)
-	SourcesConnection(ctx context.Context, obj *model.Record, asOf *model.Date, first *int, after *string) (*gql.SourcingConnection, error)
+	Defined(ctx context.Context, obj *gql.Product) (bool, error)
+	Components(ctx context.Context, obj *gql.Product, asOf *model.Date) ([]*model.Record, error)
+	UsedIn(ctx context.Context, obj *gql.Product, asOf *model.Date) ([]*model.Record, error)
+	Sources(ctx context.Context, obj *gql.Product, asOf *model.Date) ([]*model.Record, error)
+	ComponentsConnection(ctx context.Context, obj *gql.Product, asOf *model.Date, first *int, after *string) (*gql.ComponentConnection, error)
+	UsedInConnection(ctx context.Context, obj *gql.Product, asOf *model.Date, first *int, after *string) (*gql.ComponentConnection, error)
+	SourcesConnection(ctx context.Context, obj *gql.Product, asOf *model.Date, first *int, after *string) (*gql.SourcingConnection, error)
 }
 type QueryResolver interface {
 	ScreenProduct(ctx context.Context, id string, asOf *model.Date, regimes []string, dataVersion *string) (*gql.Screening, error)
@@ -420,7 +422,7 @@ type QueryResolver interface {
 	ScreenProducts(ctx context.Context, ids []string, asOf *model.Date, regimes []string, dataVersion *string) ([]*gql.Screening, error)
 	Entity(ctx context.Context, id string) (*model.Record, error)
 	Runs(ctx context.Context, last *int) ([]*history.Run, error)
-	Product(ctx context.Context, id string) (*model.Record, error)
+	Product(ctx context.Context, id string) (*gql.Product, error)
 	Regimes(ctx context.Context) ([]*rules.Regime, error)
 	Search(ctx context.Context, text string, limit *int) ([]*search.Hit, error)
 	DataVersion(ctx context.Context) (string, error)
@@ -437,7 +439,7 @@ type SameAsResolver interface {
 	B(ctx context.Context, obj *model.Record) (*model.Record, error)
 }
 type SourcingResolver interface {
-	Product(ctx context.Context, obj *model.Record) (*model.Record, error)
+	Product(ctx context.Context, obj *model.Record) (*gql.Product, error)
 	Entity(ctx context.Context, obj *model.Record) (*model.Record, error)
 }
 
@@ -1116,6 +1118,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Hop.From(childComplexity), true
+	case "Hop.fromNode":
+		if e.ComplexityRoot.Hop.FromNode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hop.FromNode(childComplexity), true
 	case "Hop.kind":
 		if e.ComplexityRoot.Hop.Kind == nil {
 			break
@@ -1158,6 +1166,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Hop.To(childComplexity), true
+	case "Hop.toNode":
+		if e.ComplexityRoot.Hop.ToNode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hop.ToNode(childComplexity), true
 	case "Hop.validFrom":
 		if e.ComplexityRoot.Hop.ValidFrom == nil {
 			break
@@ -2473,7 +2487,14 @@ type Hop {
   source: String
   "A SOURCING hop's site of production."
   site: String
+  "The record at the edge's start, so a client can show names without more lookups: a Product for COMPONENT and SOURCING hops, else an Entity; null when nothing defines the id."
+  fromNode: HopNode
+  "The record at the edge's end: a Product for COMPONENT, a Regime for LISTING and CRITERION, else an Entity; null when nothing defines the id."
+  toNode: HopNode
 }
+
+"The record at one end of a hop: the entity, product or regime its id names."
+union HopNode = Entity | Product | Regime
 
 "A product in the closure with no known producer on the day."
 type Gap {
@@ -3051,6 +3072,10 @@ func (ec *executionContext) childFields_Hop(ctx context.Context, field graphql.C
 		return ec.fieldContext_Hop_source(ctx, field)
 	case "site":
 		return ec.fieldContext_Hop_site(ctx, field)
+	case "fromNode":
+		return ec.fieldContext_Hop_fromNode(ctx, field)
+	case "toNode":
+		return ec.fieldContext_Hop_toNode(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Hop", field.Name)
 }
@@ -4316,8 +4341,8 @@ func (ec *executionContext) _Component_parent(ctx context.Context, field graphql
 			return ec.Resolvers.Component().Parent(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4348,8 +4373,8 @@ func (ec *executionContext) _Component_child(ctx context.Context, field graphql.
 			return ec.Resolvers.Component().Child(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5077,8 +5102,8 @@ func (ec *executionContext) _DependentEdge_node(ctx context.Context, field graph
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7162,6 +7187,52 @@ func (ec *executionContext) fieldContext_Hop_site(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Hop", field, false, false, "String")
 }
 
+func (ec *executionContext) _Hop_fromNode(ctx context.Context, field graphql.CollectedField, obj *gql.Hop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hop_fromNode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromNode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gql.HopNode) graphql.Marshaler {
+			return ec.marshalOHopNode2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐHopNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Hop_fromNode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Hop", field, false, false, "HopNode")
+}
+
+func (ec *executionContext) _Hop_toNode(ctx context.Context, field graphql.CollectedField, obj *gql.Hop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hop_toNode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToNode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gql.HopNode) graphql.Marshaler {
+			return ec.marshalOHopNode2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐHopNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Hop_toNode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Hop", field, false, false, "HopNode")
+}
+
 func (ec *executionContext) _Identifier_scheme(ctx context.Context, field graphql.CollectedField, obj *model.Identifier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7823,7 +7894,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *gql.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7846,7 +7917,7 @@ func (ec *executionContext) fieldContext_Product_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Product", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *gql.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7869,7 +7940,7 @@ func (ec *executionContext) fieldContext_Product_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_category(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_category(ctx context.Context, field graphql.CollectedField, obj *gql.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7892,7 +7963,7 @@ func (ec *executionContext) fieldContext_Product_category(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Product", field, true, false, "String")
 }
 
-func (ec *executionContext) _Product_identifiers(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_identifiers(ctx context.Context, field graphql.CollectedField, obj *gql.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7924,7 +7995,7 @@ func (ec *executionContext) fieldContext_Product_identifiers(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_source(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_source(ctx context.Context, field graphql.CollectedField, obj *gql.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7947,7 +8018,7 @@ func (ec *executionContext) fieldContext_Product_source(_ context.Context, field
 	return graphql.NewScalarFieldContext("Product", field, true, false, "String")
 }
 
-func (ec *executionContext) _Product_defined(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_defined(ctx context.Context, field graphql.CollectedField, obj *gql.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7970,7 +8041,7 @@ func (ec *executionContext) fieldContext_Product_defined(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Product", field, true, true, "Boolean")
 }
 
-func (ec *executionContext) _Product_components(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_components(ctx context.Context, field graphql.CollectedField, obj *gql.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8014,7 +8085,7 @@ func (ec *executionContext) fieldContext_Product_components(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_usedIn(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_usedIn(ctx context.Context, field graphql.CollectedField, obj *gql.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8058,7 +8129,7 @@ func (ec *executionContext) fieldContext_Product_usedIn(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_sources(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_sources(ctx context.Context, field graphql.CollectedField, obj *gql.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8102,7 +8173,7 @@ func (ec *executionContext) fieldContext_Product_sources(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_componentsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_componentsConnection(ctx context.Context, field graphql.CollectedField, obj *gql.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8146,7 +8217,7 @@ func (ec *executionContext) fieldContext_Product_componentsConnection(ctx contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_usedInConnection(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_usedInConnection(ctx context.Context, field graphql.CollectedField, obj *gql.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8190,7 +8261,7 @@ func (ec *executionContext) fieldContext_Product_usedInConnection(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_sourcesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_sourcesConnection(ctx context.Context, field graphql.CollectedField, obj *gql.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8467,8 +8538,8 @@ func (ec *executionContext) _Query_product(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Product(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
-			return ec.marshalOProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐProduct(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9754,8 +9825,8 @@ func (ec *executionContext) _Sourcing_product(ctx context.Context, field graphql
 			return ec.Resolvers.Sourcing().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Record) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11301,6 +11372,40 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _HopNode(ctx context.Context, sel ast.SelectionSet, obj gql.HopNode) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case rules.Regime:
+		return ec._Regime(ctx, sel, &obj)
+	case *rules.Regime:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Regime(ctx, sel, obj)
+	case gql.Product:
+		return ec._Product(ctx, sel, &obj)
+	case *gql.Product:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Product(ctx, sel, obj)
+	case model.Record:
+		return ec._Entity(ctx, sel, &obj)
+	case *model.Record:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Entity(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of HopNode must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
@@ -11837,7 +11942,7 @@ func (ec *executionContext) _DocumentSupplier(ctx context.Context, sel ast.Selec
 	return out
 }
 
-var entityImplementors = []string{"Entity"}
+var entityImplementors = []string{"Entity", "HopNode"}
 
 func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, obj *model.Record) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, entityImplementors)
@@ -12307,6 +12412,16 @@ func (ec *executionContext) _Hop(ctx context.Context, sel ast.SelectionSet, obj 
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "fromNode":
+			out.Values[i] = ec._Hop_fromNode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "toNode":
+			out.Values[i] = ec._Hop_toNode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12626,9 +12741,9 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var productImplementors = []string{"Product"}
+var productImplementors = []string{"Product", "HopNode"}
 
-func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *model.Record) graphql.Marshaler {
+func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *gql.Product) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12849,7 +12964,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
-var regimeImplementors = []string{"Regime"}
+var regimeImplementors = []string{"Regime", "HopNode"}
 
 func (ec *executionContext) _Regime(ctx context.Context, sel ast.SelectionSet, obj *rules.Regime) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, regimeImplementors)
@@ -14357,7 +14472,7 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋkeiretsuᚋkeiret
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx context.Context, sel ast.SelectionSet, v *model.Record) graphql.Marshaler {
+func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐProduct(ctx context.Context, sel ast.SelectionSet, v *gql.Product) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Product!")
 		return graphql.Null
@@ -14890,6 +15005,13 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalOHopNode2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐHopNode(ctx context.Context, sel ast.SelectionSet, v gql.HopNode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HopNode(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -14961,7 +15083,7 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐRecord(ctx context.Context, sel ast.SelectionSet, v *model.Record) graphql.Marshaler {
+func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐProduct(ctx context.Context, sel ast.SelectionSet, v *gql.Product) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -72,7 +72,7 @@ type DependentEdge struct {
 	// The cursor of this edge, for after.
 	Cursor string `json:"cursor"`
 	// The product.
-	Node *model.Record `json:"node"`
+	Node *Product `json:"node"`
 	// The product's verdict on the day (under the regime, when one was given).
 	Verdict Verdict `json:"verdict"`
 	// The supplier through which it depends: the entity itself, or one caught through it.

@@ -358,13 +358,74 @@ func isGTIN(s string) bool {
 // nesting adds the containment edges: metadata.component to each top-level item,
 // and each item to the items nested in it.
 func (c *converter) nesting() {
+	direct, reached := c.chains()
 	for _, o := range c.occ {
 		if o.dup || o.parent == nil {
 			continue
 		}
 		n := o.node
-		c.d.Component(bomgraph.Edge{Parent: o.parent.id, Child: n.id, Quantity: n.quantity, Optional: n.optional, Ref: n.ref, Path: o.path})
+		e := bomgraph.Edge{Parent: o.parent.id, Child: n.id, Quantity: n.quantity, Optional: n.optional, Ref: n.ref, Path: o.path}
+		if o.parent == c.root && len(direct) > 0 && inventoryPath(o.path) && !direct[n.id] {
+			if reached[n.id] {
+				continue // the dependency chain places it
+			}
+			e.Inventory = true
+		}
+		c.d.Component(e)
 	}
+}
+
+// chains reads the dependency graph from the root: the items the root depends
+// on directly, and every item it reaches through dependencies, by id. Both
+// are empty when the graph says nothing of the root.
+//
+// A root that lists every component at the top level (an inventory) while the
+// dependency graph gives the real chains would otherwise make every component
+// one hop from the root, and a screening's path would skip the chain through
+// which the root really depends on it. So a top-level component of the root
+// that the root reaches only through others gets no edge from the root (its
+// chain brings it into the bill of materials), and one the dependency graph
+// does not reach at all keeps its edge, marked as an inventory link in its
+// source.
+func (c *converter) chains() (direct, reached map[string]bool) {
+	if c.root == nil {
+		return nil, nil
+	}
+	deps := map[string][]string{}
+	for _, dep := range c.b.Dependencies {
+		parent, ok := c.refs[string(dep.Ref)]
+		if !ok {
+			continue
+		}
+		for _, r := range dep.DependsOn {
+			if child, ok := c.refs[string(r)]; ok && child.id != parent.id {
+				deps[parent.id] = append(deps[parent.id], child.id)
+			}
+		}
+	}
+	direct, reached = map[string]bool{}, map[string]bool{}
+	for _, id := range deps[c.root.id] {
+		direct[id] = true
+	}
+	queue := []string{c.root.id}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, child := range deps[id] {
+			if !reached[child] {
+				reached[child] = true
+				queue = append(queue, child)
+			}
+		}
+	}
+	return direct, reached
+}
+
+// inventoryPath reports whether an item is stated in the BOM's top-level
+// components or services (rather than nested in the component that contains
+// it).
+func inventoryPath(path string) bool {
+	return strings.Count(path, "[") == 1 && (strings.HasPrefix(path, "components[") || strings.HasPrefix(path, "services["))
 }
 
 // dependencies adds an edge for each (ref, dependsOn) pair.

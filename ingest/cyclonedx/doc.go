@@ -40,6 +40,17 @@
 // component; an edge is essential unless its child has scope "optional" or
 // "excluded", which gives essential: false.
 //
+// Inventories: a root whose dependency graph says what it depends on directly
+// often lists every component of the tree at the top level as well (an
+// inventory, not a structure). Taken as containment, that list would make every
+// component one hop from the root, and a screening's path would skip the chain
+// through which the root really depends on it. So when the dependency graph has
+// an entry for metadata.component, a top-level component or service that the
+// root does not depend on directly gets no edge from the root if the graph
+// reaches it through others (its chain puts it in the bill of materials, and
+// paths follow the chain), and keeps its edge, marked as an inventory link by a
+// source ending " (inventory)", if the graph does not reach it at all.
+//
 // # Sourcing
 //
 // A component's supplier (an organizationalEntity) is its supplier; its

@@ -41,6 +41,7 @@ func Run(t *testing.T, open storetest.Opener) {
 		{Name: "Snapshots", Fn: testSnapshots},
 		{Name: "KilledRun", Fn: testKilledRun},
 		{Name: "PastStates", Fn: testPastStates},
+		{Name: "WorkbenchAPI", Fn: testWorkbenchAPI},
 	})
 }
 

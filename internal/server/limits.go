@@ -51,6 +51,12 @@ type Limits struct {
 	MaxConns int
 	// MaxBodyBytes bounds a request body (413).
 	MaxBodyBytes int64
+	// MaxOperations bounds the operations of one batched request (a JSON
+	// array of operations in one POST). The operations of a batch share the
+	// one request's budget: their costs, fields, screenings and response
+	// bytes are summed against the limits above, and they run one after
+	// another under the one deadline.
+	MaxOperations int
 }
 
 // ListSize is the size the cost analysis assumes for a list of records with no
@@ -69,6 +75,7 @@ var DefaultLimits = Limits{
 	MaxInFlight:      64,
 	MaxConns:         512,
 	MaxBodyBytes:     MaxBodyBytes,
+	MaxOperations:    100,
 }
 
 // withDefaults fills zero fields from DefaultLimits.
@@ -87,6 +94,7 @@ func (l Limits) withDefaults() Limits {
 	pick(&l.MaxResponseBytes, d.MaxResponseBytes)
 	pick(&l.MaxInFlight, d.MaxInFlight)
 	pick(&l.MaxConns, d.MaxConns)
+	pick(&l.MaxOperations, d.MaxOperations)
 	if l.Timeout == 0 {
 		l.Timeout = d.Timeout
 	}
@@ -144,8 +152,14 @@ func (documentGuard) ExtensionName() string                   { return "Keiretsu
 func (documentGuard) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (g documentGuard) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
-	if _, ok := g.cache.Get(ctx, p.Query); ok {
-		return nil
+	b := batchBudget(ctx)
+	if doc, ok := g.cache.Get(ctx, p.Query); ok {
+		if b == nil {
+			return nil
+		}
+		// In a batch the fields of every operation count, cached or not.
+		fields, _ := measure(doc)
+		return b.addFields(g.lim, fields)
 	}
 	tokens := 0
 	if on(g.lim.MaxTokens) {
@@ -165,6 +179,9 @@ func (g documentGuard) MutateOperationParameters(ctx context.Context, p *graphql
 	}
 	if on(g.lim.MaxDepth) && depth > g.lim.MaxDepth {
 		return limitError(CodeTooComplex, "query is nested %d deep, more than %d", depth, g.lim.MaxDepth)
+	}
+	if b != nil {
+		return b.addFields(g.lim, fields)
 	}
 	return nil
 }
@@ -235,9 +252,12 @@ var _ interface {
 func (costGuard) ExtensionName() string                   { return "KeiretsuCostLimits" }
 func (costGuard) Validate(graphql.ExecutableSchema) error { return nil }
 
-func (g costGuard) MutateOperationContext(_ context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+func (g costGuard) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
 	c := coster{vars: rc.Variables, memo: map[string]cost{}}
 	total := c.set(rc.Operation.SelectionSet, false)
+	if b := batchBudget(ctx); b != nil {
+		return b.addCost(g.lim, total)
+	}
 	if on(g.lim.MaxScreenings) && total.screenings > int64(g.lim.MaxScreenings) {
 		return limitError(CodeBadUserInput, "too many ids: the operation asks for %d screenings, at most %d", total.screenings, g.lim.MaxScreenings)
 	}
@@ -249,11 +269,87 @@ func (g costGuard) MutateOperationContext(_ context.Context, rc *graphql.Operati
 
 func (g costGuard) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
-	if resp != nil && on(g.lim.MaxResponseBytes) && len(resp.Data) > g.lim.MaxResponseBytes {
-		return &graphql.Response{Errors: gqlerror.List{limitError(CodeResponseTooLarge,
-			"response larger than %d bytes: ask for fewer ids or fields", g.lim.MaxResponseBytes)}}
+	if resp == nil || !on(g.lim.MaxResponseBytes) {
+		return resp
+	}
+	if b := batchBudget(ctx); b != nil {
+		if err := b.addResponse(g.lim, len(resp.Data)); err != nil {
+			return &graphql.Response{Errors: gqlerror.List{err}}
+		}
+		return resp
+	}
+	if len(resp.Data) > g.lim.MaxResponseBytes {
+		return &graphql.Response{Errors: gqlerror.List{responseTooLarge(g.lim)}}
 	}
 	return resp
+}
+
+func responseTooLarge(lim Limits) *gqlerror.Error {
+	return limitError(CodeResponseTooLarge, "response larger than %d bytes: ask for fewer ids or fields", lim.MaxResponseBytes)
+}
+
+// budget is what the operations of one batched request have spent of the
+// request's limits so far. The operations of a batch are measured one after
+// another before any of them runs, and run one after another, so a budget is
+// never used by two goroutines at once.
+type budget struct {
+	fields        int64
+	spent         cost
+	responseBytes int
+	// refused is the error that refused the batch, once one has.
+	refused *gqlerror.Error
+}
+
+type budgetKey struct{}
+
+// withBudget returns ctx carrying b: the guards then sum what every
+// operation under ctx costs.
+func withBudget(ctx context.Context, b *budget) context.Context {
+	return context.WithValue(ctx, budgetKey{}, b)
+}
+
+// batchBudget is the budget of the batch ctx belongs to, nil outside a batch.
+func batchBudget(ctx context.Context) *budget {
+	b, _ := ctx.Value(budgetKey{}).(*budget)
+	return b
+}
+
+func (b *budget) refuse(err *gqlerror.Error) *gqlerror.Error {
+	if b.refused == nil {
+		b.refused = err
+	}
+	return err
+}
+
+// addFields adds an operation's fields (fragments expanded) to the batch's.
+func (b *budget) addFields(lim Limits, fields int) *gqlerror.Error {
+	b.fields = min(b.fields+int64(fields), capped)
+	if on(lim.MaxFields) && b.fields > int64(lim.MaxFields) {
+		return b.refuse(limitError(CodeTooComplex, "the batch has more than %d fields with its fragments expanded, over all its operations", lim.MaxFields))
+	}
+	return nil
+}
+
+// addCost adds an operation's estimated cost and screenings to the batch's.
+func (b *budget) addCost(lim Limits, c cost) *gqlerror.Error {
+	b.spent = b.spent.add(c)
+	if on(lim.MaxScreenings) && b.spent.screenings > int64(lim.MaxScreenings) {
+		return b.refuse(limitError(CodeBadUserInput, "too many ids: the batch asks for %d screenings over all its operations, at most %d", b.spent.screenings, lim.MaxScreenings))
+	}
+	if on(lim.MaxCost) && b.spent.fields > int64(lim.MaxCost) {
+		return b.refuse(limitError(CodeTooComplex, "the batch has an estimated cost of %d over all its operations, more than %d", b.spent.fields, lim.MaxCost))
+	}
+	return nil
+}
+
+// addResponse adds an operation's answer to the batch's; over the bound the
+// answer is refused, and so is every operation after it (refused is set).
+func (b *budget) addResponse(lim Limits, n int) *gqlerror.Error {
+	b.responseBytes += n
+	if b.responseBytes > lim.MaxResponseBytes {
+		return b.refuse(limitError(CodeResponseTooLarge, "the batch's answers are larger than %d bytes together: ask for fewer operations, ids or fields", lim.MaxResponseBytes))
+	}
+	return nil
 }
 
 type cost struct{ fields, screenings int64 }
@@ -286,6 +382,9 @@ var screeningFields = map[string]bool{"screenProduct": true, "screenEntity": tru
 type coster struct {
 	vars map[string]any
 	memo map[string]cost
+	// batchIDs is the number of ids of the screenBatch being costed (0
+	// outside one): the size of its answer's lists.
+	batchIDs int64
 }
 
 // set is the cost of a selection set; inAnswer says it selects from an answer
@@ -299,7 +398,7 @@ func (c *coster) set(ss ast.SelectionSet, inAnswer bool) cost {
 		case *ast.InlineFragment:
 			out = out.add(c.set(sel.SelectionSet, inAnswer))
 		case *ast.FragmentSpread:
-			key := sel.Name + strconv.FormatBool(inAnswer)
+			key := sel.Name + strconv.FormatBool(inAnswer) + strconv.FormatInt(c.batchIDs, 10)
 			v, ok := c.memo[key]
 			if !ok {
 				c.memo[key] = cost{} // a cycle counts nothing more (validation refuses it)
@@ -319,20 +418,31 @@ func (c *coster) field(f *ast.Field, inAnswer bool) cost {
 		return cost{fields: 1}
 	}
 	t := f.Definition.Type
-	childAnswer := answerTypes[t.Name()]
-	children := c.set(f.SelectionSet, childAnswer)
 	var args map[string]any
 	if len(f.Arguments) > 0 {
 		args = f.ArgumentMap(c.vars)
 	}
+	if f.Name == "screenBatch" {
+		// One answer object whose lists (screenings, unknown) hold one
+		// element per id at most: each id is one screening.
+		ids := idCount(args)
+		saved := c.batchIDs
+		c.batchIDs = ids
+		children := c.set(f.SelectionSet, false)
+		c.batchIDs = saved
+		return cost{fields: 1, screenings: ids}.add(children)
+	}
+	childAnswer := answerTypes[t.Name()]
+	children := c.set(f.SelectionSet, childAnswer)
 	n := int64(1)
 	if t.Elem != nil && len(f.SelectionSet) > 0 {
 		switch {
 		case args["ids"] != nil:
-			l, _ := args["ids"].([]any)
-			n = int64(len(l))
+			n = idCount(args)
 		case args["limit"] != nil:
 			n = toInt(args["limit"])
+		case c.batchIDs > 0 && !inAnswer:
+			n = c.batchIDs
 		case !inAnswer:
 			n = ListSize
 		}
@@ -341,6 +451,12 @@ func (c *coster) field(f *ast.Field, inAnswer bool) cost {
 		children.screenings = 1
 	}
 	return cost{fields: 1}.add(children.times(n))
+}
+
+// idCount is the length of a field's ids argument.
+func idCount(args map[string]any) int64 {
+	l, _ := args["ids"].([]any)
+	return int64(len(l))
 }
 
 // toInt reads an Int argument value as the executor's coercion leaves it.

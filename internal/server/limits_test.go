@@ -356,3 +356,220 @@ func demoService(t *testing.T) *service.Service {
 	svc, _ := e2e.Service(t, string(demo.JSONL))
 	return svc
 }
+
+// batchAnswer is the answer to a batched request: its status and one
+// response per operation (nil when the body is not an array).
+type batchAnswer struct {
+	status int
+	ctype  string
+	raw    []byte
+	ops    []response
+}
+
+// postBatch posts ops (queries, or objects) as one JSON array.
+func postBatch(t *testing.T, url, accept string, ops []any) batchAnswer {
+	t.Helper()
+	body := []map[string]any{}
+	for _, op := range ops {
+		switch op := op.(type) {
+		case string:
+			body = append(body, map[string]any{"query": op})
+		case map[string]any:
+			body = append(body, op)
+		}
+	}
+	raw, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", url+"/graphql", strings.NewReader(string(raw)))
+	req.Header.Set("Content-Type", "application/json")
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	a := batchAnswer{status: resp.StatusCode, ctype: resp.Header.Get("Content-Type")}
+	a.raw, _ = io.ReadAll(resp.Body)
+	_ = json.Unmarshal(a.raw, &a.ops)
+	return a
+}
+
+func times(op string, n int) []any {
+	ops := make([]any, n)
+	for i := range ops {
+		ops[i] = op
+	}
+	return ops
+}
+
+// code is the code of a response's first error, "" when it has none.
+func code(r response) string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// TestBatchLimits: a batched request (a JSON array of operations) is one
+// request's budget. Operations each well within the limits, whose sum of
+// screenings, cost or fields is over them, are refused together before any
+// runs; within the budget each is answered as it would be alone.
+func TestBatchLimits(t *testing.T) {
+	svc := demoService(t)
+	ops := &counting{}
+	srv := httptest.NewServer(mustHandler(t, svc, server.WithExtension(ops),
+		server.WithLimits(server.Limits{MaxCost: 1000, MaxScreenings: 10, MaxFields: 60})))
+	defer srv.Close()
+	const (
+		threeIDs  = `{ screenProducts(ids: ["prod-er8000", "prod-er8000", "prod-kiosk"], asOf: "2024-06-01") { verdict } }`
+		holdings  = `{ entity(id: "huawei") { owned { percent } } }` // cost 102: a list of ListSize
+		fourField = `{ entity(id: "huawei") { id name type } }`
+		sixIDs    = `{ screenBatch(ids: ["prod-er8000", "prod-er8000", "prod-kiosk", "prod-kiosk", "nope", "prod-er8000"], asOf: "2024-06-01") { unknown screenings { verdict } } }`
+	)
+	for _, q := range []string{threeIDs, holdings, fourField, sixIDs} {
+		if r, status := post(t, srv.URL, q, nil); status != 200 || len(r.Errors) > 0 {
+			t.Fatalf("alone, %s is refused: %d %+v", q, status, r.Errors)
+		}
+	}
+	for _, c := range []struct {
+		name      string
+		ops       []any
+		code, msg string
+	}{
+		{"screenings summed", times(threeIDs, 4), "BAD_USER_INPUT", "12 screenings"},
+		{"cost summed", times(holdings, 10), "COMPLEXITY_LIMIT_EXCEEDED", "estimated cost of 1020"},
+		{"fields summed, the document cached", times(fourField, 16), "COMPLEXITY_LIMIT_EXCEEDED", "more than 60 fields"},
+		{"screenBatch ids summed", times(sixIDs, 2), "BAD_USER_INPUT", "12 screenings"},
+		{"one over and cheap ones", append(times(fourField, 2), threeIDs, threeIDs, threeIDs, threeIDs), "BAD_USER_INPUT", "12 screenings"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, accept := range []string{"", "application/graphql-response+json"} {
+				before := ops.ops.Load()
+				a := postBatch(t, srv.URL, accept, c.ops)
+				if len(a.ops) != len(c.ops) {
+					t.Fatalf("%d answers to %d operations: %d %s", len(a.ops), len(c.ops), a.status, a.raw)
+				}
+				for i, r := range a.ops {
+					if code(r) != c.code || !strings.Contains(r.Errors[0].Message, c.msg) {
+						t.Errorf("operation %d: %s %+v, want %s %q", i, r.Data, r.Errors, c.code, c.msg)
+					}
+				}
+				if ops.ops.Load() != before {
+					t.Errorf("%d operations ran before the batch was refused", ops.ops.Load()-before)
+				}
+				want := 200
+				if accept != "" {
+					want = 400
+				}
+				if a.status != want {
+					t.Errorf("Accept %q: status %d, want %d", accept, a.status, want)
+				}
+			}
+		})
+	}
+
+	t.Run("screenBatch ids alone", func(t *testing.T) {
+		q := `{ screenBatch(ids: ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"]) { unknown } }`
+		if r, _ := post(t, srv.URL, q, nil); code(r) != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "11 screenings") {
+			t.Errorf("%s %+v", r.Data, r.Errors)
+		}
+	})
+
+	t.Run("within the budget each answer is its own", func(t *testing.T) {
+		batch := []any{threeIDs, holdings, `{ nope }`, fourField, map[string]any{"query": `query($id: ID!) { entity(id: $id) { name } }`, "variables": map[string]any{"id": "huawei"}}}
+		a := postBatch(t, srv.URL, "", batch)
+		if a.status != 200 || len(a.ops) != len(batch) {
+			t.Fatalf("%d %s", a.status, a.raw)
+		}
+		for i, op := range batch {
+			var alone response
+			switch op := op.(type) {
+			case string:
+				alone, _ = post(t, srv.URL, op, nil)
+			case map[string]any:
+				alone, _ = post(t, srv.URL, op["query"].(string), op["variables"].(map[string]any))
+			}
+			if string(a.ops[i].Data) != string(alone.Data) || code(a.ops[i]) != code(alone) {
+				t.Errorf("operation %d: %s %+v, alone %s %+v", i, a.ops[i].Data, a.ops[i].Errors, alone.Data, alone.Errors)
+			}
+		}
+		if code(a.ops[2]) != "GRAPHQL_VALIDATION_FAILED" {
+			t.Errorf("the invalid operation: %+v", a.ops[2].Errors)
+		}
+	})
+
+	t.Run("transport", func(t *testing.T) {
+		for _, c := range []struct {
+			name string
+			ops  []any
+			msg  string
+		}{
+			{"too many operations", times(`{ dataVersion }`, 101), "101 operations, at most 100"},
+			{"empty", []any{}, "no operations"},
+		} {
+			a := postBatch(t, srv.URL, "", c.ops)
+			var r response
+			if err := json.Unmarshal(a.raw, &r); err != nil || a.status != 400 || code(r) != "BAD_REQUEST" || !strings.Contains(r.Errors[0].Message, c.msg) {
+				t.Errorf("%s: %d %s", c.name, a.status, a.raw)
+			}
+		}
+	})
+}
+
+// TestBatchResponseBound: the answers of a batch are summed against the
+// response bound; the operation that crosses it and those after it are
+// answered RESPONSE_TOO_LARGE, and those after it never run.
+func TestBatchResponseBound(t *testing.T) {
+	svc := demoService(t)
+	const q = `{ screenProduct(id: "prod-er8000", asOf: "2024-06-01") { subjectId verdict results { verdict } } }`
+	probe := httptest.NewServer(mustHandler(t, svc))
+	one, _ := post(t, probe.URL, q, nil)
+	probe.Close()
+	ops := &counting{}
+	srv := httptest.NewServer(mustHandler(t, svc, server.WithExtension(ops),
+		server.WithLimits(server.Limits{MaxResponseBytes: 2*len(one.Data) + len(one.Data)/2})))
+	defer srv.Close()
+	if r, _ := post(t, srv.URL, q, nil); code(r) != "" {
+		t.Fatalf("alone: %+v", r.Errors)
+	}
+	a := postBatch(t, srv.URL, "", times(q, 5))
+	if a.status != 200 || len(a.ops) != 5 {
+		t.Fatalf("%d %s", a.status, a.raw)
+	}
+	for i, r := range a.ops {
+		want := ""
+		if i >= 2 {
+			want = "RESPONSE_TOO_LARGE"
+		}
+		if code(r) != want || (want == "" && string(r.Data) != string(one.Data)) {
+			t.Errorf("operation %d: %s %+v, want code %q", i, r.Data, r.Errors, want)
+		}
+	}
+	if ran := ops.ops.Load() - 1; ran != 3 {
+		t.Errorf("%d operations ran, want 3 (the last two never start)", ran)
+	}
+}
+
+// TestBatchDeadline: a batch runs under the one deadline of its request: once
+// an operation outlives it, it and the ones after it are answered TIMEOUT and
+// those after it never start.
+func TestBatchDeadline(t *testing.T) {
+	svc := demoService(t)
+	s := &stall{started: make(chan struct{}, 10), release: make(chan struct{})}
+	srv := httptest.NewServer(mustHandler(t, svc, server.WithLimits(server.Limits{Timeout: 50 * time.Millisecond}), server.WithExtension(s)))
+	defer srv.Close()
+	a := postBatch(t, srv.URL, "", []any{`{ screenProduct(id: "prod-er8000") { verdict } }`, `{ dataVersion }`, `{ entity(id: "huawei") { name } }`})
+	if len(a.ops) != 3 {
+		t.Fatalf("%d %s", a.status, a.raw)
+	}
+	for i, r := range a.ops {
+		if code(r) != "TIMEOUT" {
+			t.Errorf("operation %d: %s %+v", i, r.Data, r.Errors)
+		}
+	}
+	if n := len(s.started); n != 1 {
+		t.Errorf("%d operations started, want 1", n)
+	}
+}

@@ -145,6 +145,10 @@ func GraphQL(svc *service.Service, log zerolog.Logger, opts ...Option) (*handler
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(get{})
+	if p, ok := o.post.(post); ok {
+		p.lim = lim
+		o.post = p
+	}
 	srv.AddTransport(o.post)
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)

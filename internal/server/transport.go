@@ -8,7 +8,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -24,8 +26,12 @@ import (
 // execution get gqlgen's answer with the status of requestErrorStatus;
 // unreadable and undecodable bodies get a coded error that never echoes the
 // body (400, 413 for one over the size limit).
+//
+// A body that is a JSON array of such objects is a batch (as Apollo Client's
+// BatchHttpLink sends): see batch.
 type post struct {
 	transport.POST
+	lim Limits
 }
 
 func (h post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
@@ -39,6 +45,10 @@ func (h post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 			return
 		}
 		writeError(w, http.StatusBadRequest, CodeBadRequest, "could not read the request body")
+		return
+	}
+	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+		h.batch(w, r, exec, body, start)
 		return
 	}
 	var params graphql.RawParams
@@ -81,6 +91,114 @@ func (h post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 		return
 	}
 	writeData(w, resp.Data)
+}
+
+// batch answers a batched request: a JSON array of operations, answered by a
+// JSON array of their responses in the same order. The batch is one request
+// of the limits: every operation is parsed, validated and measured before any
+// runs, their fields, costs and screenings summed (a batch over a limit is
+// refused whole, each operation answered with the refusal, and nothing runs);
+// then they run one after another under the one deadline, their answers'
+// bytes summed against the response bound (once over it, that operation and
+// the ones after it are answered with RESPONSE_TOO_LARGE and do not run). An
+// operation that fails alone (a parse or validation error) gets its own error
+// and the others run.
+func (h post) batch(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, body []byte, start time.Time) {
+	var batch []graphql.RawParams
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&batch); err != nil {
+		writeError(w, http.StatusBadRequest, CodeBadRequest,
+			`request body is not an array of JSON objects {"query": String, "variables": Object}`)
+		return
+	}
+	if len(batch) == 0 {
+		writeError(w, http.StatusBadRequest, CodeBadRequest, "the batch has no operations")
+		return
+	}
+	if on(h.lim.MaxOperations) && len(batch) > h.lim.MaxOperations {
+		writeError(w, http.StatusBadRequest, CodeBadRequest,
+			fmt.Sprintf("the batch has %d operations, at most %d", len(batch), h.lim.MaxOperations))
+		return
+	}
+	b := &budget{}
+	ctx := withBudget(r.Context(), b)
+	read := graphql.TraceTiming{Start: start, End: graphql.Now()}
+	ops := make([]*graphql.OperationContext, len(batch))
+	answers := make([]*graphql.Response, len(batch))
+	var failed gqlerror.List
+	for i := range batch {
+		batch[i].Headers = r.Header
+		batch[i].ReadTime = read
+		rc, errs := exec.CreateOperationContext(ctx, &batch[i])
+		if b.refused != nil {
+			break
+		}
+		if errs != nil {
+			answers[i] = exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
+			failed = append(failed, errs...)
+			continue
+		}
+		ops[i] = rc
+	}
+	ct := responseContentType(r)
+	w.Header().Set("Content-Type", ct)
+	if b.refused != nil {
+		w.WriteHeader(requestErrorStatus(ct, gqlerror.List{b.refused}))
+		refusal := &graphql.Response{Errors: gqlerror.List{b.refused}}
+		for i := range answers {
+			answers[i] = refusal
+		}
+		writeBatch(w, answers)
+		return
+	}
+	if len(failed) > 0 && !slices.ContainsFunc(ops, func(rc *graphql.OperationContext) bool { return rc != nil }) {
+		w.WriteHeader(requestErrorStatus(ct, failed))
+	}
+	for i, rc := range ops {
+		if rc == nil {
+			continue
+		}
+		switch {
+		case b.refused != nil:
+			answers[i] = &graphql.Response{Errors: gqlerror.List{b.refused}}
+			continue
+		case timedOut(ctx):
+			answers[i] = timeoutResponse()
+			continue
+		}
+		responses, octx := exec.DispatchOperation(ctx, rc)
+		answers[i] = responses(octx)
+		if answers[i] == nil {
+			if !timedOut(ctx) {
+				return // the client left
+			}
+			answers[i] = timeoutResponse()
+		}
+	}
+	writeBatch(w, answers)
+}
+
+// writeBatch writes the responses of a batch as a JSON array.
+func writeBatch(w io.Writer, answers []*graphql.Response) {
+	var out bytes.Buffer
+	out.WriteByte('[')
+	for i, resp := range answers {
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		if len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
+			b, err := json.Marshal(resp)
+			if err != nil {
+				panic(err) // as gqlgen's writeJson does
+			}
+			out.Write(b)
+			continue
+		}
+		writeData(&out, resp.Data)
+	}
+	out.WriteByte(']')
+	_, _ = w.Write(out.Bytes())
 }
 
 // writeData writes a response that is only data as json.Marshal would.
@@ -190,6 +308,11 @@ func responseContentType(r *http.Request) string {
 
 // writeTimeout answers a request whose execution passed the deadline.
 func writeTimeout(w http.ResponseWriter) {
-	b, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{limitError(CodeTimeout, "request took longer than the server's deadline: ask for less")}})
+	b, _ := json.Marshal(timeoutResponse())
 	_, _ = w.Write(b)
+}
+
+// timeoutResponse is the answer to an operation that passed the deadline.
+func timeoutResponse() *graphql.Response {
+	return &graphql.Response{Errors: gqlerror.List{limitError(CodeTimeout, "request took longer than the server's deadline: ask for less")}}
 }

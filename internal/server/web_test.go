@@ -1,10 +1,14 @@
 package server_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"io"
 	"io/fs"
 	"net/http"
+	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -77,6 +81,9 @@ func TestNoExternalOrigin(t *testing.T) {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		if ext := path.Ext(p); ext == ".br" || ext == ".gz" {
+			return nil // compressed forms of the files checked here (TestAssetEncodings)
+		}
 		b, err := fs.ReadFile(web.Assets(), p)
 		if err != nil {
 			return err
@@ -114,5 +121,124 @@ func TestExternalPattern(t *testing.T) {
 		if got := external.MatchString(s); got != want {
 			t.Errorf("%s: matched %v, want %v", s, got, want)
 		}
+	}
+}
+
+// TestAssetEncodings: an asset with precompressed forms is sent in the one the
+// request's Accept-Encoding prefers (Brotli over gzip on a tie, q-values
+// honoured, identity without one), with Content-Encoding, Vary:
+// Accept-Encoding and an ETag of its own form, which revalidates that form
+// only; every gzip form decompresses to its original (Chromium decodes the
+// Brotli ones in TestBrowser).
+func TestAssetEncodings(t *testing.T) {
+	srv, _, _ := newServer(t)
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	get := func(path, accept, ifNoneMatch string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		if ifNoneMatch != "" {
+			req.Header.Set("If-None-Match", ifNoneMatch)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, b
+	}
+	read := func(name string) []byte {
+		t.Helper()
+		b, err := fs.ReadFile(web.Assets(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	decode := map[string]func(t *testing.T, b []byte) []byte{
+		"": func(t *testing.T, b []byte) []byte { return b },
+		"gzip": func(t *testing.T, b []byte) []byte {
+			zr, err := gzip.NewReader(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		},
+	}
+	for _, name := range []string{"assets/index.js", "assets/graphiql.js", "assets/graphiql.css"} {
+		original := read(name)
+		br := read(name + ".br")
+		etags := map[string]string{}
+		for _, c := range []struct{ accept, want string }{
+			{"", ""},
+			{"identity", ""},
+			{"deflate", ""},
+			{"gzip", "gzip"},
+			{"br", "br"},
+			{"gzip, deflate, br", "br"},
+			{"br;q=0, gzip", "gzip"},
+			{"gzip;q=0.5, br;q=0.8", "br"},
+			{"br;q=0.1, GZIP;q=0.9", "gzip"},
+			{"*", "br"},
+			{"gzip;q=0, br;q=0", ""},
+		} {
+			resp, body := get("/"+name, c.accept, "")
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != c.want || resp.Header.Get("Vary") != "Accept-Encoding" {
+				t.Errorf("%s, Accept-Encoding %q: %d, Content-Encoding %q, Vary %q; want %q", name, c.accept, resp.StatusCode,
+					resp.Header.Get("Content-Encoding"), resp.Header.Get("Vary"), c.want)
+				continue
+			}
+			if resp.Header.Get("Cache-Control") != "no-cache" || resp.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
+				t.Errorf("%s %q: Cache-Control %q, Content-Length %q for %d bytes", name, c.accept, resp.Header.Get("Cache-Control"), resp.Header.Get("Content-Length"), len(body))
+			}
+			switch c.want {
+			case "br":
+				if !bytes.Equal(body, br) || len(br) >= len(original) {
+					t.Errorf("%s %q: %d bytes, not the %d-byte Brotli form of %d", name, c.accept, len(body), len(br), len(original))
+				}
+			default:
+				if got := decode[c.want](t, body); !bytes.Equal(got, original) || (c.want != "" && len(body) >= len(original)) {
+					t.Errorf("%s %q: %d bytes decode to %d, want the original's %d", name, c.accept, len(body), len(got), len(original))
+				}
+			}
+			if e, ok := etags[c.want]; ok && e != resp.Header.Get("ETag") {
+				t.Errorf("%s: two ETags for the %q form: %s %s", name, c.want, e, resp.Header.Get("ETag"))
+			}
+			etags[c.want] = resp.Header.Get("ETag")
+		}
+		if len(etags) != 3 || etags[""] == etags["gzip"] || etags[""] == etags["br"] || etags["gzip"] == etags["br"] {
+			t.Errorf("%s: ETags %v, want one per form", name, etags)
+		}
+		// A form's ETag revalidates that form, not another.
+		if resp, _ := get("/"+name, "br", etags["br"]); resp.StatusCode != http.StatusNotModified {
+			t.Errorf("%s: br revalidation %d, want 304", name, resp.StatusCode)
+		}
+		if resp, _ := get("/"+name, "gzip", etags["br"]); resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s: gzip with the br ETag: %d %q, want 200 gzip", name, resp.StatusCode, resp.Header.Get("Content-Encoding"))
+		}
+	}
+	// A page too small to be worth compressing is sent as it is, to anyone.
+	if resp, body := get("/", "gzip, br", ""); resp.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, read("index.html")) {
+		t.Errorf("/: Content-Encoding %q", resp.Header.Get("Content-Encoding"))
+	}
+	// Every gzip form is its original.
+	err := fs.WalkDir(web.Assets(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || path.Ext(p) != ".gz" {
+			return err
+		}
+		if got := decode["gzip"](t, read(p)); !bytes.Equal(got, read(strings.TrimSuffix(p, ".gz"))) {
+			t.Errorf("%s does not decompress to its original", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

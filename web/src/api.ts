@@ -47,6 +47,9 @@ export interface Hop {
   validFrom: string | null;
   validTo: string | null;
   source: string | null;
+  /** The records at the hop's ends (their names), null when nothing defines the id. */
+  fromNode: { name: string } | null;
+  toNode: { name: string } | null;
 }
 export interface Finding {
   verdict: Verdict;
@@ -65,6 +68,9 @@ export interface Screening {
   gaps: { productId: string; reason: string }[];
 }
 
+/** hopEnd selects the name of the record at one end of a hop. */
+const hopEnd = (field: string) => `${field} { ... on Entity { name } ... on Product { name } ... on Regime { name } }`;
+
 /** The selection of Screening every page uses. */
 export const screeningFields = `
   subjectId asOf verdict dataVersion
@@ -74,7 +80,7 @@ export const screeningFields = `
     findings {
       verdict basis aggregatePercent
       entity { id name } listedEntity { id name }
-      path { kind from to percent percentMin percentMax validFrom validTo source }
+      path { kind from to percent percentMin percentMax validFrom validTo source ${hopEnd('fromNode')} ${hopEnd('toNode')} }
     }
   }`;
 

@@ -144,7 +144,9 @@ export class Graph {
     const nodes: GNode[] = [];
     for (const hop of path) {
       const [s, t] = hopEnds(hop);
-      for (const k of [s, t]) if (this.cy.getElementById(k).empty()) nodes.push({ id: k.slice(2), label: k.slice(2), kind: k[0] === 'r' ? 'regime' : k[0] === 'p' ? 'product' : 'entity' });
+      for (const [k, node] of [[s, hop.fromNode], [t, hop.toNode]] as const) {
+        if (this.cy.getElementById(k).empty()) nodes.push({ id: k.slice(2), label: node?.name || k.slice(2), kind: k[0] === 'r' ? 'regime' : k[0] === 'p' ? 'product' : 'entity' });
+      }
     }
     if (nodes.length > 0) {
       this.add(nodes, path.map((p) => ({ kind: p.kind, from: p.from, to: p.to })));

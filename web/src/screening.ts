@@ -5,7 +5,13 @@ import { badge, entityPath, h, link, percent, period, productPath } from './dom'
 
 /** hopText says one hop in words. */
 export function hopText(hop: Hop): HTMLElement {
-  const end = (kind: string, id: string) => (kind === 'product' ? link(productPath(id), id) : kind === 'entity' ? link(entityPath(id), id) : h('code', {}, id));
+  // Names from the hop's typed ends (fromNode, toNode); the id when nothing defines it.
+  const end = (kind: string, id: string, node: { name: string } | null) => {
+    const name = node?.name || id;
+    if (kind !== 'product' && kind !== 'entity') return h('code', { title: name }, id);
+    const a = link(kind === 'product' ? productPath(id) : entityPath(id), name);
+    return name === id ? a : h('span', {}, a, ' ', h('code', { class: 'muted' }, id));
+  };
   const ends: Record<string, [string, string, string]> = {
     COMPONENT: ['product', 'contains', 'product'],
     SOURCING: ['product', 'is sourced from', 'entity'],
@@ -17,7 +23,7 @@ export function hopText(hop: Hop): HTMLElement {
   };
   const [a, verb, b] = ends[hop.kind] ?? ['entity', hop.kind, 'entity'];
   const pct = hop.kind === 'OWNERSHIP' ? percent(hop.percent, hop.percentMin, hop.percentMax) : '';
-  return h('li', { class: 'hop' }, end(a, hop.from), ` ${verb} `, pct ? h('b', {}, pct + ' ') : '', end(b, hop.to),
+  return h('li', { class: 'hop' }, end(a, hop.from, hop.fromNode), ` ${verb} `, pct ? h('b', {}, pct + ' ') : '', end(b, hop.to, hop.toNode),
     period(hop.validFrom, hop.validTo) ? h('span', { class: 'muted' }, ` (${period(hop.validFrom, hop.validTo)})`) : '',
     hop.source ? h('span', { class: 'source' }, ` source: ${hop.source}`) : '');
 }

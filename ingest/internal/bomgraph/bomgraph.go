@@ -177,7 +177,14 @@ type Edge struct {
 	Path     string
 	// Field is the JSON path errors name; Path when empty.
 	Field string
+	// Inventory marks a link that says only that the document lists the child
+	// (a root's flat list of components), not how the parent depends on it:
+	// its source ends with InventoryMark.
+	Inventory bool
 }
+
+// InventoryMark ends the source of an inventory link (Edge.Inventory).
+const InventoryMark = " (inventory)"
 
 // Component adds a component edge unless one between the same two products was
 // added before (the first wins: formats add containment before dependencies, so
@@ -197,8 +204,12 @@ func (d *Doc) Component(e Edge) {
 		return
 	}
 	d.edgeAt[key] = true
+	src := d.Provenance(e.Ref)
+	if e.Inventory {
+		src += InventoryMark
+	}
 	op, ok := d.add(model.Record{Kind: model.KindComponent, Src: e.Parent, Dst: e.Child, Valid: model.Always, Quantity: e.Quantity,
-		Essential: !e.Optional, Source: d.Provenance(e.Ref)}, e.Path)
+		Essential: !e.Optional, Source: src}, e.Path)
 	if ok {
 		d.components = append(d.components, op)
 	}

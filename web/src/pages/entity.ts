@@ -7,7 +7,7 @@ import { Graph, type GEdge, type GNode } from '../graph';
 import { navigate } from '../main';
 import { screeningPanel } from '../screening';
 
-/** perNode is how many edges of one direction the graph draws at a node before collapsing the rest into one node. */
+/** perNode is how many edges of each kind and direction the graph draws at a node at first (a page); a "more" node stands for the rest and draws the next page when clicked. */
 const perNode = 25;
 
 interface Brief {
@@ -17,20 +17,29 @@ interface Brief {
 }
 interface Own { owner: Brief; owned: Brief; percent: number | null; percentMin: number; percentMax: number; from: string | null; to: string | null; source: string | null }
 interface Ctl { controller: Brief; controlled: Brief; basis: string | null; from: string | null; to: string | null; source: string | null }
+interface Conn<T> { totalCount: number; edges: { node: T }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }
 interface Node {
   id: string;
   name: string;
-  owners?: Own[];
-  controllers?: Ctl[];
-  owned?: Own[];
-  controlled?: Ctl[];
+  owners?: Conn<Own>;
+  controllers?: Conn<Ctl>;
+  owned?: Conn<Own>;
+  controlled?: Conn<Ctl>;
 }
 
 const edgeFields = 'percent percentMin percentMax from to source';
-const up = `owners(asOf: $asOf) { owner { id name type } owned { id } ${edgeFields} } controllers(asOf: $asOf) { controller { id name type } controlled { id } basis from to source }`;
-const down = `owned(asOf: $asOf) { owner { id } owned { id name type } ${edgeFields} } controlled(asOf: $asOf) { controller { id } controlled { id name type } basis from to source }`;
+const pageFields = 'totalCount pageInfo { hasNextPage endCursor }';
+/** The connections of each direction: [alias, connection field, edge selection]. */
+const conns: Record<'up' | 'down', [keyof Node, string, string][]> = {
+  up: [['owners', 'ownersConnection', `owner { id name type } owned { id } ${edgeFields}`],
+    ['controllers', 'controllersConnection', 'controller { id name type } controlled { id } basis from to source']],
+  down: [['owned', 'ownedConnection', `owner { id } owned { id name type } ${edgeFields}`],
+    ['controlled', 'controlledConnection', 'controller { id } controlled { id name type } basis from to source']],
+};
+const connSel = (alias: string, field: string, sel: string, after = '') =>
+  `${alias}: ${field}(asOf: $asOf, first: ${perNode}${after ? `, after: ${after}` : ''}) { ${pageFields} edges { node { ${sel} } } }`;
 
-/** level fetches one level of the neighbourhood: the edges of every node in ids, in one request. */
+/** level fetches one level of the neighbourhood: the first page of edges of every node in ids, in one request. */
 async function level(ids: string[], asOf: string, dir: 'up' | 'down'): Promise<Node[]> {
   if (ids.length === 0) return [];
   const vars: Record<string, unknown> = { asOf };
@@ -38,9 +47,35 @@ async function level(ids: string[], asOf: string, dir: 'up' | 'down'): Promise<N
     vars[`i${i}`] = id;
     return `$i${i}: ID!`;
   });
-  const sel = ids.map((_, i) => `n${i}: entity(id: $i${i}) { id name ${dir === 'up' ? up : down} }`);
+  const sel = ids.map((_, i) => `n${i}: entity(id: $i${i}) { id name ${conns[dir].map(([a, f, s]) => connSel(a, f, s)).join(' ')} }`);
   const d = await gql<Record<string, Node | null>>(`query Level($asOf: Date, ${defs.join(', ')}) { ${sel.join(' ')} }`, vars);
   return Object.values(d).filter((n): n is Node => n !== null);
+}
+
+/** Paging is where a "more" node stands: its entity, direction, and each connection's next cursor (null when done). */
+interface Paging {
+  entity: string;
+  dir: 'up' | 'down';
+  after: Partial<Record<keyof Node, string | null>>;
+  shown: Partial<Record<keyof Node, number>>;
+  left: number;
+}
+
+/** nextPage fetches the next page of each unfinished connection of a "more" node's entity. */
+async function nextPage(p: Paging, asOf: string): Promise<Node | null> {
+  const vars: Record<string, unknown> = { id: p.entity, asOf };
+  const defs: string[] = [];
+  const sel: string[] = [];
+  for (const [alias, field, s] of conns[p.dir]) {
+    const after = p.after[alias];
+    if (!after) continue;
+    vars[`a_${alias}`] = after;
+    defs.push(`$a_${alias}: String`);
+    sel.push(connSel(alias, field, s, `$a_${alias}`));
+  }
+  if (sel.length === 0) return null;
+  const d = await gql<{ entity: Node | null }>(`query More($id: ID!, $asOf: Date, ${defs.join(', ')}) { entity(id: $id) { id name ${sel.join(' ')} } }`, vars);
+  return d.entity;
 }
 
 export async function entityPage(app: HTMLElement, q: URLSearchParams, id: string) {
@@ -80,9 +115,8 @@ export async function entityPage(app: HTMLElement, q: URLSearchParams, id: strin
 
   const graph = new Graph(canvas);
   (window as unknown as { keiretsuGraph: Graph }).keiretsuGraph = graph;
-  graph.onSelect = (d) => {
-    detail.replaceChildren(h('p', {}, d.kind === 'entity' ? link(entityPath(String(d.ref)), String(d.label)) : String(d.label)), d.detail ? h('p', {}, String(d.detail)) : '');
-  };
+  const paging = new Map<string, Paging>();
+  const ids = rs.map((r) => r.id);
   const nodes: GNode[] = [{ id: e.id, label: e.name, kind: 'entity', root: true }];
   const edges: GEdge[] = [];
   const ownEdge = (o: Own): GEdge => ({ kind: 'OWNERSHIP', from: o.owner.id, to: o.owned.id, label: percent(o.percent, o.percentMin, o.percentMax),
@@ -90,41 +124,92 @@ export async function entityPage(app: HTMLElement, q: URLSearchParams, id: strin
   const ctlEdge = (c: Ctl): GEdge => ({ kind: 'CONTROL', from: c.controller.id, to: c.controlled.id, label: c.basis ?? 'control',
     detail: `control (${c.basis ?? 'unspecified'}) ${period(c.from, c.to)} ${c.source ? 'source: ' + c.source : ''}` });
   const seen = new Set([e.id]);
+  /** spread adds a node's page of edges in one direction (and its "more" node); it returns the entities it added. */
+  const spread = (n: Node, dir: 'up' | 'down', into: { nodes: GNode[]; edges: GEdge[] }): string[] => {
+    const added: string[] = [];
+    const pairs: [Brief, GEdge][] = dir === 'up'
+      ? [...(n.owners?.edges ?? []).map(({ node: o }): [Brief, GEdge] => [o.owner, ownEdge(o)]), ...(n.controllers?.edges ?? []).map(({ node: c }): [Brief, GEdge] => [c.controller, ctlEdge(c)])]
+      : [...(n.owned?.edges ?? []).map(({ node: o }): [Brief, GEdge] => [o.owned, ownEdge(o)]), ...(n.controlled?.edges ?? []).map(({ node: c }): [Brief, GEdge] => [c.controlled, ctlEdge(c)])];
+    for (const [b, edge] of pairs) {
+      into.edges.push(edge);
+      if (!seen.has(b.id)) {
+        seen.add(b.id);
+        into.nodes.push({ id: b.id, label: b.name || b.id, kind: 'entity' });
+        added.push(b.id);
+      }
+    }
+    const more = `more:${dir}:${n.id}`;
+    const p = paging.get(more) ?? { entity: n.id, dir, after: {}, shown: {}, left: 0 };
+    p.left = 0;
+    for (const [alias] of conns[dir]) {
+      const c = n[alias] as Conn<unknown> | undefined;
+      if (!c) continue; // finished before this page
+      p.after[alias] = c.pageInfo.hasNextPage ? c.pageInfo.endCursor : null;
+      p.shown[alias] = (p.shown[alias] ?? 0) + c.edges.length;
+    }
+    for (const [alias] of conns[dir]) {
+      const c = n[alias] as Conn<unknown> | undefined;
+      if (c && p.after[alias]) p.left += c.totalCount - (p.shown[alias] ?? 0);
+    }
+    paging.set(more, p);
+    if (p.left > 0) {
+      into.nodes.push({ id: more, label: `+${p.left} more ${dir === 'up' ? 'owners' : 'holdings'}`, kind: 'more' });
+      into.edges.push(dir === 'up' ? { kind: 'MORE', from: more, to: `e:${n.id}` } : { kind: 'MORE', from: `e:${n.id}`, to: more });
+    } else {
+      graph.cy.getElementById(more).remove();
+    }
+    return added;
+  };
+  /** colourAll colours entities by their verdicts under every regime. */
+  const colourAll = async (which: string[]) => {
+    if (which.length === 0) return;
+    const d = await gql<{ screenBatch: { screenings: { subjectId: string; verdict: Verdict }[] } }>(
+      `query($ids: [ID!]!, $asOf: Date, $r: [ID!]) { screenBatch(ids: $ids, asOf: $asOf, regimes: $r, subjects: ENTITY) { screenings { subjectId verdict } } }`,
+      { ids: which, asOf, r: ids });
+    for (const s of d.screenBatch.screenings) graph.colour('entity', s.subjectId, s.verdict);
+  };
+  let pagesDrawn = 0;
+  /** more draws the next page of a "more" node's edges. */
+  const more = async (id: string) => {
+    const p = paging.get(id);
+    if (!p || canvas.dataset.loading === 'true') return;
+    canvas.dataset.loading = 'true';
+    try {
+      const n = await nextPage(p, asOf);
+      if (!n) return;
+      const into = { nodes: [] as GNode[], edges: [] as GEdge[] };
+      const added = spread(n, p.dir, into);
+      graph.add(into.nodes, into.edges);
+      await colourAll(added);
+      graph.layout();
+      canvas.dataset.pages = String(++pagesDrawn);
+    } catch (err) {
+      detail.replaceChildren(h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)));
+    } finally {
+      canvas.dataset.loading = 'false';
+    }
+  };
+  graph.onSelect = (d) => {
+    if (d.kind === 'more') {
+      void more(String(d.id));
+      return;
+    }
+    detail.replaceChildren(h('p', {}, d.kind === 'entity' ? link(entityPath(String(d.ref)), String(d.label)) : String(d.label)), d.detail ? h('p', {}, String(d.detail)) : '');
+  };
   for (const dir of ['up', 'down'] as const) {
     let frontier = [e.id];
     for (let d = 0; d < depth && frontier.length > 0; d++) {
       const next: string[] = [];
-      for (const n of await level(frontier, asOf, dir)) {
-        const pairs: [Brief, GEdge][] = dir === 'up'
-          ? [...(n.owners ?? []).map((o): [Brief, GEdge] => [o.owner, ownEdge(o)]), ...(n.controllers ?? []).map((c): [Brief, GEdge] => [c.controller, ctlEdge(c)])]
-          : [...(n.owned ?? []).map((o): [Brief, GEdge] => [o.owned, ownEdge(o)]), ...(n.controlled ?? []).map((c): [Brief, GEdge] => [c.controlled, ctlEdge(c)])];
-        pairs.slice(0, perNode).forEach(([b, edge]) => {
-          edges.push(edge);
-          if (!seen.has(b.id)) {
-            seen.add(b.id);
-            nodes.push({ id: b.id, label: b.name || b.id, kind: 'entity' });
-            next.push(b.id);
-          }
-        });
-        if (pairs.length > perNode) {
-          const more = `more:${dir}:${n.id}`;
-          nodes.push({ id: more, label: `+${pairs.length - perNode} more ${dir === 'up' ? 'owners' : 'holdings'}`, kind: 'more' });
-          edges.push(dir === 'up' ? { kind: 'MORE', from: more, to: `e:${n.id}` } : { kind: 'MORE', from: `e:${n.id}`, to: more });
-        }
-      }
+      for (const n of await level(frontier, asOf, dir)) next.push(...spread(n, dir, { nodes, edges }));
       frontier = next;
     }
   }
   graph.add(nodes, edges);
 
-  const ids = rs.map((r) => r.id);
-  const [scr, others] = await Promise.all([
+  const [scr] = await Promise.all([
     gql<{ screenEntity: Screening }>(`query($id: ID!, $asOf: Date, $r: [ID!]) { screenEntity(id: $id, asOf: $asOf, regimes: $r) { ${screeningFields} } }`, { id, asOf, r: ids }),
-    gql<{ screenBatch: { screenings: { subjectId: string; verdict: Verdict }[] } }>(
-      `query($ids: [ID!]!, $asOf: Date, $r: [ID!]) { screenBatch(ids: $ids, asOf: $asOf, regimes: $r, subjects: ENTITY) { screenings { subjectId verdict } } }`,
-      { ids: [...seen], asOf, r: ids }),
+    colourAll([...seen]),
   ]);
-  for (const s of others.screenBatch.screenings) graph.colour('entity', s.subjectId, s.verdict);
   graph.layout();
   side.append(screeningPanel(scr.screenEntity, (path) => graph.highlight(path)), detail);
   if (e.listings.length > 0) {
