@@ -1,9 +1,12 @@
 package graph
 
 import (
+	"fmt"
+
 	"github.com/keiretsu/keiretsu/graph/gql"
 	domain "github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 var hopKinds = map[domain.Kind]gql.HopKind{
@@ -63,4 +66,60 @@ func hop(h rules.Hop) *gql.Hop {
 func percent(u uint32) *float64 {
 	p := domain.Percent(uint64(u))
 	return &p
+}
+
+func convertWatch(w watch.Watch) *gql.Watch {
+	regimes := w.Regimes
+	if regimes == nil {
+		regimes = []string{}
+	}
+	return &gql.Watch{ID: w.ID, Subject: w.Subject, Kind: w.Kind, Regimes: regimes, AsOf: w.AsOf}
+}
+
+// convertEvent converts an event as the store keeps it; a field the schema
+// cannot carry is an error (a damaged event), not a guess.
+func convertEvent(e *watch.Event) (*gql.Event, error) {
+	asOf, err := domain.ParseDate(e.AsOf)
+	if err != nil {
+		return nil, fmt.Errorf("event %d: asOf: %w", e.Seq, err)
+	}
+	out := &gql.Event{Seq: e.Seq, Time: e.Time, Watch: e.Watch, Subject: e.Subject, Regime: e.Regime, AsOf: asOf,
+		Kind: gql.EventKind(e.Kind), Before: gql.Verdict(e.Before), DataVersionBefore: e.DataVersionBefore,
+		DataVersion: e.DataVersion, Run: e.Run, GapsOpened: nonNil(e.GapsOpened), GapsClosed: nonNil(e.GapsClosed)}
+	if !out.Kind.IsValid() || !out.Before.IsValid() {
+		return nil, fmt.Errorf("event %d: kind %q, before %q", e.Seq, e.Kind, e.Before)
+	}
+	if e.After != nil {
+		a := gql.Verdict(*e.After)
+		if !a.IsValid() {
+			return nil, fmt.Errorf("event %d: after %q", e.Seq, *e.After)
+		}
+		out.After = &a
+	}
+	if out.FindingsAdded, err = eventFindings(e.Seq, e.FindingsAdded); err != nil {
+		return nil, err
+	}
+	if out.FindingsRemoved, err = eventFindings(e.Seq, e.FindingsRemoved); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func eventFindings(seq int, fs []watch.EventFinding) ([]*gql.EventFinding, error) {
+	out := make([]*gql.EventFinding, len(fs))
+	for i, f := range fs {
+		x := &gql.EventFinding{Entity: f.Entity, Verdict: gql.Verdict(f.Verdict), Basis: gql.Basis(f.Basis), ListedEntity: f.ListedEntity}
+		if !x.Verdict.IsValid() || !x.Basis.IsValid() {
+			return nil, fmt.Errorf("event %d: finding %+v", seq, f)
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -17,6 +17,7 @@ import (
 	domain "github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/search"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 // View is one consistent state of the data, as the resolvers read it. Every
@@ -61,6 +62,16 @@ type History interface {
 	At(ctx context.Context, version string) (View, error)
 	// Runs returns the last runs of the run log, oldest first.
 	Runs(ctx context.Context, last int) ([]*history.Run, error)
+}
+
+// Watching is implemented by Views over a store that keeps watches and their
+// events (contract section 6.3).
+type Watching interface {
+	Views
+	// Watches returns every watch, in the order they were added.
+	Watches(ctx context.Context) ([]watch.Watch, error)
+	// Events returns the first limit events with seq > since, oldest first.
+	Events(ctx context.Context, since, limit int) ([]*watch.Event, error)
 }
 
 // ViewFunc makes a function a Views.

@@ -32,6 +32,7 @@ func runBench(ctx context.Context, args []string) error {
 	samples := c.fs.Int("samples", 5000, "products and entities screened one by one")
 	gqlSeconds := c.fs.Float64("graphql-seconds", 5, "how long the GraphQL load runs")
 	clients := c.fs.Int("clients", 8, "concurrent GraphQL clients")
+	watches := c.fs.Int("watches", 100_000, "watches followed by watch_rescreen_s")
 	cache := c.fs.String("cache", "", "where generated data is kept (default the user cache dir)")
 	cpuProfile := c.fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	wipe := c.fs.Bool("wipe", false, "with --neo4j: allow deleting the records the database holds (the benchmark loads into an empty database)")
@@ -58,7 +59,7 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg := bench.Config{Scale: *scale, Seed: *seed, CacheDir: *cache, Samples: *samples,
-		GraphQLSeconds: *gqlSeconds, Clients: *clients, Log: log,
+		GraphQLSeconds: *gqlSeconds, Clients: *clients, Watches: *watches, Log: log,
 		Ingesting: collectLessOften, Serving: tuneGC}
 	if uri := c.neo4j; uri != "" {
 		cfg.Neo4j = func(ctx context.Context) (store.Store, error) { return openNeo4j(ctx, uri, log) }

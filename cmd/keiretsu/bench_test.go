@@ -26,7 +26,7 @@ func TestBenchSmallWithNeo4j(t *testing.T) {
 	cache := t.TempDir()
 	const samples = 300
 	args := append([]string{"bench", "--scale", "small", "--samples", fmt.Sprint(samples),
-		"--graphql-seconds", "0.5", "--cache", cache, "--json", "--log-level", "info"}, store...)
+		"--graphql-seconds", "0.5", "--cache", cache, "--json", "--log-level", "info", "--watches", "5000"}, store...)
 	r := keiretsu(t, "", args...)
 	if r.code == 0 || !strings.Contains(r.stderr, "--wipe") || !strings.Contains(r.stderr, "other records") {
 		t.Fatalf("bench over other records: exit %d, stderr %q, want a refusal naming --wipe", r.code, r.stderr)
@@ -67,13 +67,16 @@ func TestBenchSmallWithNeo4j(t *testing.T) {
 		"neo4j_relationship_phase_rels_per_s", "neo4j_projection_load_s", "cypher_baseline_p50_ms",
 		"cypher_baseline_p99_ms", "speedup_vs_cypher", "graphql_names_rps", "graphql_names_p99_ms",
 		"graphql_names_first_p99_ms", "neo4j_graphql_names_rps", "neo4j_graphql_names_p50_ms",
-		"neo4j_graphql_names_p99_ms", "neo4j_graphql_names_first_p99_ms"} {
+		"neo4j_graphql_names_p99_ms", "neo4j_graphql_names_first_p99_ms", "watch_rescreen_s", "watch_rescreened"} {
 		if num(k) <= 0 {
 			t.Errorf("%s = %v, want > 0", k, got[k])
 		}
 	}
 	if _, ok := got["fixpoint_s"].(float64); !ok {
 		t.Errorf("fixpoint_s = %v", got["fixpoint_s"])
+	}
+	if num("watches") != 5000 || num("watch_rescreened") > 5000 {
+		t.Errorf("watches %v, screened again %v: want 5000, at most all", got["watches"], got["watch_rescreened"])
 	}
 	if got["scale"] != "small" {
 		t.Errorf("scale = %v", got["scale"])

@@ -14,6 +14,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/server"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 // DemoDataDir is where `keiretsu demo` keeps its embedded store by default.
@@ -46,15 +47,15 @@ func runDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	src := native.NewReader(demo.Name, bytes.NewReader(demo.JSONL), set.Has)
-	sum, err := load.Recorded(ctx, st, history.Info{}, []ingest.Source{src}, load.Options{})
-	if err != nil {
+	sum, err := load.Recorded(ctx, st, history.Info{}, []ingest.Source{src}, load.Options{Events: watch.Options{Log: log}})
+	if err = eventsLater(log, err); err != nil {
 		return fmt.Errorf("load demo: %w", err)
 	}
 	fmt.Printf("Loaded the demo dataset into %s: %s\n", st.Describe(), sum)
 	if *loadOnly {
 		return nil
 	}
-	return serve(ctx, st, server.Config{Addr: *addr}, "", 2*time.Second, log, func(bound string) {
+	return serve(ctx, st, server.Config{Addr: *addr}, serveOptions{follow: 2 * time.Second}, log, func(bound string) {
 		body := strings.ReplaceAll(demoQuery, `"`, `\"`)
 		fmt.Printf(`
 Keiretsu is serving the demo at http://%[1]s/ (the workbench; GraphiQL at http://%[1]s/graphiql).

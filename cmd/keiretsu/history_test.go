@@ -134,3 +134,33 @@ func TestScreenDataVersion(t *testing.T) {
 		t.Errorf("a pruned state: exit %d %q", r.code, r.stderr)
 	}
 }
+
+// TestSnapshotKeepsAutoLinks: the same_as link ingest derives from two entities
+// sharing an LEI is not a statement of the snapshot that brought them, so the
+// next run of the same snapshot neither deletes it nor counts it; it goes when
+// the entities no longer share the identifier.
+func TestSnapshotKeepsAutoLinks(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "store")
+	const week = `{"kind":"entity","id":"a","name":"Alpha Holdings","identifiers":{"lei":"5493001KJTIIGC8Y1R12"}}
+{"kind":"entity","id":"b","name":"Alpha Holdings Ltd","identifiers":{"lei":"5493001KJTIIGC8Y1R12"}}
+{"kind":"entity","id":"c","name":"Gamma"}
+`
+	for i := range 3 {
+		r := keiretsu(t, week, "ingest", "--data", data, "--snapshot", "reg", "-")
+		if r.code != 0 || !strings.Contains(r.stdout, "deleted 0") {
+			t.Fatalf("run %d: %d %s %s", i, r.code, r.stdout, r.stderr)
+		}
+		if s := stats(t, data); s.Edges["same_as"] != 1 {
+			t.Fatalf("after run %d: %d same_as links, want 1", i, s.Edges["same_as"])
+		}
+	}
+	// b drops the LEI: the link goes (as an automatic unlink, not a snapshot deletion).
+	next := strings.Replace(week, `"Alpha Holdings Ltd","identifiers":{"lei":"5493001KJTIIGC8Y1R12"}`, `"Alpha Holdings Ltd"`, 1)
+	if r := keiretsu(t, next, "ingest", "--data", data, "--snapshot", "reg", "-"); r.code != 0 || !strings.Contains(r.stdout, "deleted 0") {
+		t.Fatalf("run without the shared LEI: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if s := stats(t, data); s.Edges["same_as"] != 0 {
+		t.Errorf("%d same_as links once the LEI is no longer shared, want 0", s.Edges["same_as"])
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/load"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 func runIngest(ctx context.Context, args []string) error {
@@ -111,8 +112,9 @@ func runIngest(ctx context.Context, args []string) error {
 	if cl != nil {
 		sum, err = liveRun(ctx, cl, info, opt, sources, progress)
 	} else {
-		opt.Progress = progress
+		opt.Progress, opt.Events = progress, watch.Options{Log: log}
 		sum, err = load.Recorded(ctx, st, info, sources, opt)
+		err = eventsLater(log, err)
 	}
 	m.finish()
 	for _, rej := range sum.Rejections {

@@ -17,6 +17,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store"
 	"github.com/keiretsu/keiretsu/internal/store/embedded"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 // dialLive connects to the serve that holds the embedded store the command
@@ -73,6 +74,8 @@ type liveHandler struct {
 	st  *embedded.Store
 	svc *service.Service
 	log zerolog.Logger
+	// events is how the runs' events are recorded (eventOptions).
+	events watch.Options
 }
 
 func (h *liveHandler) Hello(context.Context) live.Hello {
@@ -89,14 +92,43 @@ func (h *liveHandler) Ingest(ctx context.Context, req live.Request, extra []*mod
 	}
 	opt := load.Options{Strict: req.Strict, SkipInvalid: req.SkipInvalid, Extra: extra, AutoLink: req.AutoLink}
 	t := &tracking{Store: h.st}
-	sum, err := load.Commit(ctx, t, history.Info{Snapshot: req.Snapshot, Files: req.Files},
+	refreshed := false
+	refresh := func(ctx context.Context) {
+		if t.committed && !refreshed {
+			refreshed = true
+			h.refresh(ctx, t.changed())
+		}
+	}
+	sum, err := load.Commit(ctx, t, history.Info{Snapshot: req.Snapshot, Files: req.Files}, h.eventsAfter(refresh),
 		func(ctx context.Context, st store.Store) (load.Summary, error) {
 			return load.Run(ctx, st, sources, opt)
 		})
-	if t.committed {
-		h.refresh(ctx, t.changed())
+	refresh(ctx)
+	return sum, h.committed(err)
+}
+
+// eventsAfter returns the options that record a run's events, screening with
+// the served view once refresh has swapped it to the run's data.
+func (h *liveHandler) eventsAfter(refresh func(context.Context)) watch.Options {
+	opt := h.events
+	if eng := opt.Engine; eng != nil {
+		opt.Engine = func(ctx context.Context, version string) (*rules.Engine, error) {
+			refresh(ctx)
+			return eng(ctx, version)
+		}
 	}
-	return sum, err
+	return opt
+}
+
+// committed is a run's error as the client sees it: a run that committed but
+// whose events were not recorded is a success there; the serve's event loop
+// records them (recordEvents).
+func (h *liveHandler) committed(err error) error {
+	if errors.Is(err, load.ErrEvents) {
+		h.log.Warn().Err(err).Msg("live run committed; recording its events later")
+		return nil
+	}
+	return err
 }
 
 // checkRegimes refuses a client's --regimes file whose listingsOf close a cycle
@@ -134,11 +166,19 @@ func (h *liveHandler) checkRegimes(extra []*model.Record) error {
 
 func (h *liveHandler) Wipe(ctx context.Context) error {
 	// A recorded run, as a local wipe: the run log, watches and events stay.
-	if _, _, err := load.Wipe(ctx, h.st); err != nil {
+	refreshed := false
+	refresh := func(ctx context.Context) {
+		if !refreshed {
+			refreshed = true
+			h.refresh(ctx, nil)
+		}
+	}
+	_, _, err := load.Wipe(ctx, h.st, h.eventsAfter(refresh))
+	if err != nil && !errors.Is(err, load.ErrEvents) {
 		return err
 	}
-	h.refresh(ctx, nil)
-	return nil
+	refresh(ctx)
+	return h.committed(err)
 }
 
 // refresh swaps the view; a failure leaves the previous view served and is

@@ -30,6 +30,8 @@ func commands() []command {
 		{"resolve", "propose entities that may be the same; --accept or --reject them", runResolve},
 		{"history", "list the committed runs; --prune --keep N drops older past states", runHistory},
 		{"diff", "compare two retained dataVersions record by record", runDiff},
+		{"watch", "add, list or remove watches: screenings followed after every run and day change", runWatch},
+		{"events", "list the events of the watches (changes of their screenings)", runEvents},
 		{"wipe", "delete every record in the store (needs --yes)", runWipe},
 		{"bench", "measure ingest, projection, screening and GraphQL on generated data", runBench},
 		{"gen", "write a deterministic synthetic world as native JSONL (tests, benchmarks)", runGen},

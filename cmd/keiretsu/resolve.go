@@ -21,6 +21,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/resolve"
 	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 // stdout is where resolve and stats print their results (tests replace it).
@@ -135,7 +136,9 @@ func runResolve(ctx context.Context, args []string) error {
 			st.Close()
 			sum, err = liveRun(ctx, cl, history.Info{}, opt, nil, nil)
 		} else {
+			opt.Events = watch.Options{Log: log}
 			sum, err = load.Recorded(ctx, st, history.Info{}, nil, opt)
+			err = eventsLater(log, err)
 		}
 		if err != nil {
 			return fmt.Errorf("accept: %w", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/keiretsu/keiretsu/internal/load"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 func runWipe(ctx context.Context, args []string) error {
@@ -42,8 +43,8 @@ func runWipe(ctx context.Context, args []string) error {
 		return nil
 	}
 	defer st.Close()
-	n, v, err := load.Wipe(ctx, st)
-	if err != nil {
+	n, v, err := load.Wipe(ctx, st, watch.Options{Log: log})
+	if err = eventsLater(log, err); err != nil {
 		return err
 	}
 	fmt.Printf("wiped %s: deleted %d, dataVersion %s\n", st.Describe(), n, v)

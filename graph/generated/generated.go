@@ -150,6 +150,32 @@ type ComplexityRoot struct {
 		Type                  func(childComplexity int) int
 	}
 
+	Event struct {
+		After             func(childComplexity int) int
+		AsOf              func(childComplexity int) int
+		Before            func(childComplexity int) int
+		DataVersion       func(childComplexity int) int
+		DataVersionBefore func(childComplexity int) int
+		FindingsAdded     func(childComplexity int) int
+		FindingsRemoved   func(childComplexity int) int
+		GapsClosed        func(childComplexity int) int
+		GapsOpened        func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Regime            func(childComplexity int) int
+		Run               func(childComplexity int) int
+		Seq               func(childComplexity int) int
+		Subject           func(childComplexity int) int
+		Time              func(childComplexity int) int
+		Watch             func(childComplexity int) int
+	}
+
+	EventFinding struct {
+		Basis        func(childComplexity int) int
+		Entity       func(childComplexity int) int
+		ListedEntity func(childComplexity int) int
+		Verdict      func(childComplexity int) int
+	}
+
 	Finding struct {
 		AggregatePercent func(childComplexity int) int
 		Basis            func(childComplexity int) int
@@ -242,6 +268,7 @@ type ComplexityRoot struct {
 	Query struct {
 		DataVersion    func(childComplexity int) int
 		Entity         func(childComplexity int, id string) int
+		Events         func(childComplexity int, since *int, limit *int) int
 		Product        func(childComplexity int, id string) int
 		Regimes        func(childComplexity int) int
 		Runs           func(childComplexity int, last *int) int
@@ -251,6 +278,7 @@ type ComplexityRoot struct {
 		ScreenProduct  func(childComplexity int, id string, asOf *model.Date, regimes []string, dataVersion *string) int
 		ScreenProducts func(childComplexity int, ids []string, asOf *model.Date, regimes []string, dataVersion *string) int
 		Search         func(childComplexity int, text string, limit *int) int
+		Watches        func(childComplexity int) int
 	}
 
 	Regime struct {
@@ -333,6 +361,14 @@ type ComplexityRoot struct {
 		Count   func(childComplexity int) int
 		Verdict func(childComplexity int) int
 	}
+
+	Watch struct {
+		AsOf    func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Regimes func(childComplexity int) int
+		Subject func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -390,6 +426,8 @@ type QueryResolver interface {
 	Regimes(ctx context.Context) ([]*rules.Regime, error)
 	Search(ctx context.Context, text string, limit *int) ([]*search.Hit, error)
 	DataVersion(ctx context.Context) (string, error)
+	Watches(ctx context.Context) ([]*gql.Watch, error)
+	Events(ctx context.Context, since *int, limit *int) ([]*gql.Event, error)
 	ScreenBatch(ctx context.Context, ids []string, asOf *model.Date, regimes []string, subjects *gql.SubjectKind) (*gql.BatchScreening, error)
 	ScreenDocument(ctx context.Context, format string, content string, asOf *model.Date, regimes []string) (*gql.DocumentScreening, error)
 }
@@ -896,6 +934,128 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.Type(childComplexity), true
 
+	case "Event.after":
+		if e.ComplexityRoot.Event.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.After(childComplexity), true
+	case "Event.asOf":
+		if e.ComplexityRoot.Event.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.AsOf(childComplexity), true
+	case "Event.before":
+		if e.ComplexityRoot.Event.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Before(childComplexity), true
+	case "Event.dataVersion":
+		if e.ComplexityRoot.Event.DataVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.DataVersion(childComplexity), true
+	case "Event.dataVersionBefore":
+		if e.ComplexityRoot.Event.DataVersionBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.DataVersionBefore(childComplexity), true
+	case "Event.findingsAdded":
+		if e.ComplexityRoot.Event.FindingsAdded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.FindingsAdded(childComplexity), true
+	case "Event.findingsRemoved":
+		if e.ComplexityRoot.Event.FindingsRemoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.FindingsRemoved(childComplexity), true
+	case "Event.gapsClosed":
+		if e.ComplexityRoot.Event.GapsClosed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.GapsClosed(childComplexity), true
+	case "Event.gapsOpened":
+		if e.ComplexityRoot.Event.GapsOpened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.GapsOpened(childComplexity), true
+	case "Event.kind":
+		if e.ComplexityRoot.Event.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Kind(childComplexity), true
+	case "Event.regime":
+		if e.ComplexityRoot.Event.Regime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Regime(childComplexity), true
+	case "Event.run":
+		if e.ComplexityRoot.Event.Run == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Run(childComplexity), true
+	case "Event.seq":
+		if e.ComplexityRoot.Event.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Seq(childComplexity), true
+	case "Event.subject":
+		if e.ComplexityRoot.Event.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Subject(childComplexity), true
+	case "Event.time":
+		if e.ComplexityRoot.Event.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Time(childComplexity), true
+	case "Event.watch":
+		if e.ComplexityRoot.Event.Watch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Watch(childComplexity), true
+
+	case "EventFinding.basis":
+		if e.ComplexityRoot.EventFinding.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventFinding.Basis(childComplexity), true
+	case "EventFinding.entity":
+		if e.ComplexityRoot.EventFinding.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventFinding.Entity(childComplexity), true
+	case "EventFinding.listedEntity":
+		if e.ComplexityRoot.EventFinding.ListedEntity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventFinding.ListedEntity(childComplexity), true
+	case "EventFinding.verdict":
+		if e.ComplexityRoot.EventFinding.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventFinding.Verdict(childComplexity), true
+
 	case "Finding.aggregatePercent":
 		if e.ComplexityRoot.Finding.AggregatePercent == nil {
 			break
@@ -1307,6 +1467,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Entity(childComplexity, args["id"].(string)), true
+	case "Query.events":
+		if e.ComplexityRoot.Query.Events == nil {
+			break
+		}
+
+		args, err := ec.field_Query_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Events(childComplexity, args["since"].(*int), args["limit"].(*int)), true
 
 	case "Query.product":
 		if e.ComplexityRoot.Query.Product == nil {
@@ -1402,6 +1573,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["limit"].(*int)), true
+	case "Query.watches":
+		if e.ComplexityRoot.Query.Watches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Watches(childComplexity), true
 
 	case "Regime.authority":
 		if e.ComplexityRoot.Regime.AuthorityOrNil == nil {
@@ -1718,6 +1895,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VerdictCount.Verdict(childComplexity), true
+
+	case "Watch.asOf":
+		if e.ComplexityRoot.Watch.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Watch.AsOf(childComplexity), true
+	case "Watch.id":
+		if e.ComplexityRoot.Watch.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Watch.ID(childComplexity), true
+	case "Watch.kind":
+		if e.ComplexityRoot.Watch.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Watch.Kind(childComplexity), true
+	case "Watch.regimes":
+		if e.ComplexityRoot.Watch.Regimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Watch.Regimes(childComplexity), true
+	case "Watch.subject":
+		if e.ComplexityRoot.Watch.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Watch.Subject(childComplexity), true
 
 	}
 	return 0, false
@@ -2315,6 +2523,92 @@ type SearchHit {
   score: Float!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/watch.graphql", Input: `extend type Query {
+  "Every watch kept in the store, in the order they were added (contract section 6.3; keiretsu watch add|list|remove manages them)."
+  watches: [Watch!]!
+  "The first limit events with seq > since, oldest first (contract section 6.3)."
+  events(
+    "Only the events after this seq."
+    since: Int = 0
+    "At most this many events (>= 0)."
+    limit: Int = 100
+  ): [Event!]!
+}
+
+"A product or entity screened again after every committed run and, for today watches, at each change of the UTC day."
+type Watch {
+  "The watch's id (w1, w2, ...), never given again once removed."
+  id: ID!
+  "The product or entity id watched."
+  subject: ID!
+  "product or entity."
+  kind: String!
+  "The regimes screened; empty: the default regimes at each screening."
+  regimes: [ID!]!
+  "The day screened: today (the current UTC day at each screening) or a fixed date (YYYY-MM-DD)."
+  asOf: String!
+}
+
+"How a watch's verdict under one regime changed."
+enum EventKind {
+  "The verdict is worse than before."
+  WORSENED
+  "The verdict is milder than before."
+  IMPROVED
+  "The same verdict, with other findings or gaps."
+  CHANGED
+  "The subject no longer exists."
+  GONE
+}
+
+"One change of a watch's screening under one regime, recorded after a run or a change of day."
+type Event {
+  "1, 2, ... store-wide, in the order events were recorded."
+  seq: Int!
+  "When the event was recorded (RFC 3339, UTC)."
+  time: String!
+  "The watch's id."
+  watch: ID!
+  "The watched product or entity."
+  subject: ID!
+  "The regime whose result changed."
+  regime: ID!
+  "The day screened."
+  asOf: Date!
+  "How the verdict changed."
+  kind: EventKind!
+  "The verdict of the watch's previous screening (UNKNOWN when the subject did not exist then)."
+  before: Verdict!
+  "The new verdict; null when the subject is gone."
+  after: Verdict
+  "The dataVersion of the watch's previous screening."
+  dataVersionBefore: String!
+  "The dataVersion screened."
+  dataVersion: String!
+  "The run that caused the event; null for a change of day."
+  run: Int
+  "Findings (entity, verdict, basis, listedEntity) the new screening has and the previous one had not."
+  findingsAdded: [EventFinding!]!
+  "Findings the previous screening had and the new one has not."
+  findingsRemoved: [EventFinding!]!
+  "Products that became gaps."
+  gapsOpened: [ID!]!
+  "Products that are gaps no longer."
+  gapsClosed: [ID!]!
+}
+
+"A finding as events compare them."
+type EventFinding {
+  "The restricted entity met."
+  entity: ID!
+  "Its verdict."
+  verdict: Verdict!
+  "Why it is restricted."
+  basis: Basis!
+  "The listed entity at the root of the explanation."
+  listedEntity: ID!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/workbench.graphql", Input: `# What the web workbench and procurement tools need beyond v1: batch screening
 # that unknown ids do not sink, document screening without storing, and the
 # products that depend on an entity.
@@ -2674,6 +2968,58 @@ func (ec *executionContext) childFields_Entity(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Entity", field.Name)
 }
 
+func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_Event_seq(ctx, field)
+	case "time":
+		return ec.fieldContext_Event_time(ctx, field)
+	case "watch":
+		return ec.fieldContext_Event_watch(ctx, field)
+	case "subject":
+		return ec.fieldContext_Event_subject(ctx, field)
+	case "regime":
+		return ec.fieldContext_Event_regime(ctx, field)
+	case "asOf":
+		return ec.fieldContext_Event_asOf(ctx, field)
+	case "kind":
+		return ec.fieldContext_Event_kind(ctx, field)
+	case "before":
+		return ec.fieldContext_Event_before(ctx, field)
+	case "after":
+		return ec.fieldContext_Event_after(ctx, field)
+	case "dataVersionBefore":
+		return ec.fieldContext_Event_dataVersionBefore(ctx, field)
+	case "dataVersion":
+		return ec.fieldContext_Event_dataVersion(ctx, field)
+	case "run":
+		return ec.fieldContext_Event_run(ctx, field)
+	case "findingsAdded":
+		return ec.fieldContext_Event_findingsAdded(ctx, field)
+	case "findingsRemoved":
+		return ec.fieldContext_Event_findingsRemoved(ctx, field)
+	case "gapsOpened":
+		return ec.fieldContext_Event_gapsOpened(ctx, field)
+	case "gapsClosed":
+		return ec.fieldContext_Event_gapsClosed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
+}
+
+func (ec *executionContext) childFields_EventFinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_EventFinding_entity(ctx, field)
+	case "verdict":
+		return ec.fieldContext_EventFinding_verdict(ctx, field)
+	case "basis":
+		return ec.fieldContext_EventFinding_basis(ctx, field)
+	case "listedEntity":
+		return ec.fieldContext_EventFinding_listedEntity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventFinding", field.Name)
+}
+
 func (ec *executionContext) childFields_Finding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "verdict":
@@ -3012,6 +3358,22 @@ func (ec *executionContext) childFields_VerdictCount(ctx context.Context, field 
 		return ec.fieldContext_VerdictCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VerdictCount", field.Name)
+}
+
+func (ec *executionContext) childFields_Watch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Watch_id(ctx, field)
+	case "subject":
+		return ec.fieldContext_Watch_subject(ctx, field)
+	case "kind":
+		return ec.fieldContext_Watch_kind(ctx, field)
+	case "regimes":
+		return ec.fieldContext_Watch_regimes(ctx, field)
+	case "asOf":
+		return ec.fieldContext_Watch_asOf(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Watch", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3573,6 +3935,28 @@ func (ec *executionContext) field_Query_entity_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
 	return args, nil
 }
 
@@ -5861,6 +6245,484 @@ func (ec *executionContext) fieldContext_Entity_dependents(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Event_seq(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Event_time(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+}
+
+func (ec *executionContext) _Event_watch(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_watch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Watch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_watch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Event_subject(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Event_regime(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_regime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Regime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_regime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Event_asOf(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋkeiretsuᚋkeiretsuᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gql.EventKind) graphql.Marshaler {
+			return ec.marshalNEventKind2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "EventKind")
+}
+
+func (ec *executionContext) _Event_before(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gql.Verdict) graphql.Marshaler {
+			return ec.marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Verdict")
+}
+
+func (ec *executionContext) _Event_after(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gql.Verdict) graphql.Marshaler {
+			return ec.marshalOVerdict2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Verdict")
+}
+
+func (ec *executionContext) _Event_dataVersionBefore(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_dataVersionBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataVersionBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_dataVersionBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+}
+
+func (ec *executionContext) _Event_dataVersion(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_dataVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_dataVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+}
+
+func (ec *executionContext) _Event_run(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_run(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Run, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_run(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Event_findingsAdded(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_findingsAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FindingsAdded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.EventFinding) graphql.Marshaler {
+			return ec.marshalNEventFinding2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐEventFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_findingsAdded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_findingsRemoved(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_findingsRemoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FindingsRemoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.EventFinding) graphql.Marshaler {
+			return ec.marshalNEventFinding2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐEventFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_findingsRemoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_gapsOpened(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_gapsOpened(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GapsOpened, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_gapsOpened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Event_gapsClosed(ctx context.Context, field graphql.CollectedField, obj *gql.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_gapsClosed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GapsClosed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_gapsClosed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EventFinding_entity(ctx context.Context, field graphql.CollectedField, obj *gql.EventFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventFinding_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventFinding_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventFinding", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EventFinding_verdict(ctx context.Context, field graphql.CollectedField, obj *gql.EventFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventFinding_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gql.Verdict) graphql.Marshaler {
+			return ec.marshalNVerdict2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventFinding_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventFinding", field, false, false, "Verdict")
+}
+
+func (ec *executionContext) _EventFinding_basis(ctx context.Context, field graphql.CollectedField, obj *gql.EventFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventFinding_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gql.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventFinding_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventFinding", field, false, false, "Basis")
+}
+
+func (ec *executionContext) _EventFinding_listedEntity(ctx context.Context, field graphql.CollectedField, obj *gql.EventFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventFinding_listedEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ListedEntity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventFinding_listedEntity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventFinding", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Finding_verdict(ctx context.Context, field graphql.CollectedField, obj *gql.Finding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7806,6 +8668,82 @@ func (ec *executionContext) fieldContext_Query_dataVersion(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
 }
 
+func (ec *executionContext) _Query_watches(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_watches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Watches(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.Watch) graphql.Marshaler {
+			return ec.marshalNWatch2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐWatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_watches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Watch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_events(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Events(ctx, fc.Args["since"].(*int), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gql.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_screenBatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9240,6 +10178,121 @@ func (ec *executionContext) _VerdictCount_count(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_VerdictCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VerdictCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Watch_id(ctx context.Context, field graphql.CollectedField, obj *gql.Watch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Watch_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Watch_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Watch", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Watch_subject(ctx context.Context, field graphql.CollectedField, obj *gql.Watch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Watch_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Watch_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Watch", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Watch_kind(ctx context.Context, field graphql.CollectedField, obj *gql.Watch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Watch_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Watch_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Watch", field, false, false, "String")
+}
+
+func (ec *executionContext) _Watch_regimes(ctx context.Context, field graphql.CollectedField, obj *gql.Watch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Watch_regimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Regimes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Watch_regimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Watch", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Watch_asOf(ctx context.Context, field graphql.CollectedField, obj *gql.Watch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Watch_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Watch_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Watch", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -11041,6 +12094,162 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var eventImplementors = []string{"Event"}
+
+func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *gql.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Event")
+		case "seq":
+			out.Values[i] = ec._Event_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "time":
+			out.Values[i] = ec._Event_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "watch":
+			out.Values[i] = ec._Event_watch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._Event_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "regime":
+			out.Values[i] = ec._Event_regime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._Event_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Event_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._Event_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._Event_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dataVersionBefore":
+			out.Values[i] = ec._Event_dataVersionBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dataVersion":
+			out.Values[i] = ec._Event_dataVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "run":
+			out.Values[i] = ec._Event_run(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "findingsAdded":
+			out.Values[i] = ec._Event_findingsAdded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "findingsRemoved":
+			out.Values[i] = ec._Event_findingsRemoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gapsOpened":
+			out.Values[i] = ec._Event_gapsOpened(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gapsClosed":
+			out.Values[i] = ec._Event_gapsClosed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventFindingImplementors = []string{"EventFinding"}
+
+func (ec *executionContext) _EventFinding(ctx context.Context, sel ast.SelectionSet, obj *gql.EventFinding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventFindingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventFinding")
+		case "entity":
+			out.Values[i] = ec._EventFinding_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verdict":
+			out.Values[i] = ec._EventFinding_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basis":
+			out.Values[i] = ec._EventFinding_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "listedEntity":
+			out.Values[i] = ec._EventFinding_listedEntity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var findingImplementors = []string{"Finding"}
 
 func (ec *executionContext) _Finding(ctx context.Context, sel ast.SelectionSet, obj *gql.Finding) graphql.Marshaler {
@@ -11700,6 +12909,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_dataVersion(ctx, field)
 				})
+		case "watches":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_watches(ctx, field)
+				})
+		case "events":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_events(ctx, field)
+				})
 		case "screenBatch":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -12263,6 +13484,59 @@ func (ec *executionContext) _VerdictCount(ctx context.Context, sel ast.Selection
 			}
 		case "count":
 			out.Values[i] = ec._VerdictCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var watchImplementors = []string{"Watch"}
+
+func (ec *executionContext) _Watch(ctx context.Context, sel ast.SelectionSet, obj *gql.Watch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, watchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Watch")
+		case "id":
+			out.Values[i] = ec._Watch_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._Watch_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Watch_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "regimes":
+			out.Values[i] = ec._Watch_regimes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._Watch_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12875,6 +14149,64 @@ func (ec *executionContext) marshalNEntity2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsu
 	return ec._Entity(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.Event) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvent2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐEvent(ctx context.Context, sel ast.SelectionSet, v *gql.Event) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Event!")
+		return graphql.Null
+	}
+	return ec._Event(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEventFinding2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐEventFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.EventFinding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventFinding2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐEventFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEventFinding2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐEventFinding(ctx context.Context, sel ast.SelectionSet, v *gql.EventFinding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventFinding!")
+		return graphql.Null
+	}
+	return ec._EventFinding(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEventKind2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐEventKind(ctx context.Context, v any) (gql.EventKind, error) {
+	var res gql.EventKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventKind2githubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐEventKind(ctx context.Context, sel ast.SelectionSet, v gql.EventKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNFinding2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.Finding) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13435,6 +14767,30 @@ func (ec *executionContext) marshalNVerdictCount2ᚖgithubᚗcomᚋkeiretsuᚋke
 	return ec._VerdictCount(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNWatch2ᚕᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐWatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*gql.Watch) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWatch2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐWatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWatch2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐWatch(ctx context.Context, sel ast.SelectionSet, v *gql.Watch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Watch!")
+		return graphql.Null
+	}
+	return ec._Watch(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -13762,6 +15118,22 @@ func (ec *executionContext) unmarshalOSubjectKind2ᚖgithubᚗcomᚋkeiretsuᚋk
 }
 
 func (ec *executionContext) marshalOSubjectKind2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐSubjectKind(ctx context.Context, sel ast.SelectionSet, v *gql.SubjectKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOVerdict2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx context.Context, v any) (*gql.Verdict, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(gql.Verdict)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOVerdict2ᚖgithubᚗcomᚋkeiretsuᚋkeiretsuᚋgraphᚋgqlᚐVerdict(ctx context.Context, sel ast.SelectionSet, v *gql.Verdict) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

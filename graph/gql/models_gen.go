@@ -109,6 +109,54 @@ type DocumentSupplier struct {
 	By *string `json:"by,omitempty"`
 }
 
+// One change of a watch's screening under one regime, recorded after a run or a change of day.
+type Event struct {
+	// 1, 2, ... store-wide, in the order events were recorded.
+	Seq int `json:"seq"`
+	// When the event was recorded (RFC 3339, UTC).
+	Time string `json:"time"`
+	// The watch's id.
+	Watch string `json:"watch"`
+	// The watched product or entity.
+	Subject string `json:"subject"`
+	// The regime whose result changed.
+	Regime string `json:"regime"`
+	// The day screened.
+	AsOf model.Date `json:"asOf"`
+	// How the verdict changed.
+	Kind EventKind `json:"kind"`
+	// The verdict of the watch's previous screening (UNKNOWN when the subject did not exist then).
+	Before Verdict `json:"before"`
+	// The new verdict; null when the subject is gone.
+	After *Verdict `json:"after,omitempty"`
+	// The dataVersion of the watch's previous screening.
+	DataVersionBefore string `json:"dataVersionBefore"`
+	// The dataVersion screened.
+	DataVersion string `json:"dataVersion"`
+	// The run that caused the event; null for a change of day.
+	Run *int `json:"run,omitempty"`
+	// Findings (entity, verdict, basis, listedEntity) the new screening has and the previous one had not.
+	FindingsAdded []*EventFinding `json:"findingsAdded"`
+	// Findings the previous screening had and the new one has not.
+	FindingsRemoved []*EventFinding `json:"findingsRemoved"`
+	// Products that became gaps.
+	GapsOpened []string `json:"gapsOpened"`
+	// Products that are gaps no longer.
+	GapsClosed []string `json:"gapsClosed"`
+}
+
+// A finding as events compare them.
+type EventFinding struct {
+	// The restricted entity met.
+	Entity string `json:"entity"`
+	// Its verdict.
+	Verdict Verdict `json:"verdict"`
+	// Why it is restricted.
+	Basis Basis `json:"basis"`
+	// The listed entity at the root of the explanation.
+	ListedEntity string `json:"listedEntity"`
+}
+
 // A page of ownership edges.
 type OwnershipConnection struct {
 	// How many edges there are over every page.
@@ -167,6 +215,20 @@ type VerdictCount struct {
 	Verdict Verdict `json:"verdict"`
 	// How many.
 	Count int `json:"count"`
+}
+
+// A product or entity screened again after every committed run and, for today watches, at each change of the UTC day.
+type Watch struct {
+	// The watch's id (w1, w2, ...), never given again once removed.
+	ID string `json:"id"`
+	// The product or entity id watched.
+	Subject string `json:"subject"`
+	// product or entity.
+	Kind string `json:"kind"`
+	// The regimes screened; empty: the default regimes at each screening.
+	Regimes []string `json:"regimes"`
+	// The day screened: today (the current UTC day at each screening) or a fixed date (YYYY-MM-DD).
+	AsOf string `json:"asOf"`
 }
 
 // Why a finding's entity is restricted.
@@ -231,6 +293,70 @@ func (e *Basis) UnmarshalJSON(b []byte) error {
 }
 
 func (e Basis) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a watch's verdict under one regime changed.
+type EventKind string
+
+const (
+	// The verdict is worse than before.
+	EventKindWorsened EventKind = "WORSENED"
+	// The verdict is milder than before.
+	EventKindImproved EventKind = "IMPROVED"
+	// The same verdict, with other findings or gaps.
+	EventKindChanged EventKind = "CHANGED"
+	// The subject no longer exists.
+	EventKindGone EventKind = "GONE"
+)
+
+var AllEventKind = []EventKind{
+	EventKindWorsened,
+	EventKindImproved,
+	EventKindChanged,
+	EventKindGone,
+}
+
+func (e EventKind) IsValid() bool {
+	switch e {
+	case EventKindWorsened, EventKindImproved, EventKindChanged, EventKindGone:
+		return true
+	}
+	return false
+}
+
+func (e EventKind) String() string {
+	return string(e)
+}
+
+func (e *EventKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventKind", str)
+	}
+	return nil
+}
+
+func (e EventKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -33,6 +33,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/service"
 	"github.com/keiretsu/keiretsu/internal/store"
 	"github.com/keiretsu/keiretsu/internal/store/embedded"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 // Scales and their target edge counts.
@@ -51,6 +52,8 @@ type Config struct {
 	// GraphQLSeconds is how long the HTTP load runs; Clients how many at once.
 	GraphQLSeconds float64
 	Clients        int
+	// Watches is how many watches watch_rescreen_s follows (default 100,000).
+	Watches int
 	// Neo4j, when set, also measures the Neo4j store and the Cypher baseline. The
 	// benchmark wipes that database before loading into it: when it holds other
 	// records than a previous run's of the same data, only with WipeNeo4j.
@@ -95,6 +98,19 @@ type Result struct {
 	// HistoryBytesPerChangedRecord is what the history keeps per record that a
 	// recorded run changes (ChangeRun: 1% of the ownership edges).
 	HistoryBytesPerChangedRecord float64 `json:"history_bytes_per_changed_record"`
+	// WatchRescreenS is the time from the commit of a ChangeRun to the last
+	// event recorded, with Watches watches (half products, half entities,
+	// sampled) in the store, as the committing command records them (the
+	// state's engine built from the store, the watches the run can affect
+	// screened again); WatchRescreened how many that was.
+	// WatchRescreenServedS is the same for a serving process that committed
+	// the run (another ChangeRun): its view updated with the run's keys, then
+	// the events screened with the view's engine.
+	WatchRescreenS       float64 `json:"watch_rescreen_s"`
+	WatchRescreenServedS float64 `json:"watch_rescreen_served_s"`
+	Watches              int     `json:"watches"`
+	WatchRescreened      int     `json:"watch_rescreened"`
+	WatchEvents          int     `json:"watch_events"`
 	// GraphQL over loopback HTTP, 8 concurrent clients: latency at an offered load
 	// of TargetRPS, and the most requests per second when the clients do not wait
 	// (with the p99 latency at that saturation).
@@ -150,6 +166,9 @@ func (c *Config) defaults() error {
 	}
 	if c.Clients == 0 {
 		c.Clients = 8
+	}
+	if c.Watches == 0 {
+		c.Watches = 100_000
 	}
 	if c.CacheDir == "" {
 		dir, err := os.UserCacheDir()
@@ -290,13 +309,18 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	if err := historyCost(ctx, st, res); err != nil {
 		return nil, err
 	}
+	if err := watchRescreen(ctx, c, st, svc, res); err != nil {
+		return nil, err
+	}
 	res.PeakRSSMB = peakRSSMB()
 	return res, nil
 }
 
 // ChangeRun is the weekly update the benchmarks measure: a recorded run that
-// changes the percent of every hundredth ownership edge of st.
-func ChangeRun(ctx context.Context, st store.Store) (load.Summary, error) {
+// changes the percent of every hundredth ownership edge of st (to values that
+// differ with round, so that each round changes them again), recording its
+// events with events.
+func ChangeRun(ctx context.Context, st store.Store, round int, events watch.Options) (load.Summary, error) {
 	var changed []*model.Record
 	n := 0
 	if _, err := st.Scan(ctx, func(r *model.Record) error {
@@ -306,7 +330,7 @@ func ChangeRun(ctx context.Context, st store.Store) (load.Summary, error) {
 		if n++; n%100 == 0 {
 			cp := *r // the store reuses r: keep a copy that shares nothing with it
 			cp.Aliases, cp.Identifiers = slices.Clone(r.Aliases), slices.Clone(r.Identifiers)
-			p := float64(n%97) + 1.5
+			p := float64((n+round)%97) + 1.5
 			cp.Share = model.Share{Min: model.ShareFromPercent(p), Max: model.ShareFromPercent(p), Mode: model.ShareExact}
 			changed = append(changed, &cp)
 		}
@@ -314,7 +338,7 @@ func ChangeRun(ctx context.Context, st store.Store) (load.Summary, error) {
 	}); err != nil {
 		return load.Summary{}, err
 	}
-	return load.Recorded(ctx, st, history.Info{Files: []string{"bench-change"}}, nil, load.Options{Extra: changed})
+	return load.Recorded(ctx, st, history.Info{Files: []string{"bench-change"}}, nil, load.Options{Extra: changed, Events: events})
 }
 
 // historyCost measures the history's bytes per changed record over ChangeRun.
@@ -323,7 +347,7 @@ func historyCost(ctx context.Context, st store.Store, res *Result) error {
 	if err != nil {
 		return err
 	}
-	sum, err := ChangeRun(ctx, st)
+	sum, err := ChangeRun(ctx, st, 0, watch.Options{})
 	if err != nil {
 		return err
 	}

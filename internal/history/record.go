@@ -16,6 +16,11 @@ type Info struct {
 	Snapshot string
 	// Files are the run's FILE arguments as given.
 	Files []string
+	// Derived, when set, reports the records a run derives from others (the
+	// automatic same_as links) rather than reads from its source: a snapshot
+	// neither claims them nor deletes them, since the run that derived them
+	// keeps them up to date.
+	Derived func(*model.Record) bool
 }
 
 // Recording returns st with every run begun on it recorded: logged, its
@@ -54,7 +59,7 @@ func (s *Store) Begin(ctx context.Context) (store.Run, error) {
 		r.Rollback(context.WithoutCancel(ctx))
 		return nil, err
 	}
-	return &run{Run: r, s: s, touched: map[string]*[16]byte{}}, nil
+	return &run{Run: r, s: s, touched: map[string]*[16]byte{}, derived: map[string]bool{}}, nil
 }
 
 // run records the keys a run writes (with the hash of the record put, nil for
@@ -63,6 +68,7 @@ type run struct {
 	store.Run
 	s       *Store
 	touched map[string]*[16]byte
+	derived map[string]bool // keys of the derived records put (Info.Derived)
 	puts    int
 	deletes int
 }
@@ -73,7 +79,11 @@ func (r *run) Put(ctx context.Context, rec *model.Record) error {
 	}
 	h := model.HashOf(rec.Encode(nil))
 	b := [16]byte(h.Bytes())
-	r.touched[string(rec.Key().KeyBytes())] = &b
+	k := string(rec.Key().KeyBytes())
+	r.touched[k] = &b
+	if d := r.s.info.Derived; d != nil && d(rec) {
+		r.derived[k] = true
+	}
 	r.puts++
 	return nil
 }
@@ -125,19 +135,34 @@ func (r *run) Commit(ctx context.Context) (model.Hash, error) {
 	if err != nil {
 		return model.Hash{}, err
 	}
-	for _, kb := range gone {
-		k, err := model.ParseKey(kb)
-		if err != nil {
+	keys := make([]model.Key, len(gone))
+	for i, kb := range gone {
+		if keys[i], err = model.ParseKey(kb); err != nil {
 			return model.Hash{}, err
+		}
+	}
+	derived, err := r.derivedOf(ctx, keys)
+	if err != nil {
+		return model.Hash{}, err
+	}
+	for i, k := range keys {
+		if derived[i] {
+			// Claimed by an earlier snapshot run: the claim goes, the record stays.
+			p.Tags = append(p.Tags, tagSet{Key: gone[i]})
+			continue
 		}
 		if err := r.Run.Delete(ctx, k); err != nil {
 			return model.Hash{}, err
 		}
-		r.touched[string(kb)] = nil
+		r.touched[string(gone[i])] = nil
 		p.SnapDeleted++
 	}
 	for k, h := range r.touched {
-		p.Tags = append(p.Tags, tagSet{Key: []byte(k), Name: info.Snapshot, Delete: h == nil})
+		name := info.Snapshot
+		if r.derived[k] {
+			name = ""
+		}
+		p.Tags = append(p.Tags, tagSet{Key: []byte(k), Name: name, Delete: h == nil})
 	}
 	now := model.Now().UTC()
 	e := entry{Run: Run{Run: last + 1, Time: now.Format("2006-01-02T15:04:05Z"), Files: info.Files,
@@ -230,6 +255,26 @@ func (r *run) beforeImages(ctx context.Context, empty bool) (map[string][]byte, 
 	if len(keys) > 0 {
 		if err := flush(); err != nil {
 			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// derivedOf reports which of the committed records of keys are derived
+// (Info.Derived), reading them getBatch at a time; none without Info.Derived.
+func (r *run) derivedOf(ctx context.Context, keys []model.Key) ([]bool, error) {
+	out := make([]bool, len(keys))
+	d := r.s.info.Derived
+	if d == nil {
+		return out, nil
+	}
+	for i := 0; i < len(keys); i += getBatch {
+		recs, err := r.s.Store.Get(ctx, keys[i:min(i+getBatch, len(keys))])
+		if err != nil {
+			return nil, err
+		}
+		for j, rec := range recs {
+			out[i+j] = rec != nil && d(rec)
 		}
 	}
 	return out, nil

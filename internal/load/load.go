@@ -13,6 +13,7 @@ import (
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 // Options control a run.
@@ -32,6 +33,9 @@ type Options struct {
 	// records written in the same run, and removes the automatic links whose
 	// entities no longer share one (see resolve.AutoLinks). The CLI turns it on.
 	AutoLink bool
+	// Events records the run's events once it committed (Recorded); the zero
+	// value screens with engines built from the store.
+	Events watch.Options
 }
 
 // Summary reports what a run did.

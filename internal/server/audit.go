@@ -21,6 +21,7 @@ import (
 	"github.com/keiretsu/keiretsu/graph"
 	domain "github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/rules"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 // AuditEntry is one line of the audit log: one screening call answered (a
@@ -172,6 +173,9 @@ func (r *recorder) add(field string, subjects []string, regimes []string, ss []*
 // views wraps every View views gives so that its screenings are recorded.
 func (a *AuditLog) views(views graph.Views) graph.Views {
 	if h, ok := views.(graph.History); ok {
+		if w, ok := views.(graph.Watching); ok {
+			return auditWatching{auditHistory{h}, w}
+		}
 		return auditHistory{h}
 	}
 	return graph.ViewFunc(func() graph.View { return auditView{views.Current()} })
@@ -188,6 +192,19 @@ func (h auditHistory) At(ctx context.Context, version string) (graph.View, error
 		return nil, err
 	}
 	return auditView{past}, nil
+}
+
+// auditWatching is an auditHistory that lists watches and events (no
+// screening, nothing to record).
+type auditWatching struct {
+	auditHistory
+	w graph.Watching
+}
+
+func (a auditWatching) Watches(ctx context.Context) ([]watch.Watch, error) { return a.w.Watches(ctx) }
+
+func (a auditWatching) Events(ctx context.Context, since, limit int) ([]*watch.Event, error) {
+	return a.w.Events(ctx, since, limit)
 }
 
 // auditView is a View whose screenings are recorded in the operation's

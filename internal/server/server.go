@@ -27,6 +27,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/service"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 // Limits of the API.
@@ -89,9 +90,16 @@ func WithExtension(e graphql.HandlerExtension) Option {
 	return func(o *options) { o.extensions = append(o.extensions, e) }
 }
 
-// Views adapts a service to the views the resolvers read, its history
-// included.
-func Views(svc *service.Service) graph.History { return serviceViews{svc} }
+// Views adapts a service to the views the resolvers read, its history,
+// watches and events included.
+func Views(svc *service.Service) Served { return serviceViews{svc} }
+
+// Served is what a service gives the resolvers: its views, its history, its
+// watches and events.
+type Served interface {
+	graph.History
+	graph.Watching
+}
 
 type serviceViews struct{ svc *service.Service }
 
@@ -107,6 +115,12 @@ func (v serviceViews) At(ctx context.Context, version string) (graph.View, error
 
 func (v serviceViews) Runs(ctx context.Context, last int) ([]*history.Run, error) {
 	return v.svc.Runs(ctx, last)
+}
+
+func (v serviceViews) Watches(ctx context.Context) ([]watch.Watch, error) { return v.svc.Watches(ctx) }
+
+func (v serviceViews) Events(ctx context.Context, since, limit int) ([]*watch.Event, error) {
+	return v.svc.Events(ctx, since, limit)
 }
 
 // GraphQL returns the GraphQL handler over the service: gqlgen's executor

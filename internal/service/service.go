@@ -16,6 +16,7 @@ import (
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/search"
 	"github.com/keiretsu/keiretsu/internal/store"
+	"github.com/keiretsu/keiretsu/internal/watch"
 )
 
 // Options configure a Service.
@@ -94,6 +95,24 @@ func (s *Service) Runs(ctx context.Context, last int) ([]*history.Run, error) {
 	out := make([]*history.Run, len(runs))
 	for i := range runs {
 		out[i] = &runs[i]
+	}
+	return out, nil
+}
+
+// Watches returns the store's watches, in the order they were added.
+func (s *Service) Watches(ctx context.Context) ([]watch.Watch, error) { return watch.List(ctx, s.st) }
+
+// Events returns the first limit events with seq > since, oldest first.
+func (s *Service) Events(ctx context.Context, since, limit int) ([]*watch.Event, error) {
+	raw, err := watch.Events(ctx, s.st, since, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*watch.Event, len(raw))
+	for i, r := range raw {
+		if out[i], err = watch.Decode(r); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -3,6 +3,8 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -10,7 +12,8 @@ import (
 )
 
 // Bookkeeping (store.MetaTx) lives in :KeiretsuKV {id, b, k, v} nodes, id
-// being the bucket and key joined by a NUL byte: never records, left out of
+// being the bucket and key joined by a NUL byte (each as metaText writes it):
+// never records, left out of
 // scans and of the content hash like every Keiretsu label. A bookkeeping
 // transaction first writes the :KeiretsuLock {id: 'bookkeeping'} node, which
 // serialises it with every other process's.
@@ -62,7 +65,47 @@ type metaTx struct {
 	tx  neo4j.ManagedTransaction
 }
 
-func metaID(bucket, key string) string { return bucket + "\x00" + key }
+func metaID(bucket, key string) string { return metaText(bucket) + "\x00" + metaText(key) }
+
+// metaText is a bookkeeping key as a Neo4j string, which must be valid UTF-8:
+// each byte becomes the character of its value (U+0000-U+00FF), so that keys
+// of any bytes (record keys hold binary dates) come back as they were and
+// sort as their bytes do (Neo4j compares strings by UTF-16 code unit). ASCII
+// keys are unchanged.
+func metaText(key string) string {
+	ascii := true
+	for i := 0; i < len(key) && ascii; i++ {
+		ascii = key[i] < utf8.RuneSelf
+	}
+	if ascii {
+		return key
+	}
+	var b strings.Builder
+	b.Grow(2 * len(key))
+	for i := 0; i < len(key); i++ {
+		b.WriteRune(rune(key[i]))
+	}
+	return b.String()
+}
+
+// metaKey reverses metaText.
+func metaKey(text string) (string, error) {
+	ascii := true
+	for i := 0; i < len(text) && ascii; i++ {
+		ascii = text[i] < utf8.RuneSelf
+	}
+	if ascii {
+		return text, nil
+	}
+	b := make([]byte, 0, len(text))
+	for _, r := range text {
+		if r > 0xff {
+			return "", fmt.Errorf("bookkeeping key %q: not written by this store", text)
+		}
+		b = append(b, byte(r))
+	}
+	return string(b), nil
+}
 
 func (m metaTx) Get(bucket, key string) ([]byte, error) {
 	res, err := m.tx.Run(m.ctx, cypherMetaGet, map[string]any{"id": metaID(bucket, key)})
@@ -81,7 +124,7 @@ func (m metaTx) Put(bucket, key string, value []byte) error {
 	if value == nil {
 		value = []byte{}
 	}
-	return run(m.ctx, m.tx, cypherMetaPut, map[string]any{"id": metaID(bucket, key), "b": bucket, "k": key, "v": value})
+	return run(m.ctx, m.tx, cypherMetaPut, map[string]any{"id": metaID(bucket, key), "b": metaText(bucket), "k": metaText(key), "v": value})
 }
 
 func (m metaTx) Delete(bucket, key string) error {
@@ -89,8 +132,9 @@ func (m metaTx) Delete(bucket, key string) error {
 }
 
 func (m metaTx) Scan(bucket, from string, fn func(string, []byte) bool) error {
+	from = metaText(from)
 	for {
-		res, err := m.tx.Run(m.ctx, cypherMetaScan, map[string]any{"b": bucket, "from": from, "limit": int64(metaPage)})
+		res, err := m.tx.Run(m.ctx, cypherMetaScan, map[string]any{"b": metaText(bucket), "from": from, "limit": int64(metaPage)})
 		if err != nil {
 			return err
 		}
@@ -107,7 +151,11 @@ func (m metaTx) Scan(bucket, from string, fn func(string, []byte) bool) error {
 			if err != nil {
 				return err
 			}
-			if !fn(k, v) {
+			key, err := metaKey(k)
+			if err != nil {
+				return err
+			}
+			if !fn(key, v) {
 				return nil
 			}
 			from = k + "\x00"

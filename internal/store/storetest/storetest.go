@@ -546,6 +546,38 @@ func testMeta(t *testing.T, st store.Store) {
 	if diff := cmp.Diff([]string{"k2=vk2", "k3=vk3"}, scan("b", "k15")); diff != "" {
 		t.Errorf("scan from k15 (-want +got):\n%s", diff)
 	}
+	// Keys are bytes, not text: record keys hold binary dates (history's
+	// before-images and snapshot tags), and they sort as their bytes do.
+	binKeys := []string{"x/\x00\x01a", "x/\x7f", "x/\x80\x00", "x/\xc3\xa9", "x/\xff\xfe"}
+	err = st.UpdateMeta(ctx, func(tx store.MetaTx) error {
+		for i := len(binKeys) - 1; i >= 0; i-- {
+			if err := tx.Put("bin", binKeys[i], []byte{byte(i)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotKeys []string
+	err = st.ViewMeta(ctx, func(tx store.MetaTx) error {
+		for i, k := range binKeys {
+			if v, err := tx.Get("bin", k); err != nil || len(v) != 1 || v[0] != byte(i) {
+				return fmt.Errorf("get %q: %v %v", k, v, err)
+			}
+		}
+		return tx.Scan("bin", "x/\x7f", func(k string, _ []byte) bool {
+			gotKeys = append(gotKeys, k)
+			return true
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(binKeys[1:], gotKeys); diff != "" {
+		t.Errorf("binary keys scanned from x/\\x7f (-want +got):\n%s", diff)
+	}
 	// A failing transaction writes nothing.
 	boom := errors.New("boom")
 	err = st.UpdateMeta(ctx, func(tx store.MetaTx) error {
