@@ -190,4 +190,3 @@ func TestRealSDNSnapshotEvents(t *testing.T) {
 		t.Errorf("%d events, want 21 (20 GONE, 1 IMPROVED)", len(evs))
 	}
 }
-
