@@ -82,3 +82,23 @@ func (in *interner) grow() {
 
 // bytes is the memory held.
 func (in *interner) bytes() int { return cap(in.data) + 4*cap(in.off) + 4*len(in.table) }
+
+// rehash rebuilds the hash table of an interner read from an image (whose
+// strings and offsets came without one), with a fresh seed.
+func (in *interner) rehash() {
+	in.seed = maphash.MakeSeed()
+	size := 16
+	for size < 2*in.len()+1 {
+		size *= 2
+	}
+	table := make([]uint32, size)
+	mask := size - 1
+	for i := uint32(0); i < uint32(in.len()); i++ {
+		slot := int(maphash.String(in.seed, in.str(i))) & mask
+		for table[slot] != 0 {
+			slot = (slot + 1) & mask
+		}
+		table[slot] = i + 1
+	}
+	in.table = table
+}
