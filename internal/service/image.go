@@ -96,8 +96,11 @@ func (s *Service) open(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return err
 	}
+	// A missing file (the first start) and a stale one (the data changed
+	// since it was written) are the normal course; a damaged one is worth a
+	// warning.
 	ev := s.opt.Log.Warn()
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, persist.ErrStale) {
 		ev = s.opt.Log.Info()
 	}
 	ev.Err(err).Str("file", s.opt.ProjectionFile).Msg("projection file not used: building the projection from the store")
