@@ -482,3 +482,56 @@ func TestIngestWarnings(t *testing.T) {
 		t.Errorf("a failed run wrote z-good: screen exit %d", r.code)
 	}
 }
+
+// TestSecondStartReadsTheProjectionFile: the first screen of a store builds
+// the projection and writes it beside the data; the next reads it (its log
+// says so) and answers the same; after an ingest the file is stale, and the
+// next screen builds again and answers for the new data.
+func TestSecondStartReadsTheProjectionFile(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "store")
+	if r := keiretsu(t, "", "ingest", data, writeFile(t, dir, "v.jsonl", verdictData)); r.code != 0 {
+		t.Fatalf("ingest: %d %s", r.code, r.stderr)
+	}
+	screen := func() result {
+		t.Helper()
+		return keiretsu(t, "", "screen", data, "--entity", "sub", "--as-of", "2024-01-01", "--json", "--log-level", "info", "--log-format", "json")
+	}
+	loadedFrom := func(r result) string {
+		t.Helper()
+		for _, line := range strings.Split(r.stderr, "\n") {
+			var ev struct{ Message, Source string }
+			if json.Unmarshal([]byte(line), &ev) == nil && ev.Message == "projection loaded" {
+				return ev.Source
+			}
+		}
+		t.Fatalf("no projection loaded line in %q", r.stderr)
+		return ""
+	}
+	first := screen()
+	if first.code != 5 || loadedFrom(first) != "store" || !strings.Contains(first.stderr, "projection file written") {
+		t.Fatalf("first screen: exit %d, %s", first.code, first.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(data, "projection.img")); err != nil {
+		t.Fatal(err)
+	}
+	second := screen()
+	if second.code != 5 || loadedFrom(second) != "file" || second.stdout != first.stdout {
+		t.Fatalf("second screen: exit %d, %s\n%s\nwant\n%s", second.code, second.stderr, second.stdout, first.stdout)
+	}
+	if strings.Contains(second.stderr, "projection file written") {
+		t.Errorf("the second screen wrote the file again: %s", second.stderr)
+	}
+	// sub's owner is no longer listed: the stale file must not answer.
+	if r := keiretsu(t, "", "ingest", data, writeFile(t, dir, "w.jsonl",
+		`{"kind":"listing","regime":"US-OFAC-SDN","entity":"listed","from":"2020-01-01","op":"delete"}`+"\n")); r.code != 0 {
+		t.Fatalf("ingest: %d %s", r.code, r.stderr)
+	}
+	third := screen()
+	if third.code != 0 || loadedFrom(third) != "store" || !strings.Contains(third.stderr, "projection file not used") {
+		t.Fatalf("after an ingest: exit %d, %s", third.code, third.stderr)
+	}
+	if fourth := screen(); fourth.code != 0 || loadedFrom(fourth) != "file" || fourth.stdout != third.stdout {
+		t.Fatalf("after an ingest, again: exit %d, %s", fourth.code, fourth.stderr)
+	}
+}
