@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 	"unsafe"
 
 	"github.com/keiretsu/keiretsu/internal/model"
@@ -86,6 +87,7 @@ func Put[T any](w *Writer, s []T) {
 // Save writes an image of dataVersion version to path atomically; body
 // writes its arrays.
 func Save(path string, version model.Hash, body func(*Writer) error) (err error) {
+	removeAbandoned(path)
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
@@ -128,6 +130,21 @@ func Save(path string, version model.Hash, body func(*Writer) error) (err error)
 		d.Close()
 	}
 	return nil
+}
+
+// abandonedAfter is how old a temporary file of Save's must be to be taken
+// for one a killed process left: far longer than any write takes.
+const abandonedAfter = time.Hour
+
+// removeAbandoned removes the temporary files that writers killed in a write
+// left beside path (a live writer's are younger).
+func removeAbandoned(path string) {
+	tmps, _ := filepath.Glob(path + ".*.tmp")
+	for _, t := range tmps {
+		if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > abandonedAfter {
+			os.Remove(t)
+		}
+	}
 }
 
 func header(version model.Hash, bodyLen uint64, crc uint32) []byte {
