@@ -24,6 +24,7 @@ const (
 	magic     = "KRTSPROJ"
 	byteOrder = 0x01020304
 	headerLen = 64
+	readChunk = 1 << 20
 )
 
 // Errors of Load, each meaning the image cannot be used and the projection is
@@ -220,13 +221,20 @@ func Load(path string, version model.Hash) (*Reader, error) {
 	// A []uint64 backing keeps every array 8-byte aligned in memory.
 	words := make([]uint64, (in.BodyLen+7)/8)
 	body := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(words))), len(words)*8)[:in.BodyLen]
-	if _, err := f.ReadAt(body, headerLen); err != nil {
-		if err == io.EOF {
-			return nil, fmt.Errorf("%w: body ends early", ErrTruncated)
+	// The checksum of each chunk is taken as it is read, while it is in the
+	// processor's cache.
+	var crc uint32
+	for off := 0; off < len(body); off += readChunk {
+		chunk := body[off:min(off+readChunk, len(body))]
+		if _, err := f.ReadAt(chunk, int64(headerLen+off)); err != nil {
+			if err == io.EOF {
+				return nil, fmt.Errorf("%w: body ends early", ErrTruncated)
+			}
+			return nil, err
 		}
-		return nil, err
+		crc = crc32.Update(crc, castagnoli, chunk)
 	}
-	if crc32.Checksum(body, castagnoli) != in.crc {
+	if crc != in.crc {
 		return nil, fmt.Errorf("%w: body checksum", ErrCorrupt)
 	}
 	return &Reader{buf: body}, nil
