@@ -491,50 +491,65 @@ func TestIngestWarnings(t *testing.T) {
 // says so) and answers the same; after an ingest the file is stale, and the
 // next screen builds again and answers for the new data.
 func TestSecondStartReadsTheProjectionFile(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "store")
-	if r := keiretsu(t, "", "ingest", data, writeFile(t, dir, "v.jsonl", verdictData)); r.code != 0 {
-		t.Fatalf("ingest: %d %s", r.code, r.stderr)
+	data := filepath.Join(t.TempDir(), "store")
+	file := secondStart(t, []string{"--data", data})
+	if file != filepath.Join(data, "projection.img") {
+		t.Errorf("projection file %s, want it beside the data", file)
 	}
+}
+
+// secondStart runs TestSecondStartReadsTheProjectionFile's steps on a store
+// and returns the projection file's path.
+func secondStart(t *testing.T, store []string) string {
+	dir := t.TempDir()
+	ingest := func(name, content string) {
+		t.Helper()
+		if r := keiretsu(t, "", append(append([]string{"ingest"}, store...), writeFile(t, dir, name, content))...); r.code != 0 {
+			t.Fatalf("ingest: %d %s", r.code, r.stderr)
+		}
+	}
+	ingest("v.jsonl", verdictData)
 	screen := func() result {
 		t.Helper()
-		return keiretsu(t, "", "screen", data, "--entity", "sub", "--as-of", "2024-01-01", "--json", "--log-level", "info", "--log-format", "json")
+		return keiretsu(t, "", append([]string{"screen", "--entity", "sub", "--as-of", "2024-01-01", "--json",
+			"--log-level", "info", "--log-format", "json"}, store...)...)
 	}
-	loadedFrom := func(r result) string {
+	// logged returns the source and file of a log message, "" when absent.
+	logged := func(r result, message string) (source, file string) {
 		t.Helper()
 		for _, line := range strings.Split(r.stderr, "\n") {
-			var ev struct{ Message, Source string }
-			if json.Unmarshal([]byte(line), &ev) == nil && ev.Message == "projection loaded" {
-				return ev.Source
+			var ev struct{ Message, Source, File string }
+			if json.Unmarshal([]byte(line), &ev) == nil && ev.Message == message {
+				return ev.Source, ev.File
 			}
 		}
-		t.Fatalf("no projection loaded line in %q", r.stderr)
-		return ""
+		return "", ""
 	}
 	first := screen()
-	if first.code != 5 || loadedFrom(first) != "store" || !strings.Contains(first.stderr, "projection file written") {
+	_, file := logged(first, "projection file written")
+	if src, _ := logged(first, "projection loaded"); first.code != 5 || src != "store" || file == "" {
 		t.Fatalf("first screen: exit %d, %s", first.code, first.stderr)
 	}
-	if _, err := os.Stat(filepath.Join(data, "projection.img")); err != nil {
+	if _, err := os.Stat(file); err != nil {
 		t.Fatal(err)
 	}
 	second := screen()
-	if second.code != 5 || loadedFrom(second) != "file" || second.stdout != first.stdout {
+	if src, f := logged(second, "projection loaded"); second.code != 5 || src != "file" || f != file || second.stdout != first.stdout {
 		t.Fatalf("second screen: exit %d, %s\n%s\nwant\n%s", second.code, second.stderr, second.stdout, first.stdout)
 	}
-	if strings.Contains(second.stderr, "projection file written") {
+	if _, f := logged(second, "projection file written"); f != "" {
 		t.Errorf("the second screen wrote the file again: %s", second.stderr)
 	}
 	// sub's owner is no longer listed: the stale file must not answer.
-	if r := keiretsu(t, "", "ingest", data, writeFile(t, dir, "w.jsonl",
-		`{"kind":"listing","regime":"US-OFAC-SDN","entity":"listed","from":"2020-01-01","op":"delete"}`+"\n")); r.code != 0 {
-		t.Fatalf("ingest: %d %s", r.code, r.stderr)
-	}
+	ingest("w.jsonl", `{"kind":"listing","regime":"US-OFAC-SDN","entity":"listed","from":"2020-01-01","op":"delete"}`+"\n")
 	third := screen()
-	if third.code != 0 || loadedFrom(third) != "store" || !strings.Contains(third.stderr, "projection file not used") {
+	if src, _ := logged(third, "projection loaded"); third.code != 0 || src != "store" || !strings.Contains(third.stderr, "projection file not used") {
 		t.Fatalf("after an ingest: exit %d, %s", third.code, third.stderr)
 	}
-	if fourth := screen(); fourth.code != 0 || loadedFrom(fourth) != "file" || fourth.stdout != third.stdout {
+	if fourth := screen(); fourth.code != 0 || fourth.stdout != third.stdout {
 		t.Fatalf("after an ingest, again: exit %d, %s", fourth.code, fourth.stderr)
+	} else if src, _ := logged(fourth, "projection loaded"); src != "file" {
+		t.Fatalf("after an ingest, again: %s", fourth.stderr)
 	}
+	return file
 }
