@@ -198,9 +198,9 @@ func (s *Service) Close() error {
 	return nil
 }
 
-// ProjectionFileError explains a projection file that cannot be used (for
-// tests and tools): nil when the file at path holds an image of version.
-func ProjectionFileError(path string, version model.Hash) error {
+// projectionFileError explains why a projection file cannot be used: nil
+// when the file at path holds an image of version.
+func projectionFileError(path string, version model.Hash) error {
 	_, _, err := loadImage(path, version)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)

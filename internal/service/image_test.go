@@ -301,7 +301,7 @@ func TestProjectionFileRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ProjectionFileError(path, version); err != nil {
+	if err := projectionFileError(path, version); err != nil {
 		t.Fatalf("the file written: %v", err)
 	}
 	built, err := Open(ctx, st, Options{Log: zerolog.Nop()})
@@ -340,7 +340,7 @@ func TestProjectionFileRefused(t *testing.T) {
 			if err := os.WriteFile(path, c.img, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if err := ProjectionFileError(path, version); !errors.Is(err, c.want) {
+			if err := projectionFileError(path, version); !errors.Is(err, c.want) {
 				t.Errorf("reading the file: %v, want %v", err, c.want)
 			}
 			svc := openFile(t, st, path)
@@ -351,7 +351,7 @@ func TestProjectionFileRefused(t *testing.T) {
 				t.Fatalf("answers differ (-built +rebuilt):\n%s", diff)
 			}
 			svc.Close()
-			if err := ProjectionFileError(path, version); err != nil || svc.ImagesWritten() != 1 {
+			if err := projectionFileError(path, version); err != nil || svc.ImagesWritten() != 1 {
 				t.Fatalf("after the rebuild: written %d times, file %v", svc.ImagesWritten(), err)
 			}
 		})
@@ -366,7 +366,7 @@ func TestProjectionFileRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ProjectionFileError(path, now); !errors.Is(err, persist.ErrStale) {
+	if err := projectionFileError(path, now); !errors.Is(err, persist.ErrStale) {
 		t.Fatalf("after a commit the file reads %v, want %v", err, persist.ErrStale)
 	}
 	svc := openFile(t, st, path)
@@ -386,7 +386,7 @@ func TestProjectionFileRefused(t *testing.T) {
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}
-	if err := ProjectionFileError(path, now); !errors.Is(err, fs.ErrNotExist) {
+	if err := projectionFileError(path, now); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("no file reads %v", err)
 	}
 	nowhere := openFile(t, st, filepath.Join(t.TempDir(), "no-such-dir", "p.img"))
