@@ -99,6 +99,10 @@ func Save(path string, version model.Hash, body func(*Writer) error) (err error)
 			os.Remove(f.Name())
 		}
 	}()
+	// Readable like the store's own files (CreateTemp makes them private).
+	if err := f.Chmod(0o644); err != nil {
+		return err
+	}
 	if _, err := f.Write(make([]byte, headerLen)); err != nil {
 		return err
 	}
