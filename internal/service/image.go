@@ -50,27 +50,29 @@ func loadImage(path string, version model.Hash) (*projection.Snapshot, *search.I
 }
 
 // openImage makes the projection file's image current when it was built from
-// the store's current dataVersion.
-func (s *Service) openImage(ctx context.Context) error {
+// the store's current dataVersion. An error reading the store is storeErr
+// (the service cannot open), one of the file fileErr (it builds from the
+// store instead).
+func (s *Service) openImage(ctx context.Context) (storeErr, fileErr error) {
 	start := time.Now()
 	// The position is read before the version: should a commit land between
 	// the two, a follower applies its changes again, which changes nothing.
 	pos, err := s.st.Position(ctx)
 	if err != nil {
-		return err
+		return err, nil
 	}
 	version, err := s.st.Version(ctx)
 	if err != nil {
-		return err
+		return err, nil
 	}
 	snap, idx, err := loadImage(s.opt.ProjectionFile, version)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.install(snap, idx); err != nil {
-		return err
+		return err, nil // the regimes stored with the data do not parse
 	}
 	s.pos = pos
 	st := snap.Stats()
@@ -78,7 +80,7 @@ func (s *Service) openImage(ctx context.Context) error {
 		Str("source", SourceFile).Str("file", s.opt.ProjectionFile).
 		Int("entities", st.Entities).Int("products", st.Products).Int("edges", st.Edges()).
 		Dur("took", time.Since(start)).Msg("projection loaded")
-	return nil
+	return nil, nil
 }
 
 // open makes the first view current: from the projection file when it holds
@@ -87,14 +89,14 @@ func (s *Service) open(ctx context.Context) error {
 	if s.opt.ProjectionFile == "" {
 		return s.Reload(ctx)
 	}
-	err := s.openImage(ctx)
+	storeErr, err := s.openImage(ctx)
+	if storeErr != nil {
+		return storeErr
+	}
 	if err == nil {
 		s.source = SourceFile
 		s.startWriter(s.View().eng.Snapshot().Version())
 		return nil
-	}
-	if ctx.Err() != nil {
-		return err
 	}
 	// A missing file (the first start) and a stale one (the data changed
 	// since it was written) are the normal course; a damaged one is worth a
