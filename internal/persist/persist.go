@@ -324,3 +324,14 @@ func (r *Reader) Uint64() uint64 {
 	}
 	return 0
 }
+
+// NewReader returns a Reader over a copy of body without Load's checks
+// (header, length, checksum): for tests of what the readers of a body check
+// themselves, which is what stands between a damaged body that passed the
+// checksum and a crash.
+func NewReader(body []byte) *Reader {
+	words := make([]uint64, (len(body)+7)/8)
+	buf := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(words))), len(words)*8)[:len(body)]
+	copy(buf, body)
+	return &Reader{buf: buf}
+}

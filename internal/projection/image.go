@@ -1,6 +1,7 @@
 package projection
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/keiretsu/keiretsu/internal/model"
@@ -79,8 +80,8 @@ func writeInterner(w *persist.Writer, in *interner) {
 func ReadImage(r *persist.Reader, version model.Hash) (*Snapshot, error) {
 	s := &Snapshot{version: version}
 	s.dates = persist.Get[model.Date](r)
-	if len(s.dates) > maxDates {
-		r.Fail("%d dates", len(s.dates))
+	if len(s.dates) > maxDates || !slices.IsSorted(s.dates) {
+		r.Fail("date dictionary of %d dates", len(s.dates))
 	}
 	s.ents = readInterner(r)
 	ne := s.ents.len()
@@ -126,8 +127,8 @@ func ReadImage(r *persist.Reader, version model.Hash) (*Snapshot, error) {
 	}
 	below(r, "entity type", s.entType, uint8(len(typeNames)))
 	below(r, "product category", s.prodCat, uint16(s.pcats.len()+1))
-	if s.lcats.len() > 64 {
-		r.Fail("%d listing categories", s.lcats.len())
+	if s.lcats.len() > 64 || s.regimes.len() > 0xFFFF || s.sites.len() >= 0xFFFF {
+		r.Fail("%d listing categories, %d regimes, %d sites", s.lcats.len(), s.regimes.len(), s.sites.len())
 	}
 	below(r, "listing entity", l.Entity, uint32(ne))
 	below(r, "listing regime", l.Regime, uint16(nreg))
@@ -286,7 +287,8 @@ func below[T uint8 | uint16 | uint32](r *persist.Reader, what string, s []T, n T
 func (s *Snapshot) checkDates(r *persist.Reader, from, to []DateCode) {
 	nd := DateCode(len(s.dates))
 	for i := range from {
-		if from[i] > nd || (to[i] > nd && to[i] != openTo) {
+		// from is open (0) or a rank 1..nd; to a rank 1..nd or open.
+		if from[i] > nd || to[i] == 0 || (to[i] > nd && to[i] != openTo) {
 			r.Fail("dates of fact %d", i)
 			return
 		}
