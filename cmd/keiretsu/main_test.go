@@ -32,6 +32,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "keiretsu")
+	// Commands over Neo4j keep their projection files in the user cache
+	// directory: the tests' in theirs.
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
 		os.Exit(1)
@@ -481,4 +484,72 @@ func TestIngestWarnings(t *testing.T) {
 	if r := keiretsu(t, "", "screen", "--data", data, "--entity", "z-good", "--json"); r.code != 1 {
 		t.Errorf("a failed run wrote z-good: screen exit %d", r.code)
 	}
+}
+
+// TestSecondStartReadsTheProjectionFile: the first screen of a store builds
+// the projection and writes it beside the data; the next reads it (its log
+// says so) and answers the same; after an ingest the file is stale, and the
+// next screen builds again and answers for the new data.
+func TestSecondStartReadsTheProjectionFile(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "store")
+	file := secondStart(t, []string{"--data", data})
+	if file != filepath.Join(data, "projection.img") {
+		t.Errorf("projection file %s, want it beside the data", file)
+	}
+}
+
+// secondStart runs TestSecondStartReadsTheProjectionFile's steps on a store
+// and returns the projection file's path.
+func secondStart(t *testing.T, store []string) string {
+	dir := t.TempDir()
+	ingest := func(name, content string) {
+		t.Helper()
+		if r := keiretsu(t, "", append(append([]string{"ingest"}, store...), writeFile(t, dir, name, content))...); r.code != 0 {
+			t.Fatalf("ingest: %d %s", r.code, r.stderr)
+		}
+	}
+	ingest("v.jsonl", verdictData)
+	screen := func() result {
+		t.Helper()
+		return keiretsu(t, "", append([]string{"screen", "--entity", "sub", "--as-of", "2024-01-01", "--json",
+			"--log-level", "info", "--log-format", "json"}, store...)...)
+	}
+	// logged returns the source and file of a log message, "" when absent.
+	logged := func(r result, message string) (source, file string) {
+		t.Helper()
+		for _, line := range strings.Split(r.stderr, "\n") {
+			var ev struct{ Message, Source, File string }
+			if json.Unmarshal([]byte(line), &ev) == nil && ev.Message == message {
+				return ev.Source, ev.File
+			}
+		}
+		return "", ""
+	}
+	first := screen()
+	_, file := logged(first, "projection file written")
+	if src, _ := logged(first, "projection loaded"); first.code != 5 || src != "store" || file == "" {
+		t.Fatalf("first screen: exit %d, %s", first.code, first.stderr)
+	}
+	if _, err := os.Stat(file); err != nil {
+		t.Fatal(err)
+	}
+	second := screen()
+	if src, f := logged(second, "projection loaded"); second.code != 5 || src != "file" || f != file || second.stdout != first.stdout {
+		t.Fatalf("second screen: exit %d, %s\n%s\nwant\n%s", second.code, second.stderr, second.stdout, first.stdout)
+	}
+	if _, f := logged(second, "projection file written"); f != "" {
+		t.Errorf("the second screen wrote the file again: %s", second.stderr)
+	}
+	// sub's owner is no longer listed: the stale file must not answer.
+	ingest("w.jsonl", `{"kind":"listing","regime":"US-OFAC-SDN","entity":"listed","from":"2020-01-01","op":"delete"}`+"\n")
+	third := screen()
+	if src, _ := logged(third, "projection loaded"); third.code != 0 || src != "store" || !strings.Contains(third.stderr, "projection file not used") {
+		t.Fatalf("after an ingest: exit %d, %s", third.code, third.stderr)
+	}
+	if fourth := screen(); fourth.code != 0 || fourth.stdout != third.stdout {
+		t.Fatalf("after an ingest, again: exit %d, %s", fourth.code, fourth.stderr)
+	} else if src, _ := logged(fourth, "projection loaded"); src != "file" {
+		t.Fatalf("after an ingest, again: %s", fourth.stderr)
+	}
+	return file
 }

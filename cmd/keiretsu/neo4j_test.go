@@ -65,6 +65,16 @@ func TestNeo4jFollowsOtherProcesses(t *testing.T) {
 	}
 }
 
+// TestNeo4jSecondStartReadsTheProjectionFile: over Neo4j the projection file
+// is kept in the user cache directory, keyed by the server and database, and
+// a second start reads it as over the embedded store.
+func TestNeo4jSecondStartReadsTheProjectionFile(t *testing.T) {
+	file := secondStart(t, neo4jArgs(t))
+	if dir := filepath.Join(os.Getenv("XDG_CACHE_HOME"), "keiretsu", "projection"); filepath.Dir(file) != dir {
+		t.Errorf("projection file %s, want it in %s", file, dir)
+	}
+}
+
 func extract(jsonText, field string) string {
 	i := strings.Index(jsonText, `"`+field+`":"`)
 	if i < 0 {

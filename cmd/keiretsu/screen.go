@@ -66,10 +66,13 @@ func runScreen(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	view, err := service.OpenAt(ctx, st, *dataVersion, opt)
+	view, done, err := service.OpenAt(ctx, st, *dataVersion, opt)
 	if err != nil {
 		return err
 	}
+	// After the answer is printed, the projection file is written if the
+	// projection was built: the next screen reads it.
+	defer done()
 	kind, id, screen := "product", *product, view.ScreenProduct
 	if *entity != "" {
 		kind, id, screen = "entity", *entity, view.ScreenEntity

@@ -106,6 +106,7 @@ func serve(ctx context.Context, st store.Store, cfg server.Config, so serveOptio
 	if err != nil {
 		return err
 	}
+	defer svc.Close()
 	tuneGC()
 	go svc.Follow(ctx, so.follow)
 	go svc.KeepWarm(ctx, time.Minute)
@@ -137,9 +138,10 @@ func openService(ctx context.Context, st store.Store, regimesFile string, log ze
 }
 
 // serviceOptions are a service's options with the regimes of a --regimes file,
-// whose listingsOf may name the regimes stored in st.
+// whose listingsOf may name the regimes stored in st, and the projection file
+// of st (see projectionFile).
 func serviceOptions(ctx context.Context, st store.Store, regimesFile string, log zerolog.Logger) (service.Options, error) {
-	opt := service.Options{Log: log}
+	opt := service.Options{Log: log, ProjectionFile: projectionFile(st, log)}
 	if regimesFile != "" {
 		var err error
 		if opt.Regimes, err = loadUserRegimes(ctx, st, regimesFile); err != nil {

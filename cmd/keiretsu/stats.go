@@ -32,6 +32,7 @@ func runStats(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer svc.Close()
 	view := svc.View()
 	snap := view.Engine().Snapshot()
 	ps := snap.Stats()

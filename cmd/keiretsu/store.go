@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
+	"path/filepath"
 
 	"github.com/rs/zerolog"
 
@@ -88,4 +91,26 @@ func (c *common) open(ctx context.Context, readOnly bool) (zerolog.Logger, store
 	}
 	st, err := c.openStore(ctx, log, readOnly)
 	return log, st, err
+}
+
+// projectionFile is where the service keeps st's persisted projection: beside
+// an embedded store's data; for Neo4j in the user's cache directory, one file
+// per server and database (a file names the dataVersion it was built from,
+// so two stores sharing a file would only cost each other rebuilds, never
+// answers). "" when there is no such place.
+func projectionFile(st store.Store, log zerolog.Logger) string {
+	if emb, ok := st.(*embedded.Store); ok {
+		return filepath.Join(emb.Dir(), embedded.ProjectionFileName)
+	}
+	dir, err := os.UserCacheDir()
+	if err == nil {
+		dir = filepath.Join(dir, "keiretsu", "projection")
+		err = os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
+		log.Warn().Err(err).Msg("no directory for the projection file: the projection is built at every start")
+		return ""
+	}
+	id := sha256.Sum256([]byte(st.Describe()))
+	return filepath.Join(dir, hex.EncodeToString(id[:8])+".img")
 }

@@ -27,4 +27,15 @@
 // reports false): rules treat them like any other node. Apply produces a new
 // snapshot from an old one plus a batch of changes; Version is the store's content
 // hash, so it changes exactly when the data does.
+//
+// Images. WriteImage writes a snapshot's arrays to a persisted image (the file
+// format is package persist's; the order of the arrays is WriteImage's) and
+// ReadImage makes a snapshot of them in place, without decoding: only the
+// interners' hash tables are rebuilt, with fresh seeds. ReadImage checks that
+// the arrays fit together (lengths, offsets, node numbers, date codes), so
+// that no accessor can index out of range; the image's checksum stands for
+// the rest. A snapshot read from an image answers exactly as one built from
+// the same records. Whenever what a snapshot holds or how the builder lays it
+// out changes, persist.FormatVersion must change too, so that older images
+// are rebuilt.
 package projection

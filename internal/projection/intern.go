@@ -80,5 +80,27 @@ func (in *interner) grow() {
 	in.table = table
 }
 
-// bytes is the memory held.
-func (in *interner) bytes() int { return cap(in.data) + 4*cap(in.off) + 4*len(in.table) }
+// bytes is the memory the strings, offsets and table need (not a builder's
+// spare capacity, so that a snapshot read from an image, which has none,
+// counts the same).
+func (in *interner) bytes() int { return len(in.data) + 4*len(in.off) + 4*len(in.table) }
+
+// rehash rebuilds the hash table of an interner read from an image (whose
+// strings and offsets came without one), with a fresh seed.
+func (in *interner) rehash() {
+	in.seed = maphash.MakeSeed()
+	size := 16 // the table intern grows: the smallest power of two >= 2*len, at least 16
+	for size < 2*in.len() {
+		size *= 2
+	}
+	table := make([]uint32, size)
+	mask := size - 1
+	for i := uint32(0); i < uint32(in.len()); i++ {
+		slot := int(maphash.String(in.seed, in.str(i))) & mask
+		for table[slot] != 0 {
+			slot = (slot + 1) & mask
+		}
+		table[slot] = i + 1
+	}
+	in.table = table
+}

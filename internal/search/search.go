@@ -1,6 +1,7 @@
 // Package search finds entities and products by id, name, alias or identifier,
 // case- and punctuation-insensitively (see names.Fold). An Index is immutable and
-// rebuilt with the projection when the data changes.
+// rebuilt with the projection when the data changes; it is persisted with it
+// (WriteImage, ReadImage: see package persist).
 package search
 
 import (

@@ -6,4 +6,13 @@
 // it opens it, rebuilds it when asked, follows other processes' commits, and
 // swaps the current View atomically, so each request, holding one View, sees
 // one consistent state however the data changes meanwhile.
+//
+// With Options.ProjectionFile, Open reads the first View's projection and
+// search index from that file (package persist) when the file was built from
+// the store's current dataVersion, and otherwise builds them from the store;
+// a writer goroutine then writes the current View's image whenever the
+// current View changes (after a Reload, a Refresh or a followed change),
+// atomically and off the request path. An image is only ever used for the
+// dataVersion it names, so a commit by any process makes it stale (rebuilt),
+// never wrong. Close stops the writer.
 package service

@@ -80,25 +80,28 @@ func (r *pastReader) moved(ctx context.Context) (bool, error) {
 
 // OpenAt returns the View of st's state whose dataVersion is version, the
 // current one when version is empty: what a single screening of the CLI reads,
-// without building the current projection for a past state.
-func OpenAt(ctx context.Context, st store.Store, version string, opt Options) (*View, error) {
+// without building the current projection for a past state. Calling done
+// waits for the service's background work (the projection file's write, see
+// Service.Close).
+func OpenAt(ctx context.Context, st store.Store, version string, opt Options) (v *View, done func(), err error) {
 	if version != "" {
 		cur, err := st.Version(ctx)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if cur.String() != version {
 			if err := retained(ctx, st, version); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			return ViewAt(ctx, st, version, opt.Regimes)
+			v, err := ViewAt(ctx, st, version, opt.Regimes)
+			return v, func() {}, err
 		}
 	}
 	svc, err := Open(ctx, st, opt)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return svc.View(), nil
+	return svc.View(), func() { svc.Close() }, nil
 }
 
 // retained returns model.ErrBadInput for a version that no retained run of

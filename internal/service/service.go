@@ -24,6 +24,14 @@ type Options struct {
 	// Regimes are added to the built-in and stored ones (from --regimes).
 	Regimes []*rules.Regime
 	Log     zerolog.Logger
+	// ProjectionFile, when set, is where the service keeps an image of its
+	// projection and search index (package persist): Open reads it instead of
+	// building the projection from the store when it was built from the
+	// store's current dataVersion, and the service writes it in the background
+	// whenever its view changes (see Close). A file that cannot be used
+	// (another dataVersion, corrupt, truncated, another format) is logged and
+	// rebuilt.
+	ProjectionFile string
 }
 
 // Service keeps the current View of a store. All methods are safe for
@@ -41,15 +49,25 @@ type Service struct {
 	pastMu sync.Mutex // serialises building past views
 	past   []*View    // the most recently used past views, newest first
 	health health
+
+	source    string        // where the first view came from: SourceFile or SourceStore
+	imgKick   chan struct{} // to the projection file's writer: write the current view
+	imgStop   chan struct{} // closed by Close
+	imgDone   chan struct{} // closed when the writer has stopped
+	imgWrites atomic.Int64
+	closeOnce sync.Once
 }
 
 // pastViews is how many past views a Service keeps built.
 const pastViews = 2
 
-// Open loads the store's data and returns a service over it.
+// Open loads the store's data and returns a service over it: from the
+// projection file when it holds the store's current dataVersion
+// (Options.ProjectionFile), else from every stored record. With a projection
+// file, Close stops the service's writer of it.
 func Open(ctx context.Context, st store.Store, opt Options) (*Service, error) {
-	s := &Service{st: st, opt: opt, changed: make(chan struct{}, 1)}
-	if err := s.Reload(ctx); err != nil {
+	s := &Service{st: st, opt: opt, changed: make(chan struct{}, 1), source: SourceStore}
+	if err := s.open(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -140,7 +158,7 @@ func (s *Service) Reload(ctx context.Context) error {
 	}
 	s.pos = mark.Position
 	st := snap.Stats()
-	s.opt.Log.Info().Str("store", s.st.Describe()).Str("data_version", mark.Version.String()).
+	s.opt.Log.Info().Str("store", s.st.Describe()).Str("data_version", mark.Version.String()).Str("source", SourceStore).
 		Int("entities", st.Entities).Int("products", st.Products).Int("edges", st.Edges()).
 		Dur("took", time.Since(start)).Msg("projection loaded")
 	return nil
@@ -160,6 +178,7 @@ func (s *Service) install(snap *projection.Snapshot, idx *search.Index) error {
 	case s.changed <- struct{}{}:
 	default:
 	}
+	s.kickWriter()
 	return nil
 }
 

@@ -19,7 +19,10 @@
 // encoding (model.Record.Encode). Bucket "meta" holds "hash", the 16-byte content
 // hash: the lane-wise sum of model.HashOf over every stored encoding, updated in the
 // same transaction as the writes (subtracting a replaced or deleted record's hash),
-// and "format", the layout version.
+// and "format", the layout version. Beside keiretsu.db, projection.img
+// (ProjectionFileName) is the persisted projection that serve and screen read
+// instead of rebuilding it (package persist); it names the dataVersion it was
+// built from, so a commit makes it stale, never wrong.
 //
 // Locking. A writable open takes an exclusive file lock (ingest, wipe); a
 // read-only open a shared one (serve, screen, stats), so many readers can run at

@@ -22,6 +22,10 @@ import (
 // FileName is the database file inside the store directory.
 const FileName = "keiretsu.db"
 
+// ProjectionFileName is the persisted projection inside the store directory
+// (written and read by the service, not the store: see package persist).
+const ProjectionFileName = "projection.img"
+
 const formatVersion = "1"
 
 // initialMmap is the initial size of bbolt's memory map.
