@@ -9,15 +9,22 @@ import (
 )
 
 // The garbage collector's settings are process-wide, so only commands set them:
-// an ingest run collects less often while it holds its records, a server once
-// its data is loaded.
+// an ingest run collects less often while it reads, a server once its data is
+// loaded.
 
-// collectLessOften sets the garbage collector for an ingest run, which holds
-// its records in memory until it commits: collecting less often (GOGC 400)
-// makes the run faster, and a soft memory limit of half the memory the process
-// may use makes a large run collect more often near it instead of running out
-// of memory. GOGC and GOMEMLIMIT, when set, win. It returns a function that
-// restores the previous settings.
+// ingestMemoryLimit is the soft memory limit of an ingest run: the store
+// holds a bounded buffer of the run (embedded.DefaultRunBuffer) whatever its
+// size, so the heap need not grow with the run; what does grow with it (the
+// loader's and the history's bookkeeping of the keys and ids it writes) makes
+// the collector run more often past the limit, not fail.
+const ingestMemoryLimit = 1 << 30
+
+// collectLessOften sets the garbage collector for an ingest run: collecting
+// less often (GOGC 400) makes the run faster, and a soft memory limit of
+// ingestMemoryLimit (or half the memory the process may use, when less) makes
+// it collect more often near the limit instead of letting garbage grow to five
+// times the live heap. GOGC and GOMEMLIMIT, when set, win. It returns a
+// function that restores the previous settings.
 func collectLessOften() (restore func()) {
 	var undo []func()
 	if os.Getenv("GOGC") == "" {
@@ -25,10 +32,12 @@ func collectLessOften() (restore func()) {
 		undo = append(undo, func() { debug.SetGCPercent(prev) })
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
+		limit := int64(ingestMemoryLimit)
 		if total := load.UsableMemory(); total > 0 {
-			prev := debug.SetMemoryLimit(total / 2)
-			undo = append(undo, func() { debug.SetMemoryLimit(prev) })
+			limit = min(limit, total/2)
 		}
+		prev := debug.SetMemoryLimit(limit)
+		undo = append(undo, func() { debug.SetMemoryLimit(prev) })
 	}
 	return func() {
 		for _, f := range undo {
