@@ -3,6 +3,7 @@ package embedded_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -168,20 +169,37 @@ func based(t *testing.T) (string, state) {
 
 // TestStagedRunIsAtomicToReaders commits a staged run and reads the store at
 // every point of it (between its transactions): each read is the state before
-// the run until the marker, the state after it from then on.
+// the run until the marker, the state after it from then on. An upgradable
+// store (serve's) does the same, holding the exclusive lock from its first
+// spill to the end of the run.
 func TestStagedRunIsAtomicToReaders(t *testing.T) {
+	t.Run("writable", func(t *testing.T) { atomicToReaders(t, embedded.Options{RunBuffer: childBuffer}) })
+	t.Run("upgradable", func(t *testing.T) {
+		atomicToReaders(t, embedded.Options{RunBuffer: childBuffer, ReadOnly: true, Upgradable: true, LockTimeout: 50 * time.Millisecond})
+	})
+}
+
+func atomicToReaders(t *testing.T, opt embedded.Options) {
 	dir, old := based(t)
 	ctx := context.Background()
-	st, err := embedded.Open(dir, embedded.Options{RunBuffer: childBuffer})
+	st, err := embedded.Open(dir, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	var seen []string // the points read at
 	var reads []state
+	locked := 0 // another process's reader refused while the run held the store
 	embedded.SetHook(st, func(p string, i int) {
 		seen = append(seen, p)
 		reads = append(reads, stateOf(t, st))
+		if opt.Upgradable && p == "merge" && i == 1 {
+			if other, err := embedded.Open(dir, embedded.Options{ReadOnly: true, LockTimeout: 50 * time.Millisecond}); errors.Is(err, store.ErrLocked) {
+				locked++
+			} else if err == nil {
+				other.Close()
+			}
+		}
 	})
 	run, err := st.Begin(ctx)
 	if err != nil {
@@ -218,6 +236,20 @@ func TestStagedRunIsAtomicToReaders(t *testing.T) {
 	for _, p := range []string{"spill", "merge", "mark", "apply"} {
 		if counts[p] == 0 || p != "mark" && counts[p] < 3 {
 			t.Errorf("the run passed %d times by %s: %v", counts[p], p, counts)
+		}
+	}
+	if opt.Upgradable {
+		if locked != 1 {
+			t.Error("a reader opened the store while the upgradable store's staged run held it")
+		}
+		// The run over, other readers open it again.
+		other, err := embedded.Open(dir, embedded.Options{ReadOnly: true, LockTimeout: time.Second})
+		if err != nil {
+			t.Fatalf("a reader after the run: %v", err)
+		}
+		defer other.Close()
+		if diff := cmp.Diff(want, stateOf(t, other)); diff != "" {
+			t.Errorf("another reader after the run (-want +got):\n%s", diff)
 		}
 	}
 	stats := st.LastRun()
