@@ -10,23 +10,24 @@ import (
 	"time"
 
 	"github.com/keiretsu/keiretsu/internal/bench"
+	"github.com/keiretsu/keiretsu/internal/gen"
 	"github.com/keiretsu/keiretsu/internal/store"
 )
 
 func runBench(ctx context.Context, args []string) error {
-	c := newFlags("bench", "bench [--scale small|medium|large] [--neo4j URI [--wipe]] [--json] | bench --load [--load-clients N] [--load-hostile N] [--load-seconds S]",
+	c := newFlags("bench", "bench [--scale small|medium|large|xlarge] [--neo4j URI [--wipe]] [--json] | bench --load [--load-clients N] [--load-hostile N] [--load-seconds S]",
 		"With --load: serves the demo data with `keiretsu serve` (default limits) and drives it with honest\n"+
 			"screening clients, alone, while `keiretsu ingest` commits runs to it, beside clients sending the\n"+
 			"hostile queries of issue 16 and batches at the limits, and both; prints the honest clients' p50,\n"+
 			"p99 and throughput in each phase, how each hostile query ended, and the serve's peak memory.\n"+
 			"Fails when an honest request fails or two answers of one dataVersion differ.\n\n"+
-			"Otherwise generates (or reuses) a synthetic world at the scale (small ~10^5 edges, medium ~10^6, large ~10^7),\n"+
-			"loads it, and measures ingest, projection, screening, the fixpoint and GraphQL over loopback;\n"+
+			"Otherwise generates (or reuses) a synthetic world at the scale (small ~10^5 edges, medium ~10^6, large ~10^7,\n"+
+			"xlarge ~10^8), loads it, and measures ingest, projection, screening, the fixpoint and GraphQL over loopback;\n"+
 			"with --neo4j also Neo4j ingest and load and a bounded-Cypher baseline. Prints one JSON object.\n"+
 			"The Neo4j database is wiped and left holding the benchmark's data; one holding other records\n"+
 			"is refused unless --wipe is given.")
 	c.defaultLevel = "warn"
-	scale := c.fs.String("scale", "small", "small, medium or large")
+	scale := c.fs.String("scale", "small", gen.ScaleNames)
 	asJSON := c.fs.Bool("json", false, "print only the JSON object")
 	seed := c.fs.Uint64("seed", 1, "generator seed")
 	samples := c.fs.Int("samples", 5000, "products and entities screened one by one")

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/keiretsu/keiretsu/internal/gen"
 )
 
 // TestBenchSmallWithNeo4j runs `keiretsu bench --scale small --neo4j` briefly
@@ -114,5 +117,21 @@ func TestBenchSmallWithNeo4j(t *testing.T) {
 	// Both runs used the file the first one generated.
 	if fi, err := os.Stat(files[0]); err != nil || !fi.ModTime().Equal(generated.ModTime()) {
 		t.Errorf("cached data rewritten: %v, modified %v, first written %v", err, fi.ModTime(), generated.ModTime())
+	}
+}
+
+// TestGenScale checks that gen --scale names the sizes of bench --scale: the
+// same bytes as --edges with the scale's target.
+func TestGenScale(t *testing.T) {
+	byScale := keiretsu(t, "", "gen", "--scale", "small")
+	byEdges := keiretsu(t, "", "gen", "--edges", strconv.Itoa(gen.Scales["small"]))
+	if byScale.code != 0 || byEdges.code != 0 || byScale.stdout != byEdges.stdout || len(byScale.stdout) == 0 {
+		t.Errorf("gen --scale small: %d %q, --edges: %d %q, %d and %d bytes", byScale.code, byScale.stderr, byEdges.code, byEdges.stderr,
+			len(byScale.stdout), len(byEdges.stdout))
+	}
+	for _, args := range [][]string{{"--scale", "huge"}, {"--scale", "small", "--edges", "10"}, {"--scale", "xlarge", "--entities", "5"}} {
+		if r := keiretsu(t, "", append([]string{"gen"}, args...)...); r.code == 0 {
+			t.Errorf("gen %v: exit 0", args)
+		}
 	}
 }

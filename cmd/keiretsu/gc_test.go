@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"runtime"
 	"runtime/debug"
 	"testing"
 
@@ -31,9 +32,30 @@ func TestCollectLessOften(t *testing.T) {
 		if pct != 400 {
 			t.Errorf("GOGC %d during the run, want 400", pct)
 		}
-		if total := load.UsableMemory(); total > 0 && lim != total/2 {
-			t.Errorf("memory limit %d during the run, want half of %d", lim, total)
+		want := int64(ingestMemoryLimit)
+		if total := load.UsableMemory(); total > 0 {
+			want = min(want, total/2)
 		}
+		if lim != want {
+			t.Errorf("memory limit %d during the run, want %d", lim, want)
+		}
+		// A live heap of more than half the limit raises it to twice the
+		// live heap after a collection.
+		live := make([]byte, ingestMemoryLimit*3/4)
+		want = 2 * int64(len(live))
+		if total := load.UsableMemory(); total > 0 {
+			want = min(want, total/2)
+		}
+		// The limit follows in a finalizer, run after a collection ends.
+		for i := 0; i < 20 && lim < want; i++ {
+			runtime.GC()
+			runtime.Gosched()
+			_, lim = gcSettings()
+		}
+		if total := load.UsableMemory(); lim < want || total > 0 && lim > total/2 {
+			t.Errorf("memory limit %d with a live heap of %d, want at least %d (at most half of %d)", lim, len(live), want, total)
+		}
+		runtime.KeepAlive(live)
 		restore()
 		if pct, lim := gcSettings(); pct != 150 || lim != math.MaxInt64 {
 			t.Errorf("after the run: GOGC %d, limit %d; want 150 and no limit", pct, lim)

@@ -13,16 +13,18 @@ import (
 )
 
 func runGen(ctx context.Context, args []string) error {
-	c := newFlags("gen", "gen [--entities N] [--products M | --edges N] [--seed S] [--out FILE]",
+	c := newFlags("gen", "gen [--entities N] [--products M | --edges N | --scale S] [--seed S] [--out FILE]",
 		"Writes a synthetic supply-chain world as native JSONL (standard output unless --out):\n"+
 			"ownership trees and chains up to 8 levels with fractional stakes, cross-holdings, large\n"+
 			"holdings, control edges, state bodies, listings over the built-in regimes, and bills of\n"+
 			"materials up to 8 levels deep with shared sub-assemblies and gaps. Same flags, same bytes.\n"+
-			fmt.Sprintf("About %.2f edges per entity plus %.2f per product; --edges picks sizes for a target.",
+			fmt.Sprintf("About %.2f edges per entity plus %.2f per product; --edges picks sizes for a target,\n"+
+				"--scale a named one (the sizes of keiretsu bench).",
 				gen.EdgesPerEntity, gen.EdgesPerProduct))
 	entities := c.fs.Int("entities", 10000, "number of entities")
 	products := c.fs.Int("products", 2000, "number of products")
 	edges := c.fs.Int("edges", 0, fmt.Sprintf("target number of edges: sets --entities and --products (%d entities per product)", gen.EntitiesPerProduct))
+	scale := c.fs.String("scale", "", "a named target: "+gen.ScaleNames+" (the --edges of keiretsu bench --scale)")
 	seed := c.fs.Uint64("seed", 1, "random seed")
 	out := c.fs.String("out", "", "output file (default standard output)")
 	if err := c.parse(args); err != nil {
@@ -32,11 +34,21 @@ func runGen(ctx context.Context, args []string) error {
 		return errors.New("unexpected arguments: " + c.positionals[0])
 	}
 	cfg := gen.Config{Entities: *entities, Products: *products, Seed: *seed}
+	if *scale != "" {
+		n, ok := gen.Scales[*scale]
+		if !ok {
+			return fmt.Errorf("--scale %q is not %s", *scale, gen.ScaleNames)
+		}
+		if *edges != 0 {
+			return errors.New("--scale cannot be combined with --edges")
+		}
+		*edges = n
+	}
 	if *edges != 0 {
 		explicit := false
 		c.fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "entities" || f.Name == "products" })
 		if explicit {
-			return errors.New("--edges cannot be combined with --entities or --products")
+			return errors.New("--edges and --scale cannot be combined with --entities or --products")
 		}
 		if *edges < 0 {
 			return errors.New("--edges must not be negative")

@@ -1,5 +1,5 @@
 // Package bench measures Keiretsu end to end on generated data at a scale (small
-// ~10^5 edges, medium ~10^6, large ~10^7): ingest throughput, projection build
+// ~10^5 edges, medium ~10^6, large ~10^7, xlarge ~10^8): ingest throughput, projection build
 // time and size, in-process screening latency, batch screening, the full
 // fixpoint, GraphQL latency and throughput over loopback HTTP with concurrent
 // clients, and, against Neo4j, its ingest and load times and a bounded-Cypher
@@ -37,7 +37,7 @@ import (
 )
 
 // Scales and their target edge counts.
-var Scales = map[string]int{"small": 100_000, "medium": 1_000_000, "large": 10_000_000}
+var Scales = gen.Scales
 
 // Config of a benchmark run.
 type Config struct {
@@ -155,7 +155,7 @@ type Result struct {
 
 func (c *Config) defaults() error {
 	if _, ok := Scales[c.Scale]; !ok {
-		return fmt.Errorf("%w: scale %q is not small, medium or large", model.ErrBadInput, c.Scale)
+		return fmt.Errorf("%w: scale %q is not %s", model.ErrBadInput, c.Scale, gen.ScaleNames)
 	}
 	if c.Seed == 0 {
 		c.Seed = 1

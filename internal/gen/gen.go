@@ -39,6 +39,13 @@ func ForEdges(targetEdges int) Config {
 	return Config{Entities: p * EntitiesPerProduct, Products: p, Seed: 1}
 }
 
+// Scales are the named sizes of `keiretsu gen --scale` and `keiretsu bench
+// --scale`, as target edge counts (see ForEdges).
+var Scales = map[string]int{"small": 100_000, "medium": 1_000_000, "large": 10_000_000, "xlarge": 100_000_000}
+
+// ScaleNames lists the scales, smallest first.
+const ScaleNames = "small, medium, large or xlarge"
+
 // Stats counts what a run generated.
 type Stats struct {
 	Records int64 `json:"records"`

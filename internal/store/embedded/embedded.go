@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -52,6 +53,30 @@ type Store struct {
 	// every use of db holds it for reading, a replacement for writing.
 	swap sync.RWMutex
 	db   *bolt.DB
+	// held: the exclusive lock is held for the run in progress (upgradable).
+	held bool
+	// stats of the last run; hook, when set, is called at the points of a
+	// staged run (the crash tests stop a process there). Both belong to the
+	// holder of mu.
+	stats RunStats
+	hook  func(point string, n int)
+}
+
+// RunStats reports on a run's use of memory and transactions.
+type RunStats struct {
+	// MaxBuffered is the most bytes of writes (encoded records and their
+	// index) the run held in memory at once.
+	MaxBuffered int
+	// Spills counts the chunks the run staged to disk (none for a run that
+	// fits its buffer); Transactions the write transactions it took.
+	Spills, Transactions int
+}
+
+// LastRun reports on the last run begun on the store (finished or not).
+func (s *Store) LastRun() RunStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
 }
 
 // Options for Open.
@@ -69,7 +94,14 @@ type Options struct {
 	// UpgradeTimeout is how long an upgradable store's commit waits for other
 	// processes' shared locks (short-lived readers such as screen; default 30 s).
 	UpgradeTimeout time.Duration
+	// RunBuffer is how many bytes of writes a run holds in memory before it
+	// stages them to disk, and the most one staging transaction writes
+	// (default DefaultRunBuffer).
+	RunBuffer int
 }
+
+// DefaultRunBuffer is the default Options.RunBuffer.
+const DefaultRunBuffer = 64 << 20
 
 // Open opens (creating if needed) the store in directory dir.
 func Open(dir string, opt Options) (*Store, error) {
@@ -95,6 +127,9 @@ func Open(dir string, opt Options) (*Store, error) {
 	}
 	if opt.UpgradeTimeout == 0 {
 		opt.UpgradeTimeout = 30 * time.Second
+	}
+	if opt.RunBuffer <= 0 {
+		opt.RunBuffer = DefaultRunBuffer
 	}
 	if !opt.ReadOnly {
 		if err := walk(path, opt.LockTimeout); err != nil {
@@ -123,6 +158,9 @@ func Open(dir string, opt Options) (*Store, error) {
 			}
 			return meta.Put(keyFormat, []byte(formatVersion))
 		})
+		if err == nil {
+			err = s.recoverStage()
+		}
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open store %s: %w", dir, err)
@@ -181,18 +219,45 @@ func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
 }
 
 // update runs fn in a write transaction; an upgradable store takes the
-// exclusive lock for it and gives it back after.
+// exclusive lock for it (unless a run holds it) and gives it back after.
 func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
-	if s.opt.Upgradable {
-		if err := s.reopen(false); err != nil {
+	if s.opt.Upgradable && !s.held {
+		if err := s.acquire(); err != nil {
 			return err
 		}
 		defer func() {
-			if rerr := s.reopen(true); rerr != nil && err == nil {
+			if rerr := s.release(); rerr != nil && err == nil {
 				err = rerr
 			}
 		}()
 	}
+	return s.write(fn)
+}
+
+// acquire takes the exclusive lock of an upgradable store until release;
+// the caller holds mu.
+func (s *Store) acquire() error {
+	if !s.opt.Upgradable || s.held {
+		return nil
+	}
+	if err := s.reopen(false); err != nil {
+		return err
+	}
+	s.held = true
+	return nil
+}
+
+// release gives back what acquire took.
+func (s *Store) release() error {
+	if !s.held {
+		return nil
+	}
+	s.held = false
+	return s.reopen(true)
+}
+
+// write runs fn in a write transaction of the handle as it is.
+func (s *Store) write(fn func(*bolt.Tx) error) (err error) {
 	s.swap.RLock()
 	defer s.swap.RUnlock()
 	if s.db == nil {
@@ -259,13 +324,9 @@ func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) (store.M
 			mark.Version = model.HashFromBytes(m.Get(keyHash))
 			mark.Position = position(m)
 		}
-		b := tx.Bucket(bucketRecords)
-		if b == nil {
-			return nil
-		}
 		var r model.Record
 		n := 0
-		return b.ForEach(func(k, v []byte) error {
+		return forEach(tx, func(k, v []byte) error {
 			if n++; n%65536 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -284,14 +345,10 @@ func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) (store.M
 func (s *Store) Get(_ context.Context, keys []model.Key) ([]*model.Record, error) {
 	out := make([]*model.Record, len(keys))
 	err := s.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRecords)
-		if b == nil {
-			return nil
-		}
 		var kb []byte
 		for i, k := range keys {
 			kb = k.AppendBytes(kb[:0])
-			if v := b.Get(kb); v != nil {
+			if v := lookup(tx, kb); v != nil {
 				r := &model.Record{}
 				if err := r.Decode(v); err != nil {
 					return fmt.Errorf("get %s: %w", k, err)
@@ -349,6 +406,9 @@ func (s *Store) Wipe(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.update(func(tx *bolt.Tx) error {
+		if err := dropStage(tx); err != nil {
+			return err
+		}
 		if err := tx.DeleteBucket(bucketRecords); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 			return err
 		}
@@ -365,22 +425,25 @@ func (s *Store) Wipe(ctx context.Context) error {
 	})
 }
 
-// Begin starts a run. The run buffers its writes (encoded, in one arena) and
-// applies them at Commit in key order within one bbolt write transaction: bbolt
-// splits pages only at commit, so random-order inserts into one large
-// transaction degrade quadratically, while sorted ones append. Memory holds the
-// run's records themselves, once, encoded.
+// Begin starts a run. The run buffers its writes, encoded, up to
+// Options.RunBuffer bytes; a run that fits is applied at Commit in key order
+// within one bbolt write transaction (bbolt splits pages only at commit, so
+// random-order inserts into one large transaction degrade quadratically, while
+// sorted ones append). A larger run is staged to disk in chunks as its buffer
+// fills (see the package comment).
 func (s *Store) Begin(context.Context) (store.Run, error) {
 	if s.readOnly {
 		return nil, fmt.Errorf("ingest into %s: opened read-only", s.dir)
 	}
 	s.mu.Lock()
+	s.stats = RunStats{}
 	return &run{s: s}, nil
 }
 
-// op is one buffered write: its key and value lie in one arena chunk; a delete
-// has an empty value. prefix holds the key's first 8 bytes, big-endian, so most
-// comparisons while sorting are one integer comparison.
+// op is one buffered write: its key and value lie in one arena chunk; the
+// value is an op tag and, for a put, the record's encoding. prefix holds the
+// key's first 8 bytes, big-endian, so most comparisons while sorting are one
+// integer comparison.
 type op struct {
 	prefix          uint64
 	chunk           uint32
@@ -389,16 +452,24 @@ type op struct {
 	del             bool
 }
 
+// opSize is what one op costs in the buffer besides its bytes.
+const opSize = int(unsafe.Sizeof(op{}))
+
 // chunkSize is the arena's allocation unit; records never straddle chunks.
 const chunkSize = 4 << 20
 
 type run struct {
 	s      *Store
 	chunks [][]byte
+	spare  [][]byte // emptied chunks, reused after a spill
 	ops    []op
 	sorted int // ops[:sorted] are sorted by key and deduplicated
 	done   bool
 	buf    []byte
+	// bytes is what the buffer holds (arena bytes and ops); chunksSpilled
+	// counts the chunks staged to disk.
+	bytes         int
+	chunksSpilled int
 }
 
 func (r *run) add(k model.Key, rec *model.Record, del bool) error {
@@ -408,11 +479,23 @@ func (r *run) add(k model.Key, rec *model.Record, del bool) error {
 	b := k.AppendBytes(r.buf[:0])
 	kl := len(b)
 	if rec != nil {
-		b = rec.Encode(b)
+		b = rec.Encode(append(b, opPut))
+	} else {
+		b = append(b, opDel)
 	}
 	r.buf = b
+	if len(r.ops) > 0 && r.bytes+len(b)+opSize > r.s.opt.RunBuffer {
+		if err := r.spill(); err != nil {
+			return err
+		}
+	}
 	if len(r.chunks) == 0 || len(r.chunks[len(r.chunks)-1])+len(b) > cap(r.chunks[len(r.chunks)-1]) {
-		r.chunks = append(r.chunks, make([]byte, 0, max(chunkSize, len(b))))
+		size := max(min(chunkSize, r.s.opt.RunBuffer), len(b))
+		if n := len(r.spare); n > 0 && cap(r.spare[n-1]) >= size {
+			r.chunks, r.spare = append(r.chunks, r.spare[n-1]), r.spare[:n-1]
+		} else {
+			r.chunks = append(r.chunks, make([]byte, 0, size))
+		}
 	}
 	ci := len(r.chunks) - 1
 	c := r.chunks[ci]
@@ -423,7 +506,17 @@ func (r *run) add(k model.Key, rec *model.Record, del bool) error {
 	copy(pre[:], b[:kl])
 	o.prefix = binary.BigEndian.Uint64(pre[:])
 	r.ops = append(r.ops, o)
+	r.bytes += len(b) + opSize
+	r.s.stats.MaxBuffered = max(r.s.stats.MaxBuffered, r.bytes)
 	return nil
+}
+
+// reset empties the buffer after a spill, keeping its chunks for reuse.
+func (r *run) reset() {
+	for _, c := range r.chunks {
+		r.spare = append(r.spare, c[:0])
+	}
+	r.chunks, r.ops, r.sorted, r.bytes = r.chunks[:0], r.ops[:0], 0, 0
 }
 
 func (r *run) key(o op) []byte   { return r.chunks[o.chunk][o.koff:o.voff] }
@@ -485,7 +578,7 @@ func (r *run) sortOps() {
 	r.sorted = len(out)
 }
 
-// pending returns the run's last write of key kb, if any.
+// pending returns the run's last buffered write of key kb, if any.
 func (r *run) pending(kb []byte) (op, bool) {
 	r.sortOps()
 	i, ok := slices.BinarySearchFunc(r.ops, kb, func(o op, k []byte) int { return bytes.Compare(r.key(o), k) })
@@ -532,10 +625,27 @@ func (r *run) Missing(_ context.Context, kind model.Kind, ids []string) ([]strin
 		return out, nil
 	}
 	err := r.s.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRecords)
+		// The run's spilled chunks, newest first, then the store.
+		var walkers []*walker
+		if sp := tx.Bucket(bucketSpill); sp != nil {
+			for n := r.chunksSpilled - 1; n >= 0; n-- {
+				if c := sp.Bucket(chunkName(n)); c != nil {
+					walkers = append(walkers, &walker{c: c.Cursor()})
+				}
+			}
+		}
+	ids:
 		for _, id := range unknown {
 			kb = model.Key{Kind: kind, Src: id}.AppendBytes(kb[:0])
-			if b.Get(kb) == nil {
+			for _, w := range walkers {
+				if v, ok := w.find(kb, sorted); ok {
+					if v[0] == opDel {
+						out = append(out, id)
+					}
+					continue ids
+				}
+			}
+			if lookup(tx, kb) == nil {
 				out = append(out, id)
 			}
 		}
@@ -544,19 +654,71 @@ func (r *run) Missing(_ context.Context, kind model.Kind, ids []string) ([]strin
 	return out, err
 }
 
+// walker finds keys in a spilled chunk: for keys asked in order, it steps
+// forward over a short gap instead of seeking from the root.
+type walker struct {
+	c       *bolt.Cursor
+	k, v    []byte
+	started bool
+}
+
+func (w *walker) find(kb []byte, ascending bool) ([]byte, bool) {
+	if !w.started || !ascending {
+		w.k, w.v = w.c.Seek(kb)
+		w.started = true
+	} else {
+		for i := 0; w.k != nil && bytes.Compare(w.k, kb) < 0; i++ {
+			if i == 8 {
+				w.k, w.v = w.c.Seek(kb)
+				break
+			}
+			w.k, w.v = w.c.Next()
+		}
+	}
+	if w.k != nil && bytes.Equal(w.k, kb) {
+		return w.v, true
+	}
+	return nil, false
+}
+
 func (r *run) Commit(context.Context) (model.Hash, error) {
 	if r.done {
 		return model.Hash{}, store.ErrClosed
 	}
 	r.done = true
-	defer r.s.mu.Unlock()
+	var h model.Hash
+	var err error
+	if r.chunksSpilled > 0 {
+		h, err = r.commitStaged()
+	} else {
+		h, err = r.commitBuffered()
+	}
+	r.chunks, r.spare, r.ops = nil, nil, nil
+	if rerr := r.s.release(); rerr != nil && err == nil {
+		err = rerr
+	}
+	r.s.mu.Unlock()
+	if err != nil {
+		return model.Hash{}, fmt.Errorf("commit run: %w", err)
+	}
+	return h, nil
+}
+
+// commitBuffered commits a run that fits its buffer in one transaction.
+func (r *run) commitBuffered() (model.Hash, error) {
+	if err := r.s.acquire(); err != nil {
+		return model.Hash{}, err
+	}
+	if err := r.s.recoverStage(); err != nil {
+		return model.Hash{}, err
+	}
 	r.sortOps()
 	var h model.Hash
-	err := r.s.update(func(tx *bolt.Tx) error {
+	err := r.s.write(func(tx *bolt.Tx) error {
 		b, meta := tx.Bucket(bucketRecords), tx.Bucket(bucketMeta)
 		h = model.HashFromBytes(meta.Get(keyHash))
 		for _, o := range r.ops {
-			k, v := r.key(o), r.value(o)
+			k, v := r.key(o), r.value(o)[1:]
 			old := b.Get(k)
 			if o.del {
 				if old == nil {
@@ -584,11 +746,8 @@ func (r *run) Commit(context.Context) (model.Hash, error) {
 		}
 		return meta.Put(keyHash, h.Bytes())
 	})
-	r.chunks, r.ops = nil, nil
-	if err != nil {
-		return model.Hash{}, fmt.Errorf("commit run: %w", err)
-	}
-	return h, nil
+	r.s.stats.Transactions++
+	return h, err
 }
 
 func (r *run) Rollback(context.Context) error {
@@ -596,7 +755,16 @@ func (r *run) Rollback(context.Context) error {
 		return nil
 	}
 	r.done = true
-	r.chunks, r.ops = nil, nil
+	r.chunks, r.spare, r.ops = nil, nil, nil
+	var err error
+	if r.chunksSpilled > 0 {
+		// Nothing is marked: what was staged is dropped now, or by the next
+		// writer when this fails.
+		err = r.s.write(dropStage)
+	}
+	if rerr := r.s.release(); rerr != nil && err == nil {
+		err = rerr
+	}
 	r.s.mu.Unlock()
-	return nil
+	return err
 }

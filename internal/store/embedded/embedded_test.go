@@ -10,13 +10,24 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	open := func(t *testing.T) store.Store {
-		st, err := embedded.Open(t.TempDir(), embedded.Options{})
-		if err != nil {
-			t.Fatal(err)
+	opener := func(opt embedded.Options) storetest.Opener {
+		return func(t *testing.T) store.Store {
+			st, err := embedded.Open(t.TempDir(), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
 		}
-		return st
 	}
-	storetest.Run(t, open)
-	e2e.Run(t, open)
+	t.Run("buffered", func(t *testing.T) {
+		storetest.Run(t, opener(embedded.Options{}))
+		e2e.Run(t, opener(embedded.Options{}))
+	})
+	// A buffer of a few records stages every run of more than a few, in
+	// transactions of a few records each.
+	t.Run("staged", func(t *testing.T) {
+		open := opener(embedded.Options{RunBuffer: 300})
+		storetest.Run(t, open)
+		e2e.Run(t, open)
+	})
 }
