@@ -135,7 +135,6 @@ func (h *liveHandler) committed(err error) error {
 // through the regimes stored here (the client knew only their ids).
 func (h *liveHandler) checkRegimes(extra []*model.Record) error {
 	var mine []*rules.Regime
-	ids := map[string]bool{}
 	for _, r := range extra {
 		if r.Kind != model.KindRegime {
 			continue
@@ -144,23 +143,12 @@ func (h *liveHandler) checkRegimes(extra []*model.Record) error {
 		if err != nil {
 			return fmt.Errorf("regime %s: %w", r.ID, err)
 		}
-		mine, ids[def.ID] = append(mine, def), true
+		mine = append(mine, def)
 	}
 	if len(mine) == 0 {
 		return nil
 	}
-	var stored []*rules.Regime
-	for _, r := range h.svc.View().Engine().Snapshot().RegimeRecords() {
-		if ids[r.ID] {
-			continue
-		}
-		def, err := rules.ParseSpec(r.Spec)
-		if err != nil {
-			return fmt.Errorf("stored regime %s: %w", r.ID, err)
-		}
-		stored = append(stored, def)
-	}
-	_, err := rules.NewSet(rules.Builtin(), stored, mine)
+	_, err := rules.SetOf(h.svc.View().Engine().Snapshot(), mine)
 	return err
 }
 

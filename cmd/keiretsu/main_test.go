@@ -51,8 +51,14 @@ type result struct {
 
 func keiretsu(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
+	return keiretsuEnv(t, nil, stdin, args...)
+}
+
+// keiretsuEnv runs the binary with env added to a clean store environment.
+func keiretsuEnv(t *testing.T, env []string, stdin string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
-	cmd.Env = append(os.Environ(), "KEIRETSU_NEO4J_URI=", "KEIRETSU_DATA=")
+	cmd.Env = append(append(os.Environ(), "KEIRETSU_NEO4J_URI=", "KEIRETSU_DATA="), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if stdin != "" {

@@ -29,21 +29,7 @@ import (
 // keiretsuAt runs the binary with $KEIRETSU_NOW set to now.
 func keiretsuAt(t *testing.T, now, stdin string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Env = append(os.Environ(), "KEIRETSU_NEO4J_URI=", "KEIRETSU_DATA=", "KEIRETSU_NOW="+now)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if stdin != "" {
-		cmd.Stdin = strings.NewReader(stdin)
-	}
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}
+	return keiretsuEnv(t, []string{"KEIRETSU_NOW=" + now}, stdin, args...)
 }
 
 // cliEvent is an event as events --json prints it.

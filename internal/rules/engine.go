@@ -3,6 +3,7 @@ package rules
 import (
 	"cmp"
 	"encoding/binary"
+	"fmt"
 	"math/bits"
 	"slices"
 	"sync"
@@ -680,4 +681,19 @@ func (pe *prongEval) raise(x uint32, v model.Verdict) bool {
 	}
 	pe.level[x] = pe.level[x]&seedFlag | uint8(v)
 	return true
+}
+
+// SetOf is the regimes of a snapshot's data: the built-in ones, those stored
+// with the data, and extra (configuration such as a serve's --regimes file,
+// or a run's regimes not stored yet), each group redefining the one before.
+func SetOf(snap *projection.Snapshot, extra []*Regime) (*Set, error) {
+	var stored []*Regime
+	for _, r := range snap.RegimeRecords() {
+		reg, err := ParseSpec(r.Spec)
+		if err != nil {
+			return nil, fmt.Errorf("stored regime %s: %w", r.ID, err)
+		}
+		stored = append(stored, reg)
+	}
+	return NewSet(Builtin(), stored, extra)
 }

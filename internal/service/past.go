@@ -33,7 +33,7 @@ func ViewAt(ctx context.Context, st store.Store, version string, extra []*rules.
 			return nil, err
 		}
 	}
-	set, err := regimeSet(snap, extra)
+	set, err := rules.SetOf(snap, extra)
 	if err != nil {
 		return nil, err
 	}
@@ -112,20 +112,6 @@ func retained(ctx context.Context, st store.Store, version string) error {
 		err = fmt.Errorf("%w: dataVersion %q: %w", model.ErrBadInput, version, history.ErrNotRetained)
 	}
 	return err
-}
-
-// regimeSet is the regimes of a snapshot: the built-in ones, those stored with
-// the data and extra.
-func regimeSet(snap *projection.Snapshot, extra []*rules.Regime) (*rules.Set, error) {
-	var stored []*rules.Regime
-	for _, r := range snap.RegimeRecords() {
-		reg, err := rules.ParseSpec(r.Spec)
-		if err != nil {
-			return nil, fmt.Errorf("stored regime %s: %w", r.ID, err)
-		}
-		stored = append(stored, reg)
-	}
-	return rules.NewSet(rules.Builtin(), stored, extra)
 }
 
 // pastReader reads the records of a past state. A history.State lays the

@@ -167,7 +167,7 @@ func (s *Service) Reload(ctx context.Context) error {
 // install makes the view of a snapshot current: its regimes are the built-in
 // ones, those stored with the data and those of the options.
 func (s *Service) install(snap *projection.Snapshot, idx *search.Index) error {
-	set, err := regimeSet(snap, s.opt.Regimes)
+	set, err := rules.SetOf(snap, s.opt.Regimes)
 	if err != nil {
 		return err
 	}

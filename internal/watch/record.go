@@ -95,15 +95,7 @@ func buildEngine(ctx context.Context, st store.Store, version string) (*rules.En
 		if err != nil {
 			return nil, err
 		}
-		var stored []*rules.Regime
-		for _, r := range snap.RegimeRecords() {
-			reg, err := rules.ParseSpec(r.Spec)
-			if err != nil {
-				return nil, fmt.Errorf("stored regime %s: %w", r.ID, err)
-			}
-			stored = append(stored, reg)
-		}
-		set, err := rules.NewSet(rules.Builtin(), stored)
+		set, err := rules.SetOf(snap, nil)
 		if err != nil {
 			return nil, err
 		}
