@@ -9,6 +9,7 @@ import (
 
 	"github.com/keiretsu/keiretsu/graph/gql"
 	domain "github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/pace"
 	"github.com/keiretsu/keiretsu/internal/rules"
 )
 
@@ -44,8 +45,12 @@ func (r *Resolver) viewAt(ctx context.Context, dataVersion *string) (View, error
 // view, what w asks for: what a screening field returns for a selection.
 func Answers(ctx context.Context, view View, w Wanted, ss ...*rules.Screening) ([]*gql.Screening, error) {
 	out := make([]*gql.Screening, len(ss))
+	m := pace.From(ctx)
 	for i, s := range ss {
 		out[i] = screening(s)
+		if err := m.Point(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return out, fill(ctx, view, out, w)
 }
@@ -85,8 +90,10 @@ func fill(ctx context.Context, view View, out []*gql.Screening, w Wanted) error 
 	seenID := map[string]bool{}
 	var keys []domain.Key
 	seenKey := map[domain.Key]bool{}
+	m := pace.From(ctx)
 	each := func(fn func(f *gql.Finding)) {
 		for _, s := range out {
+			_ = m.Point(ctx) // a request that is over fails at its next lookup
 			for _, res := range s.Results {
 				for _, f := range res.Findings {
 					fn(f)
@@ -176,7 +183,9 @@ func fillEnds(ctx context.Context, view View, out []*gql.Screening) error {
 	var hops []*gql.Hop
 	ids := map[domain.Kind][]string{}
 	seen := map[end]bool{}
+	m := pace.From(ctx)
 	for _, s := range out {
+		_ = m.Point(ctx)
 		for _, res := range s.Results {
 			for _, f := range res.Findings {
 				for _, h := range f.Path {

@@ -40,12 +40,13 @@ func runBench(ctx context.Context, args []string) error {
 	var lf loadFlags
 	c.fs.BoolVar(&lf.on, "load", false, "run the load test against a serve of the demo data instead")
 	c.fs.IntVar(&lf.clients, "load-clients", 32, "with --load: honest screening clients")
-	c.fs.IntVar(&lf.hostile, "load-hostile", 4, "with --load: hostile clients")
-	c.fs.Float64Var(&lf.seconds, "load-seconds", 15, "with --load: seconds of each phase")
+	c.fs.IntVar(&lf.hostile, "load-hostile", 1, "with --load: hostile clients")
+	c.fs.Float64Var(&lf.seconds, "load-seconds", 60, "with --load: seconds of each phase")
 	c.fs.Float64Var(&lf.rps, "load-rps", 2000, "with --load: the honest clients' offered requests per second together (0: as fast as answered)")
 	c.fs.DurationVar(&lf.ingestEvery, "load-ingest-every", time.Second, "with --load: pause between two ingest runs (0: back to back)")
 	c.fs.StringVar(&lf.hostileOnly, "load-hostile-only", "", "with --load: send only the hostile queries whose name contains this (\"refused\", \"answered\", \"batch\", ...)")
 	c.fs.IntVar(&lf.maxHeavy, "load-max-heavy", 0, "with --load: the serve's --max-heavy (0: its default; -1: no heavy lane, to compare)")
+	c.fs.Float64Var(&lf.heavyShare, "load-heavy-share", 0, "with --load: the serve's --heavy-share (0: its default; 1: no pacing, to compare)")
 	if err := c.parse(args); err != nil {
 		return err
 	}

@@ -26,7 +26,8 @@ type loadFlags struct {
 	clients, hostile int
 	seconds, rps     float64
 	ingestEvery      time.Duration
-	maxHeavy         int // the serve's --max-heavy (0: its default)
+	maxHeavy         int     // the serve's --max-heavy (0: its default)
+	heavyShare       float64 // the serve's --heavy-share (0: its default)
 	hostileOnly      string
 }
 
@@ -76,6 +77,9 @@ func runLoadBench(ctx context.Context, lf loadFlags, asJSON bool) error {
 	args := []string{"serve", "--data", store, "--addr", "127.0.0.1:0", "--log-format", "json", "--log-level", "info"}
 	if lf.maxHeavy != 0 {
 		args = append(args, "--max-heavy", strconv.Itoa(lf.maxHeavy))
+	}
+	if lf.heavyShare != 0 {
+		args = append(args, "--heavy-share", strconv.FormatFloat(lf.heavyShare, 'g', -1, 64))
 	}
 	srv := exec.Command(self, args...)
 	srv.Env = append(os.Environ(), "KEIRETSU_NEO4J_URI=", "KEIRETSU_AUTH_TOKENS=")

@@ -10,6 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -80,8 +83,10 @@ func run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if path := os.Getenv("KEIRETSU_CPUPROFILE"); path != "" {
-		// For profiling any command (docs/benchmarks.md); bench also has --cpuprofile.
-		f, err := os.Create(path)
+		// For profiling any command (docs/benchmarks.md); bench also has
+		// --cpuprofile. A %p in the path is the process id, so that the
+		// serve and ingest children of bench --load each write their own.
+		f, err := os.Create(strings.ReplaceAll(path, "%p", strconv.Itoa(os.Getpid())))
 		if err == nil {
 			err = pprof.StartCPUProfile(f)
 		}
@@ -91,6 +96,22 @@ func run(args []string) int {
 		}
 		defer func() {
 			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
+	if path := os.Getenv("KEIRETSU_TRACE"); path != "" {
+		// A runtime execution trace (go tool trace), for seeing what a
+		// request waited for; %p as in KEIRETSU_CPUPROFILE.
+		f, err := os.Create(strings.ReplaceAll(path, "%p", strconv.Itoa(os.Getpid())))
+		if err == nil {
+			err = trace.Start(f)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "keiretsu: KEIRETSU_TRACE: %v\n", err)
+			return 1
+		}
+		defer func() {
+			trace.Stop()
 			f.Close()
 		}()
 	}

@@ -47,6 +47,8 @@ func protectionFlags(fs *flag.FlagSet) *protection {
 	fs.IntVar(&p.lim.HeavyBody, "heavy-body", d.HeavyBody, "request body size in bytes over which a request is heavy")
 	fs.IntVar(&p.lim.HeavyScreenings, "heavy-screenings", d.HeavyScreenings, "screenings over which a request is heavy")
 	fs.IntVar(&p.lim.HeavyCost, "heavy-cost", d.HeavyCost, "estimated cost over which a request is heavy")
+	fs.DurationVar(&p.lim.RefusalDelay, "refusal-delay", d.RefusalDelay, "how long the answer to a request refused by a limit waits while other requests are served (-1ns: none)")
+	fs.Float64Var(&p.lim.HeavyShare, "heavy-share", d.HeavyShare, "share of a core's time each heavy request may take while light requests are served: it runs in short bursts between pauses (1: no pacing)")
 	fs.Int64Var(&p.lim.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "largest request body (413)")
 	fs.IntVar(&p.lim.MaxOperations, "max-operations", d.MaxOperations, "most operations of a batched request (a JSON array), which share one request's limits (-1: no limit)")
 	return p

@@ -13,6 +13,7 @@ import (
 	"github.com/keiretsu/keiretsu/graph/gql"
 	"github.com/keiretsu/keiretsu/graph/scalar"
 	domain "github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/pace"
 )
 
 // Options configure a Path.
@@ -76,7 +77,7 @@ func (p *Path) answer(ctx context.Context, rc *graphql.OperationContext) (data j
 	if !ok {
 		return nil, false
 	}
-	w := &writer{ctx: ctx, t: &p.table, ok: true}
+	w := &writer{ctx: ctx, t: &p.table, ok: true, m: pace.From(ctx)}
 	w.buf.WriteByte('{')
 	w.name(f.Alias)
 	if f.Name == "screenProducts" {
@@ -91,7 +92,7 @@ func (p *Path) answer(ctx context.Context, rc *graphql.OperationContext) (data j
 	if p.opt.Answered != nil {
 		p.opt.Answered(f.Name)
 	}
-	return w.buf.Bytes(), true
+	return w.buf.Bytes(ctx, w.m), true
 }
 
 // resolve calls the root field's resolver, as the executor does, with the
@@ -205,5 +206,5 @@ func (p *Path) WriteScreening(ctx context.Context, sel *Selection, s *gql.Screen
 	if !w.ok {
 		return nil, fmt.Errorf("screening %s: a value the API reports as an error", s.SubjectID)
 	}
-	return w.buf.Bytes(), nil
+	return w.buf.Bytes(ctx, nil), nil
 }

@@ -1,7 +1,6 @@
 package fastpath
 
 import (
-	"bytes"
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -10,6 +9,7 @@ import (
 	"github.com/keiretsu/keiretsu/graph/gql"
 	"github.com/keiretsu/keiretsu/graph/scalar"
 	domain "github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/pace"
 	"github.com/keiretsu/keiretsu/internal/rules"
 )
 
@@ -122,14 +122,18 @@ var writers = map[string]map[string]fieldWriter{
 type writer struct {
 	ctx context.Context
 	t   *table
-	buf bytes.Buffer
+	buf blocks
 	ok  bool
+	// m paces a heavy request's writing (nil for a light one).
+	m *pace.Meter
 }
 
-// name writes a response name and its colon.
+// name writes a response name and its colon. A GraphQL name is letters,
+// digits and underscores: nothing in it is escaped.
 func (w *writer) name(alias string) {
-	graphql.MarshalString(alias).MarshalGQL(&w.buf)
-	w.buf.WriteByte(':')
+	w.buf.WriteByte('"')
+	w.buf.WriteString(alias)
+	w.buf.WriteString(`":`)
 }
 
 // object writes the selected fields of v, an object of type typ.
@@ -166,11 +170,48 @@ func (w *writer) list(n int, elem func(i int)) {
 			w.buf.WriteByte(',')
 		}
 		elem(i)
+		if w.m.Point(w.ctx) != nil {
+			w.ok = false // the request is over: the executor answers (or not) as it does
+			return
+		}
 	}
 	w.buf.WriteByte(']')
 }
 
-func (w *writer) str(s string) { graphql.MarshalString(s).MarshalGQL(&w.buf) }
+// str writes s quoted as gqlgen's MarshalString does: control characters,
+// the backslash and the quote escaped, every other byte as it is (those are
+// all ASCII, so a byte never inside a UTF-8 sequence).
+func (w *writer) str(s string) {
+	const hex = "0123456789abcdef"
+	w.buf.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '\\' && c != '"' {
+			continue
+		}
+		w.buf.WriteString(s[start:i])
+		switch c {
+		case '\t':
+			w.buf.WriteString(`\t`)
+		case '\r':
+			w.buf.WriteString(`\r`)
+		case '\n':
+			w.buf.WriteString(`\n`)
+		case '\\':
+			w.buf.WriteString(`\\`)
+		case '"':
+			w.buf.WriteString(`\"`)
+		default:
+			w.buf.WriteString(`\u00`)
+			w.buf.WriteByte(hex[c>>4])
+			w.buf.WriteByte(hex[c&0xf])
+		}
+		start = i + 1
+	}
+	w.buf.WriteString(s[start:])
+	w.buf.WriteByte('"')
+}
 
 func (w *writer) optStr(s *string) {
 	if s == nil {

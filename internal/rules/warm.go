@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/pace"
 )
 
 // Warm computes, ahead of the requests that would otherwise wait for them,
@@ -19,6 +20,7 @@ func (e *Engine) Warm(ctx context.Context, d model.Date) int {
 	regimes := e.set.All()
 	budget := e.maxEvals / 2
 	n := 0
+	m := pace.From(ctx) // between evaluations, background work paces itself
 	for pass := 0; pass <= len(masks); pass++ {
 		for _, r := range regimes {
 			if n >= budget || ctx.Err() != nil {
@@ -33,6 +35,7 @@ func (e *Engine) Warm(ctx context.Context, d model.Date) int {
 				continue
 			}
 			n++
+			_ = m.Check(ctx) // ctx's end is seen at the loop's top
 		}
 	}
 	return n

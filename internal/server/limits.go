@@ -17,6 +17,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/keiretsu/keiretsu/internal/pace"
 )
 
 // Limits bound what one request may cost the server. A zero field means the
@@ -67,6 +69,18 @@ type Limits struct {
 	// the others wait their turn within the deadline, and past HeavyQueue of
 	// them waiting more are refused with code UNAVAILABLE.
 	HeavyBody, HeavyScreenings, HeavyCost, MaxHeavy, HeavyQueue int
+	// HeavyShare is the share of a core's time each heavy request may use
+	// while light requests are being served (package pace): it runs in short
+	// bursts and pauses between them, so that a light request never waits
+	// long behind one. Alone, a heavy request runs at full speed. A value of
+	// 1 or more (or negative) turns pacing off.
+	HeavyShare float64
+	// RefusalDelay is how long the answer to a request refused by a limit
+	// (too many tokens, fields, nesting, cost or ids; a body or an answer
+	// too large) waits while other requests are being served: a client
+	// sending refused requests in a loop then costs the server little. The
+	// wait holds no place of MaxInFlight or the heavy lane. Negative: none.
+	RefusalDelay time.Duration
 }
 
 // ListSize is the size the cost analysis assumes for a list of records with no
@@ -86,11 +100,13 @@ var DefaultLimits = Limits{
 	MaxConns:         512,
 	MaxBodyBytes:     MaxBodyBytes,
 	MaxOperations:    100,
-	HeavyBody:        64 << 10,
+	HeavyBody:        16 << 10,
 	HeavyScreenings:  100,
-	HeavyCost:        50_000,
+	HeavyCost:        10_000,
 	MaxHeavy:         max(1, runtime.GOMAXPROCS(0)/2),
 	HeavyQueue:       16,
+	HeavyShare:       0.1,
+	RefusalDelay:     100 * time.Millisecond,
 }
 
 // withDefaults fills zero fields from DefaultLimits.
@@ -120,6 +136,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxBodyBytes == 0 {
 		l.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if l.HeavyShare == 0 {
+		l.HeavyShare = d.HeavyShare
+	}
+	if l.RefusalDelay == 0 {
+		l.RefusalDelay = d.RefusalDelay
 	}
 	return l
 }
@@ -172,6 +194,11 @@ func (documentGuard) ExtensionName() string                   { return "Keiretsu
 func (documentGuard) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (g documentGuard) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	return refusing(ctx, g.check(ctx, p))
+}
+
+// check is MutateOperationParameters' check of the document.
+func (g documentGuard) check(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
 	b := batchBudget(ctx)
 	if doc, ok := g.cache.Get(ctx, p.Query); ok {
 		if b == nil {
@@ -184,6 +211,12 @@ func (g documentGuard) MutateOperationParameters(ctx context.Context, p *graphql
 	tokens := 0
 	if on(g.lim.MaxTokens) {
 		tokens = g.lim.MaxTokens
+	}
+	if err := g.prescanned(p.Query); err != nil {
+		if b != nil {
+			return b.refuse(err)
+		}
+		return err
 	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, tokens)
 	if err != nil {
@@ -202,6 +235,19 @@ func (g documentGuard) MutateOperationParameters(ctx context.Context, p *graphql
 	}
 	if b != nil {
 		return b.addFields(g.lim, fields)
+	}
+	return nil
+}
+
+// prescanned refuses a document over the token or field limit by prescan's
+// counts, before it is parsed.
+func (g documentGuard) prescanned(query string) *gqlerror.Error {
+	n, fields := prescan(query)
+	if on(g.lim.MaxTokens) && n > g.lim.MaxTokens {
+		return limitError(CodeTooComplex, "query has more than %d tokens", g.lim.MaxTokens)
+	}
+	if on(g.lim.MaxFields) && fields > g.lim.MaxFields {
+		return limitError(CodeTooComplex, "query has more than %d fields with its fragments expanded", g.lim.MaxFields)
 	}
 	return nil
 }
@@ -276,19 +322,65 @@ var _ interface {
 
 // newCostGuard returns the cost guard of lim, whose heavy operations take
 // places in lane (nil: a lane of its own).
-func newCostGuard(lim Limits, lane *heavyLane) costGuard {
+func newCostGuard(lim Limits, lane *heavyLane, done func(time.Duration)) costGuard {
 	if lane == nil {
-		lane = newHeavyLane(lim)
+		lane = newHeavyLane(lim, done)
 	}
 	return costGuard{lim: lim, lane: lane}
 }
 
-// newHeavyLane returns the lane of lim's MaxHeavy places (nil: no bound).
-func newHeavyLane(lim Limits) *heavyLane {
-	if !on(lim.MaxHeavy) {
+// newHeavyLane returns the lane of lim's MaxHeavy places and HeavyShare
+// (nil when both are off).
+func newHeavyLane(lim Limits, done func(paused time.Duration)) *heavyLane {
+	gate := pace.NewGate(lim.HeavyShare)
+	if !on(lim.MaxHeavy) && gate == nil {
 		return nil
 	}
-	return &heavyLane{slots: make(chan struct{}, lim.MaxHeavy), queue: int64(max(lim.HeavyQueue, 0))}
+	l := &heavyLane{gate: gate, queue: int64(max(lim.HeavyQueue, 0)), done: done}
+	if on(lim.MaxHeavy) {
+		l.slots = make(chan struct{}, lim.MaxHeavy)
+	}
+	return l
+}
+
+// class is what a request turned out to be: the bounded middleware stamps
+// the end of a light request for the heavy ones' pacing, but not of one that
+// turned out heavy once its operation was measured, or was refused.
+type class struct {
+	heavy   atomic.Bool
+	refused atomic.Bool                // by a limit: its answer waits RefusalDelay
+	meter   atomic.Pointer[pace.Meter] // the heavy request's, for its answer's writing
+}
+
+// refusing records that the request of ctx is refused by a limit, and
+// returns err.
+func refusing(ctx context.Context, err *gqlerror.Error) *gqlerror.Error {
+	if c, _ := ctx.Value(classKey{}).(*class); c != nil && err != nil {
+		c.refused.Store(true)
+	}
+	return err
+}
+
+type classKey struct{}
+
+// markHeavy records that the request of ctx is heavy, paced by m.
+func markHeavy(ctx context.Context, m *pace.Meter) {
+	if c, _ := ctx.Value(classKey{}).(*class); c != nil {
+		c.heavy.Store(true)
+		c.meter.Store(m)
+	}
+}
+
+// meterOf is the meter that paces the request of ctx: the one its body's
+// size gave it, or the one its operation's cost did.
+func meterOf(ctx context.Context) *pace.Meter {
+	if m := pace.From(ctx); m != nil {
+		return m
+	}
+	if c, _ := ctx.Value(classKey{}).(*class); c != nil {
+		return c.meter.Load()
+	}
+	return nil
 }
 
 // inLane marks the context of a request that holds a place in the heavy
@@ -304,6 +396,11 @@ func (costGuard) Validate(graphql.ExecutableSchema) error { return nil }
 const heavyMark = "keiretsuHeavy"
 
 func (g costGuard) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	return refusing(ctx, g.check(ctx, rc))
+}
+
+// check is MutateOperationContext's measure of the operation.
+func (g costGuard) check(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
 	c := coster{vars: rc.Variables, memo: map[string]cost{}}
 	total := c.set(rc.Operation.SelectionSet, false)
 	if (on(g.lim.HeavyScreenings) && total.screenings > int64(g.lim.HeavyScreenings)) ||
@@ -326,18 +423,23 @@ func (g costGuard) MutateOperationContext(ctx context.Context, rc *graphql.Opera
 // is free, and keeps the place while its answer is computed.
 func (g costGuard) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	rc := graphql.GetOperationContext(ctx)
-	if g.lane == nil || rc.Stats.GetExtension(heavyMark) == nil || ctx.Value(inLane{}) != nil {
+	if g.lane == nil || rc.Stats.GetExtension(heavyMark) == nil {
 		return next(ctx)
 	}
-	release, gerr := g.lane.enter(ctx)
+	if ctx.Value(inLane{}) != nil {
+		markHeavy(ctx, pace.From(ctx))
+		return next(ctx)
+	}
+	m, release, gerr := g.lane.enter(ctx)
 	if gerr != nil {
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{gerr}})
 	}
-	h := next(ctx)
+	markHeavy(ctx, m)
+	h := next(pace.With(ctx, m))
 	var once sync.Once
 	return func(ctx context.Context) *graphql.Response {
 		defer once.Do(release)
-		return h(ctx)
+		return h(pace.With(ctx, m))
 	}
 }
 
@@ -348,12 +450,12 @@ func (g costGuard) InterceptResponse(ctx context.Context, next graphql.ResponseH
 	}
 	if b := batchBudget(ctx); b != nil {
 		if err := b.addResponse(g.lim, len(resp.Data)); err != nil {
-			return &graphql.Response{Errors: gqlerror.List{err}}
+			return &graphql.Response{Errors: gqlerror.List{refusing(ctx, err)}}
 		}
 		return resp
 	}
 	if len(resp.Data) > g.lim.MaxResponseBytes {
-		return &graphql.Response{Errors: gqlerror.List{responseTooLarge(g.lim)}}
+		return &graphql.Response{Errors: gqlerror.List{refusing(ctx, responseTooLarge(g.lim))}}
 	}
 	return resp
 }
@@ -429,34 +531,66 @@ func (b *budget) addResponse(lim Limits, n int) *gqlerror.Error {
 // heavyLane admits heavy operations a few at a time; the others wait, up to
 // queue of them.
 type heavyLane struct {
-	slots   chan struct{}
+	slots   chan struct{} // nil: no bound on how many run at once
 	waiting atomic.Int64
 	queue   int64
+	gate    *pace.Gate // nil: heavy requests run unpaced
+	done    func(paused time.Duration)
 }
 
-// enter waits for a place; release gives it back. A request that cannot wait
-// (the queue is full, its deadline passes or its client leaves) gets an error.
-func (l *heavyLane) enter(ctx context.Context) (release func(), _ *gqlerror.Error) {
-	release = func() { <-l.slots }
-	select {
-	case l.slots <- struct{}{}:
-		return release, nil
-	default:
+// enter waits for a place, and then for the heavy requests before it to be
+// within their share of the time (pace.Gate.Wait); m paces the request's
+// work, and release (which closes m) gives the place back. A request that
+// cannot wait (the queue is full, its deadline passes or its client leaves)
+// gets an error.
+func (l *heavyLane) enter(ctx context.Context) (m *pace.Meter, release func(), _ *gqlerror.Error) {
+	free := func() {}
+	if l.slots != nil {
+		select {
+		case l.slots <- struct{}{}:
+		default:
+			if gerr := l.queueFor(ctx); gerr != nil {
+				return nil, nil, gerr
+			}
+		}
+		free = func() { <-l.slots }
 	}
+	if err := l.gate.Wait(ctx); err != nil {
+		free()
+		return nil, nil, waitError(ctx)
+	}
+	m = l.gate.Meter()
+	return m, func() {
+		m.Close()
+		free()
+		if l.done != nil {
+			l.done(m.Paused())
+		}
+	}, nil
+}
+
+// queueFor waits in the queue for a place.
+func (l *heavyLane) queueFor(ctx context.Context) *gqlerror.Error {
 	if l.waiting.Add(1) > l.queue {
 		l.waiting.Add(-1)
-		return nil, limitError(CodeUnavailable, "server busy with large requests, retry later")
+		return limitError(CodeUnavailable, "server busy with large requests, retry later")
 	}
 	defer l.waiting.Add(-1)
 	select {
 	case l.slots <- struct{}{}:
-		return release, nil
+		return nil
 	case <-ctx.Done():
-		if timedOut(ctx) {
-			return nil, limitError(CodeTimeout, "request took longer than the server's deadline waiting for its turn among large requests: ask for less")
-		}
-		return nil, limitError(CodeUnavailable, "request cancelled")
+		return waitError(ctx)
 	}
+}
+
+// waitError is the error of a request whose wait for the lane ended with its
+// context.
+func waitError(ctx context.Context) *gqlerror.Error {
+	if timedOut(ctx) {
+		return limitError(CodeTimeout, "request took longer than the server's deadline waiting for its turn among large requests: ask for less")
+	}
+	return limitError(CodeUnavailable, "request cancelled")
 }
 
 type cost struct{ fields, screenings int64 }
@@ -592,7 +726,11 @@ func bounded(next http.Handler, lim Limits, lane *heavyLane) http.Handler {
 	if on(lim.MaxInFlight) {
 		slots = make(chan struct{}, lim.MaxInFlight)
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var gate *pace.Gate
+	if lane != nil {
+		gate = lane.gate
+	}
+	serve := func(w http.ResponseWriter, r *http.Request, c *class) {
 		if slots != nil {
 			select {
 			case slots <- struct{}{}:
@@ -610,12 +748,13 @@ func bounded(next http.Handler, lim Limits, lane *heavyLane) http.Handler {
 		}
 		if lim.MaxBodyBytes > 0 && r.ContentLength > lim.MaxBodyBytes {
 			// Said at once: reading it first would only spend the bound.
+			c.refused.Store(true)
 			writeError(w, http.StatusRequestEntityTooLarge, CodeTooLarge,
 				fmt.Sprintf("request body too large (at most %d bytes)", lim.MaxBodyBytes))
 			return
 		}
 		if lane != nil && on(lim.HeavyBody) && (r.ContentLength < 0 || r.ContentLength > int64(lim.HeavyBody)) && r.Method == http.MethodPost {
-			release, gerr := lane.enter(r.Context())
+			m, release, gerr := lane.enter(r.Context())
 			if gerr != nil {
 				if gerr.Extensions["code"] == CodeUnavailable {
 					w.Header().Set("Retry-After", "1")
@@ -626,9 +765,29 @@ func bounded(next http.Handler, lim Limits, lane *heavyLane) http.Handler {
 				return
 			}
 			defer release()
-			r = r.WithContext(context.WithValue(r.Context(), inLane{}, true))
+			c.heavy.Store(true)
+			ctx := context.WithValue(r.Context(), inLane{}, true)
+			r = r.WithContext(pace.With(ctx, m))
+			next.ServeHTTP(w, r)
+			return
 		}
+		// A light request stamps the gate when it ends: heavy requests then
+		// pace themselves (a heavy or refused one does not count).
+		defer func() {
+			if !c.heavy.Load() && !c.refused.Load() {
+				gate.Light()
+			}
+		}()
 		next.ServeHTTP(w, r)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &class{}
+		serve(w, r.WithContext(context.WithValue(r.Context(), classKey{}, c)), c)
+		if c.refused.Load() {
+			// Its answer is written but not yet sent (the server sends it
+			// when the handler returns); the places it held are free.
+			gate.Hold(r.Context(), lim.RefusalDelay)
+		}
 	})
 }
 

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -665,5 +666,108 @@ func TestHeavyLane(t *testing.T) {
 			}
 		}
 		srv.Close()
+	}
+}
+
+// lightTraffic sends light requests to url until the returned stop is called;
+// it returns once some have been answered.
+func lightTraffic(t *testing.T, url string) (stop func()) {
+	t.Helper()
+	done := make(chan struct{})
+	answered := make(chan struct{}, 64)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := []byte(`{"query":"{ screenProduct(id: \"prod-er8000\") { verdict } }"}`)
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				resp, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					select {
+					case answered <- struct{}{}:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-answered
+	}
+	return func() { close(done); wg.Wait() }
+}
+
+// TestHeavyRequestsPace: beside light requests a heavy request (a batch over
+// HeavyScreenings, in a small body or in one over HeavyBody) pauses between
+// bursts of its work (package pace) and still answers in full; with
+// HeavyShare off it never pauses.
+func TestHeavyRequestsPace(t *testing.T) {
+	svc := demoService(t)
+	query := `query($ids: [ID!]!) { screenProducts(ids: $ids) { subjectId verdict results { regime { id } findings { path { kind from to } } } } }`
+	for _, tc := range []struct {
+		name  string
+		ids   int
+		body  int
+		share float64
+		pause bool
+	}{
+		{"heavy by its screenings", 2_000, 1 << 20, 0.05, true},
+		{"heavy by its body", 2_000, 4_000, 0.05, true},
+		{"pacing off", 2_000, 4_000, 1, false},
+	} {
+		var mu sync.Mutex
+		var paused []time.Duration
+		srv := httptest.NewServer(mustHandler(t, svc,
+			server.WithLimits(server.Limits{HeavyScreenings: 100, HeavyBody: tc.body, HeavyShare: tc.share}),
+			server.WithHeavyDone(func(p time.Duration) { mu.Lock(); paused = append(paused, p); mu.Unlock() })))
+		stop := lightTraffic(t, srv.URL)
+		r, status := post(t, srv.URL, query, map[string]any{"ids": sameIDs("prod-er8000", tc.ids)})
+		stop()
+		srv.Close()
+		var data struct{ ScreenProducts []struct{ SubjectID string } }
+		if err := json.Unmarshal(r.Data, &data); err != nil || status != 200 || len(r.Errors) > 0 || len(data.ScreenProducts) != tc.ids {
+			t.Errorf("%s: %d, %d screenings, %+v (%v)", tc.name, status, len(data.ScreenProducts), r.Errors, err)
+		}
+		mu.Lock()
+		if len(paused) != 1 || (paused[0] > 0) != tc.pause {
+			t.Errorf("%s: heavy requests' pauses %v, want one that paused: %v", tc.name, paused, tc.pause)
+		}
+		mu.Unlock()
+	}
+}
+
+// TestRefusalDelay: beside other requests an answer refused by a limit waits
+// RefusalDelay (and still says why); on an idle server it does not wait.
+func TestRefusalDelay(t *testing.T) {
+	svc := demoService(t)
+	const delay = 300 * time.Millisecond
+	srv := httptest.NewServer(mustHandler(t, svc, server.WithLimits(server.Limits{RefusalDelay: delay, MaxDepth: 3})))
+	defer srv.Close()
+	deep := `{ entity(id: "sasac") { owned { owner { owned { owner { id } } } } } }`
+	refused := func() time.Duration {
+		start := time.Now()
+		r, _ := post(t, srv.URL, deep, nil)
+		if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Errorf("a query nested deeper than MaxDepth: %+v", r.Errors)
+		}
+		return time.Since(start)
+	}
+	time.Sleep(50 * time.Millisecond) // past pace.Recent of the service's start
+	if took := refused(); took >= delay {
+		t.Errorf("a refusal on an idle server took %v, the delay is %v", took, delay)
+	}
+	stop := lightTraffic(t, srv.URL)
+	took := refused()
+	stop()
+	if took < delay {
+		t.Errorf("a refusal beside other requests took %v, want at least %v", took, delay)
 	}
 }

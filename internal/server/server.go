@@ -64,6 +64,13 @@ type options struct {
 	access     *Access
 	audit      *AuditLog
 	lane       *heavyLane // shared by Handler's body check and the cost guard
+	heavyDone  func(paused time.Duration)
+}
+
+// WithHeavyDone calls fn as each heavy request leaves the heavy lane, with the
+// time it spent paused (package pace): tests and metrics.
+func WithHeavyDone(fn func(paused time.Duration)) Option {
+	return func(o *options) { o.heavyDone = fn }
 }
 
 // WithLimits sets the request limits (zero fields: DefaultLimits).
@@ -160,7 +167,7 @@ func GraphQL(svc *service.Service, log zerolog.Logger, opts ...Option) (*handler
 	srv.Use(extension.Introspection{})
 	srv.Use(persistedQueries{extension.AutomaticPersistedQuery{Cache: lru.New[string](100)}})
 	srv.Use(documentGuard{lim: lim, cache: cache})
-	srv.Use(newCostGuard(lim, o.lane))
+	srv.Use(newCostGuard(lim, o.lane, o.heavyDone))
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
 	if o.access != nil {
 		srv.Use(roleGuard{})
@@ -253,7 +260,10 @@ func presentError(ctx context.Context, err error, log zerolog.Logger) *gqlerror.
 // (web.go) and /healthz.
 func Handler(svc *service.Service, log zerolog.Logger, opts ...Option) (http.Handler, error) {
 	o := buildOptions(opts)
-	lane := newHeavyLane(o.limits)
+	lane := newHeavyLane(o.limits, o.heavyDone)
+	if lane != nil && lane.gate != nil {
+		svc.PaceBackground(lane.gate)
+	}
 	gql, err := GraphQL(svc, log, append(opts[:len(opts):len(opts)], func(o *options) { o.lane = lane })...)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,6 +41,7 @@ func (h post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+			refusing(ctx, &gqlerror.Error{})
 			writeError(w, http.StatusRequestEntityTooLarge, CodeTooLarge,
 				fmt.Sprintf("request body too large (at most %d bytes)", tooLarge.Limit))
 			return
@@ -90,7 +92,7 @@ func (h post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 		_, _ = w.Write(b)
 		return
 	}
-	writeData(w, resp.Data)
+	writeData(ctx, w, resp.Data)
 }
 
 // batch answers a batched request: a JSON array of operations, answered by a
@@ -149,7 +151,7 @@ func (h post) batch(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 		for i := range answers {
 			answers[i] = refusal
 		}
-		writeBatch(w, answers)
+		writeBatch(ctx, w, answers)
 		return
 	}
 	if len(failed) > 0 && !slices.ContainsFunc(ops, func(rc *graphql.OperationContext) bool { return rc != nil }) {
@@ -176,55 +178,78 @@ func (h post) batch(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 			answers[i] = timeoutResponse()
 		}
 	}
-	writeBatch(w, answers)
+	writeBatch(ctx, w, answers)
 }
 
 // writeBatch writes the responses of a batch as a JSON array.
-func writeBatch(w io.Writer, answers []*graphql.Response) {
-	var out bytes.Buffer
-	out.WriteByte('[')
+func writeBatch(ctx context.Context, w io.Writer, answers []*graphql.Response) {
+	_, _ = io.WriteString(w, "[")
 	for i, resp := range answers {
 		if i > 0 {
-			out.WriteByte(',')
+			_, _ = io.WriteString(w, ",")
 		}
 		if len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
 			b, err := json.Marshal(resp)
 			if err != nil {
 				panic(err) // as gqlgen's writeJson does
 			}
-			out.Write(b)
+			_, _ = w.Write(b)
 			continue
 		}
-		writeData(&out, resp.Data)
+		writeData(ctx, w, resp.Data)
 	}
-	out.WriteByte(']')
-	_, _ = w.Write(out.Bytes())
+	_, _ = io.WriteString(w, "]")
 }
 
+// writeChunk is how much of an answer writeData escapes and sends at a time:
+// a large answer is not copied whole, and a heavy request paces itself
+// (package pace) between chunks.
+const writeChunk = 64 << 10
+
 // writeData writes a response that is only data as json.Marshal would.
-func writeData(w io.Writer, data []byte) {
-	out := make([]byte, 0, len(data)+10)
-	out = append(out, `{"data":`...)
+func writeData(ctx context.Context, w io.Writer, data []byte) {
 	if len(data) == 0 {
-		out = append(out, "null"...)
-	} else {
-		out = appendHTMLEscaped(out, data)
+		_, _ = io.WriteString(w, `{"data":null}`)
+		return
 	}
-	out = append(out, '}')
-	_, _ = w.Write(out)
+	m := meterOf(ctx)
+	out := make([]byte, 0, min(len(data), writeChunk)+16)
+	out = append(out, `{"data":`...)
+	for len(data) > 0 {
+		n := min(len(data), writeChunk)
+		for n > 1 && n < len(data) && data[n]&0xC0 == 0x80 {
+			n-- // a chunk ends between UTF-8 sequences, never inside one
+		}
+		out = appendHTMLEscaped(out, data[:n])
+		data = data[n:]
+		if len(data) == 0 {
+			out = append(out, '}')
+		}
+		if _, err := w.Write(out); err != nil {
+			return // the client is gone
+		}
+		out = out[:0]
+		if m.Check(ctx) != nil {
+			return
+		}
+	}
 }
+
+// htmlUnsafe marks the bytes appendHTMLEscaped looks at: <, > and &, and the
+// first byte of the line and paragraph separators' UTF-8.
+var htmlUnsafe = [256]bool{'<': true, '>': true, '&': true, 0xE2: true}
 
 // appendHTMLEscaped appends JSON text as json.Marshal writes an embedded
 // json.RawMessage: <, >, & and the line and paragraph separators escaped (they
 // can only occur inside strings).
 func appendHTMLEscaped(dst, src []byte) []byte {
-	if !bytes.ContainsAny(src, "<>&\u2028\u2029") {
-		return append(dst, src...)
-	}
 	const hex = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(src); i++ {
 		c := src[i]
+		if !htmlUnsafe[c] {
+			continue
+		}
 		switch {
 		case c == '<' || c == '>' || c == '&':
 			dst = append(dst, src[start:i]...)

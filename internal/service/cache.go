@@ -13,9 +13,12 @@ var maxCached = 100_000
 // recordCache keeps the records a view's requests read from the store of
 // record, and the keys it found no record for, so that requests naming the
 // same entities do not read them again: a round trip to the server per request
-// when the store is Neo4j. A view's cache starts empty, so a reload or an
-// update never serves older records; when it holds maxCached records it
-// starts over. Cached records are shared: readers must not change them.
+// when the store is Neo4j. A reload starts with an empty cache; an update
+// (Service.apply) starts with its predecessor's less every key the update
+// wrote or deleted, so it never serves an older record and the requests after
+// a small update do not all read the store again. When it holds maxCached
+// records it starts over. Cached records are shared: readers must not change
+// them.
 type recordCache struct {
 	mu sync.RWMutex
 	m  map[model.Key]*model.Record
@@ -68,4 +71,21 @@ func (v *View) Records(ctx context.Context, keys []model.Key) ([]*model.Record, 
 		c.m[miss[j]] = r
 	}
 	return out, nil
+}
+
+// without returns a copy of the cache's records less the given keys (nil
+// when the cache is empty).
+func (c *recordCache) without(removed map[model.Key]bool) map[model.Key]*model.Record {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if len(c.m) == 0 {
+		return nil
+	}
+	out := make(map[model.Key]*model.Record, len(c.m))
+	for k, r := range c.m {
+		if !removed[k] {
+			out[k] = r
+		}
+	}
+	return out
 }

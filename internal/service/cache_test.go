@@ -118,3 +118,48 @@ func TestRecordsCache(t *testing.T) {
 		t.Errorf("the last key kept was read again (%d keys asked, want %d): %v", st.asked, asked, err)
 	}
 }
+
+// TestUpdateKeepsUntouchedRecords: after an update (Refresh, as serve applies
+// a run another process sent it) the new view serves what the update wrote
+// and deleted from the store, and keeps its predecessor's other records.
+func TestUpdateKeepsUntouchedRecords(t *testing.T) {
+	ctx := context.Background()
+	emb, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emb.Close()
+	ingestText(t, emb, `{"kind":"entity","id":"a","name":"Alpha"}
+{"kind":"entity","id":"b","name":"Beta"}
+{"kind":"entity","id":"c","name":"Gamma"}
+`)
+	st := &countingStore{Store: emb}
+	svc, err := Open(ctx, st, Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := func(id string) model.Key { return model.Key{Kind: model.KindEntity, Src: id, From: model.MinDate} }
+	keys := []model.Key{node("a"), node("zz"), node("b"), node("c")}
+	if _, err := svc.View().Records(ctx, keys); err != nil {
+		t.Fatal(err)
+	}
+	ingestText(t, emb, `{"kind":"entity","id":"a","name":"Alpha Renamed"}
+{"kind":"entity","id":"zz","name":"Zed"}
+{"kind":"entity","id":"c","op":"delete"}
+`)
+	changed := []model.Key{node("a"), node("zz"), node("c")}
+	if err := svc.Refresh(ctx, changed); err != nil {
+		t.Fatal(err)
+	}
+	st.asked = 0
+	recs, err := svc.View().Records(ctx, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := names(recs), []string{"Alpha Renamed", "Zed", "Beta", "<nil>"}; !slices.Equal(got, want) {
+		t.Fatalf("after the update: %v, want %v", got, want)
+	}
+	if st.asked != len(changed) {
+		t.Errorf("the store was asked for %d keys after the update, want %d (the keys it changed)", st.asked, len(changed))
+	}
+}

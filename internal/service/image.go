@@ -71,7 +71,7 @@ func (s *Service) openImage(ctx context.Context) (storeErr, fileErr error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.install(snap, idx); err != nil {
+	if err := s.install(snap, idx, nil); err != nil {
 		return err, nil // the regimes stored with the data do not parse
 	}
 	s.pos = pos

@@ -12,6 +12,7 @@ import (
 
 	"github.com/keiretsu/keiretsu/internal/history"
 	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/pace"
 	"github.com/keiretsu/keiretsu/internal/projection"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/search"
@@ -45,6 +46,7 @@ type Service struct {
 
 	changed chan struct{} // signalled when a new view is made current
 	warmed  atomic.Pointer[warmth]
+	pace    atomic.Pointer[pace.Gate] // paces KeepWarm's work (PaceBackground)
 
 	pastMu sync.Mutex // serialises building past views
 	past   []*View    // the most recently used past views, newest first
@@ -153,7 +155,7 @@ func (s *Service) Reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
-	if err := s.install(snap, sb.Build()); err != nil {
+	if err := s.install(snap, sb.Build(), nil); err != nil {
 		return err
 	}
 	s.pos = mark.Position
@@ -166,12 +168,13 @@ func (s *Service) Reload(ctx context.Context) error {
 
 // install makes the view of a snapshot current: its regimes are the built-in
 // ones, those stored with the data and those of the options.
-func (s *Service) install(snap *projection.Snapshot, idx *search.Index) error {
+func (s *Service) install(snap *projection.Snapshot, idx *search.Index, recs map[model.Key]*model.Record) error {
 	set, err := rules.SetOf(snap, s.opt.Regimes)
 	if err != nil {
 		return err
 	}
 	v := NewView(s.st, rules.NewEngine(snap, set), idx)
+	v.recs.m = recs
 	v.health = &s.health
 	s.cur.Store(v)
 	select {
@@ -197,6 +200,11 @@ func (s *Service) Warmed() (*View, model.Date) {
 	return nil, 0
 }
 
+// PaceBackground makes the service's background work (KeepWarm) pace itself
+// by g, as the server's heavy requests do: while requests are being served it
+// runs in short bursts, so that a request never waits long behind it.
+func (s *Service) PaceBackground(g *pace.Gate) { s.pace.Store(g) }
+
 // KeepWarm computes in the background, for every View the service makes
 // current and again at each change of the UTC day (checked every interval),
 // the evaluations that the first screenings of the day ask for
@@ -210,7 +218,9 @@ func (s *Service) KeepWarm(ctx context.Context, every time.Duration) {
 	for {
 		if v, d := s.View(), model.Today(); v != last || d != lastDay {
 			start := time.Now()
-			n := v.eng.Warm(ctx, d)
+			m := s.pace.Load().Meter()
+			n := v.eng.Warm(pace.With(ctx, m), d)
+			m.Close()
 			if ctx.Err() != nil {
 				return
 			}
@@ -288,7 +298,7 @@ func (s *Service) apply(changes []store.Change, mark store.Mark) error {
 	for _, r := range added {
 		sb.Add(r)
 	}
-	if err := s.install(snap, sb.Build()); err != nil {
+	if err := s.install(snap, sb.Build(), cur.recs.without(removed)); err != nil {
 		return err
 	}
 	s.pos = mark.Position

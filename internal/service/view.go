@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/pace"
 	"github.com/keiretsu/keiretsu/internal/projection"
 	"github.com/keiretsu/keiretsu/internal/rules"
 	"github.com/keiretsu/keiretsu/internal/search"
@@ -150,11 +151,15 @@ func (v *View) ScreenProducts(ctx context.Context, ids []string, asOf *model.Dat
 		return nil, fmt.Errorf("%w: products %q", model.ErrNotFound, unknown[:min(len(unknown), 10)])
 	}
 	out := make([]*rules.Screening, len(ids))
+	m := pace.From(ctx)
 	for i, id := range ids {
 		if i%16 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err // the request is over (deadline or client gone)
 			}
+		}
+		if err := m.Point(ctx); err != nil {
+			return nil, err
 		}
 		if out[i], err = v.eng.ScreenProduct(id, d, rs); err != nil {
 			return nil, err
