@@ -23,6 +23,7 @@ func FuzzGraphQLRequest(f *testing.F) {
 	svc := demoService(f)
 	lim := server.DefaultLimits
 	lim.Timeout = 5 * time.Second
+	lim.RefusalDelay = -1 // the fuzzer's requests come one after another: no refusal waits for the last
 	h := mustHandler(f, svc, server.WithLimits(lim))
 	f.Add(`query($id: ID!, $d: Date) { screenEntity(id: $id, asOf: $d, regimes: ["US-NDAA-889"]) { verdict dataVersion } }`,
 		[]byte(`{"id":"huawei","d":"2024-06-01"}`), false)
