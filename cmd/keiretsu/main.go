@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -82,38 +83,23 @@ func run(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if path := os.Getenv("KEIRETSU_CPUPROFILE"); path != "" {
-		// For profiling any command (docs/benchmarks.md); bench also has
-		// --cpuprofile. A %p in the path is the process id, so that the
-		// serve and ingest children of bench --load each write their own.
-		f, err := os.Create(strings.ReplaceAll(path, "%p", strconv.Itoa(os.Getpid())))
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
+	// For profiling any command (docs/benchmarks.md; bench also has
+	// --cpuprofile): a CPU profile, and a runtime execution trace (go tool
+	// trace) for seeing what a request waited for.
+	for _, p := range []struct {
+		env         string
+		start       func(io.Writer) error
+		stopProfile func()
+	}{
+		{"KEIRETSU_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile},
+		{"KEIRETSU_TRACE", trace.Start, trace.Stop},
+	} {
+		stopProfile, err := profileTo(os.Getenv(p.env), p.start, p.stopProfile)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "keiretsu: KEIRETSU_CPUPROFILE: %v\n", err)
+			fmt.Fprintf(os.Stderr, "keiretsu: %s: %v\n", p.env, err)
 			return 1
 		}
-		defer func() {
-			pprof.StopCPUProfile()
-			f.Close()
-		}()
-	}
-	if path := os.Getenv("KEIRETSU_TRACE"); path != "" {
-		// A runtime execution trace (go tool trace), for seeing what a
-		// request waited for; %p as in KEIRETSU_CPUPROFILE.
-		f, err := os.Create(strings.ReplaceAll(path, "%p", strconv.Itoa(os.Getpid())))
-		if err == nil {
-			err = trace.Start(f)
-		}
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "keiretsu: KEIRETSU_TRACE: %v\n", err)
-			return 1
-		}
-		defer func() {
-			trace.Stop()
-			f.Close()
-		}()
+		defer stopProfile()
 	}
 	for _, c := range commands() {
 		if c.name != args[0] {
@@ -135,4 +121,25 @@ func run(args []string) int {
 	}
 	fmt.Fprintf(os.Stderr, "keiretsu: unknown command %q (see keiretsu help)\n", args[0])
 	return 1
+}
+
+// profileTo starts a profile written to path (none when path is ""); a %p in
+// the path is the process id, so that the serve and ingest children of bench
+// --load each write their own. The returned func stops it.
+func profileTo(path string, start func(io.Writer) error, stop func()) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(strings.ReplaceAll(path, "%p", strconv.Itoa(os.Getpid())))
+	if err != nil {
+		return nil, err
+	}
+	if err := start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		stop()
+		f.Close()
+	}, nil
 }

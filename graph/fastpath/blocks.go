@@ -38,20 +38,12 @@ func (b *blocks) WriteByte(c byte) error {
 	return nil
 }
 
-func (b *blocks) WriteString(s string) (int, error) {
-	n := len(s)
-	for len(s) > 0 {
-		if len(b.cur) == cap(b.cur) {
-			b.grow()
-		}
-		k := copy(b.cur[len(b.cur):cap(b.cur)], s)
-		b.cur = b.cur[:len(b.cur)+k]
-		s = s[k:]
-	}
-	return n, nil
-}
+func (b *blocks) WriteString(s string) (int, error) { return put(b, s) }
 
-func (b *blocks) Write(p []byte) (int, error) {
+func (b *blocks) Write(p []byte) (int, error) { return put(b, p) }
+
+// put appends p, starting blocks as they fill.
+func put[T string | []byte](b *blocks, p T) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
 		if len(b.cur) == cap(b.cur) {

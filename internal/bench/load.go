@@ -388,6 +388,13 @@ func runPhase(ctx context.Context, c LoadConfig, client *http.Client, name strin
 
 // send posts a body and returns the status and the answer.
 func send(ctx context.Context, client *http.Client, url string, body []byte) (int, []byte, error) {
+	return sendKeeping(ctx, client, url, body, -1)
+}
+
+// sendKeeping posts a body and returns the status and the first keep bytes
+// of the answer (all of it when keep < 0), reading the rest without keeping
+// it.
+func sendKeeping(ctx context.Context, client *http.Client, url string, body []byte, keep int64) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
@@ -398,34 +405,26 @@ func send(ctx context.Context, client *http.Client, url string, body []byte) (in
 		return 0, nil, err
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, raw, err
+	if keep < 0 {
+		raw, err := io.ReadAll(resp.Body)
+		return resp.StatusCode, raw, err
+	}
+	head, err := io.ReadAll(io.LimitReader(resp.Body, keep))
+	if err == nil {
+		_, err = io.Copy(io.Discard, resp.Body)
+	}
+	return resp.StatusCode, head, err
 }
 
 // headBytes is how much of a hostile answer sendHead keeps.
 const headBytes = 64 << 10
 
-// sendHead posts a body and returns the status and the first headBytes of the
-// answer, reading the rest without keeping it: a hostile client's 40 MB
-// answers, kept and decoded, would cost the benchmark's own process (where
-// the honest clients' latencies are measured) more CPU and garbage than they
-// cost the server.
+// sendHead posts a hostile body and returns the status and the first
+// headBytes of the answer: a hostile client's 40 MB answers, kept and decoded,
+// would cost the benchmark's own process (where the honest clients'
+// latencies are measured) more CPU and garbage than they cost the server.
 func sendHead(ctx context.Context, client *http.Client, url string, body []byte) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	head, err := io.ReadAll(io.LimitReader(resp.Body, headBytes))
-	if err == nil {
-		_, err = io.Copy(io.Discard, resp.Body)
-	}
-	return resp.StatusCode, head, err
+	return sendKeeping(ctx, client, url, body, headBytes)
 }
 
 // outcomeOf names how a hostile request ended: its status and the code of

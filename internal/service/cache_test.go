@@ -36,6 +36,27 @@ func ingestText(t *testing.T, st store.Store, jsonl string) {
 	}
 }
 
+// countedService is a service over an embedded store holding jsonl, reading
+// it through a countingStore.
+func countedService(t *testing.T, jsonl string) (*embedded.Store, *countingStore, *Service) {
+	t.Helper()
+	emb, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	ingestText(t, emb, jsonl)
+	st := &countingStore{Store: emb}
+	svc, err := Open(context.Background(), st, Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return emb, st, svc
+}
+
+// node is the key of an entity record.
+func node(id string) model.Key { return model.Key{Kind: model.KindEntity, Src: id, From: model.MinDate} }
+
 func names(recs []*model.Record) []string {
 	var out []string
 	for _, r := range recs {
@@ -53,21 +74,10 @@ func names(recs []*model.Record) []string {
 // starts over.
 func TestRecordsCache(t *testing.T) {
 	ctx := context.Background()
-	emb, err := embedded.Open(t.TempDir(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer emb.Close()
-	ingestText(t, emb, `{"kind":"entity","id":"a","name":"Alpha"}
+	emb, st, svc := countedService(t, `{"kind":"entity","id":"a","name":"Alpha"}
 {"kind":"entity","id":"b","name":"Beta"}
 {"kind":"ownership","owner":"a","owned":"b","percent":60}
 `)
-	st := &countingStore{Store: emb}
-	svc, err := Open(ctx, st, Options{Log: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	node := func(id string) model.Key { return model.Key{Kind: model.KindEntity, Src: id, From: model.MinDate} }
 	keys := []model.Key{node("a"), node("zz"), node("b"), node("a")}
 	for pass := range 2 {
 		recs, err := svc.View().Records(ctx, keys)
@@ -124,21 +134,10 @@ func TestRecordsCache(t *testing.T) {
 // and deleted from the store, and keeps its predecessor's other records.
 func TestUpdateKeepsUntouchedRecords(t *testing.T) {
 	ctx := context.Background()
-	emb, err := embedded.Open(t.TempDir(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer emb.Close()
-	ingestText(t, emb, `{"kind":"entity","id":"a","name":"Alpha"}
+	emb, st, svc := countedService(t, `{"kind":"entity","id":"a","name":"Alpha"}
 {"kind":"entity","id":"b","name":"Beta"}
 {"kind":"entity","id":"c","name":"Gamma"}
 `)
-	st := &countingStore{Store: emb}
-	svc, err := Open(ctx, st, Options{Log: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	node := func(id string) model.Key { return model.Key{Kind: model.KindEntity, Src: id, From: model.MinDate} }
 	keys := []model.Key{node("a"), node("zz"), node("b"), node("c")}
 	if _, err := svc.View().Records(ctx, keys); err != nil {
 		t.Fatal(err)
