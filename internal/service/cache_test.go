@@ -55,7 +55,9 @@ func countedService(t *testing.T, jsonl string) (*embedded.Store, *countingStore
 }
 
 // node is the key of an entity record.
-func node(id string) model.Key { return model.Key{Kind: model.KindEntity, Src: id, From: model.MinDate} }
+func node(id string) model.Key {
+	return model.Key{Kind: model.KindEntity, Src: id, From: model.MinDate}
+}
 
 func names(recs []*model.Record) []string {
 	var out []string
