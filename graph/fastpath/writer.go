@@ -182,7 +182,7 @@ func (w *writer) list(n int, elem func(i int)) {
 // the backslash and the quote escaped, every other byte as it is (those are
 // all ASCII, so a byte never inside a UTF-8 sequence).
 func (w *writer) str(s string) {
-	const hex = "0123456789abcdef"
+	const hex = "0123456789ABCDEF" // gqlgen's digits
 	w.buf.WriteByte('"')
 	start := 0
 	for i := 0; i < len(s); i++ {
