@@ -43,14 +43,18 @@ const Recent = 20 * time.Millisecond
 const Burst = 500 * time.Microsecond
 
 // NewGate returns the gate of heavy requests that may take share (0 < share
-// < 1) of a core's time each while light requests are served; share >= 1 or
-// <= 0 turns pacing off (nil).
+// < 1) of a core's time each while light requests are served. With share >= 1
+// or <= 0 heavy requests are not paced (Meter is nil, Wait returns at once);
+// the gate still tells when light requests are being served (Hold).
 func NewGate(share float64) *Gate {
 	if share <= 0 || share >= 1 {
-		return nil
+		share = 1
 	}
 	return &Gate{share: share}
 }
+
+// paces reports whether the gate paces heavy requests.
+func (g *Gate) paces() bool { return g != nil && g.share < 1 }
 
 // Light records that a light request was served (the server stamps each as
 // it ends).
@@ -77,9 +81,10 @@ type Meter struct {
 	paused time.Duration
 }
 
-// Meter returns the meter of a heavy request starting now (nil when g is nil).
+// Meter returns the meter of a heavy request starting now (nil when g does
+// not pace).
 func (g *Gate) Meter() *Meter {
-	if g == nil {
+	if !g.paces() {
 		return nil
 	}
 	return &Meter{g: g, since: time.Now()}
@@ -89,7 +94,7 @@ func (g *Gate) Meter() *Meter {
 // being served, until the heavy requests before it are within their share
 // (see Meter.Close). It returns ctx's error when the request is over first.
 func (g *Gate) Wait(ctx context.Context) error {
-	if g == nil {
+	if !g.paces() {
 		return nil
 	}
 	for {

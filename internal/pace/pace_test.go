@@ -97,8 +97,16 @@ func TestHold(t *testing.T) {
 
 func TestOff(t *testing.T) {
 	for _, share := range []float64{0, -1, 1, 2} {
-		if g := NewGate(share); g != nil {
+		g := NewGate(share)
+		if g.Meter() != nil {
 			t.Errorf("NewGate(%v) paces", share)
+		}
+		// It still tells when light requests are being served.
+		g.Light()
+		start := time.Now()
+		g.Hold(context.Background(), 10*time.Millisecond)
+		if time.Since(start) < 10*time.Millisecond {
+			t.Errorf("NewGate(%v) does not hold a refusal beside light requests", share)
 		}
 	}
 	var g *Gate

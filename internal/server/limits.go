@@ -329,14 +329,9 @@ func newCostGuard(lim Limits, lane *heavyLane, done func(time.Duration)) costGua
 	return costGuard{lim: lim, lane: lane}
 }
 
-// newHeavyLane returns the lane of lim's MaxHeavy places and HeavyShare
-// (nil when both are off).
+// newHeavyLane returns the lane of lim's MaxHeavy places and HeavyShare.
 func newHeavyLane(lim Limits, done func(paused time.Duration)) *heavyLane {
-	gate := pace.NewGate(lim.HeavyShare)
-	if !on(lim.MaxHeavy) && gate == nil {
-		return nil
-	}
-	l := &heavyLane{gate: gate, queue: int64(max(lim.HeavyQueue, 0)), done: done}
+	l := &heavyLane{gate: pace.NewGate(lim.HeavyShare), queue: int64(max(lim.HeavyQueue, 0)), done: done}
 	if on(lim.MaxHeavy) {
 		l.slots = make(chan struct{}, lim.MaxHeavy)
 	}
@@ -534,7 +529,7 @@ type heavyLane struct {
 	slots   chan struct{} // nil: no bound on how many run at once
 	waiting atomic.Int64
 	queue   int64
-	gate    *pace.Gate // nil: heavy requests run unpaced
+	gate    *pace.Gate // paces heavy requests (unless HeavyShare is off) and tells when light ones are served
 	done    func(paused time.Duration)
 }
 
