@@ -155,8 +155,8 @@ func (m *Meter) Close() {
 // Point is a pace point: a place in heavy work where it may pause. Most calls
 // only count; every few it reads the clock, and past a burst while light
 // requests are being served it sleeps long enough to keep the request within
-// its share. It returns ctx's error when the request is over (the sleep ends
-// with it).
+// its share. It returns ctx's error when it finds the request over as it
+// reads the clock, or during a pause (which ends with it).
 func (m *Meter) Point(ctx context.Context) error {
 	if m == nil {
 		return nil
@@ -178,7 +178,7 @@ func (m *Meter) Check(ctx context.Context) error {
 	now := time.Now()
 	ran := now.Sub(m.since)
 	if ran < Burst {
-		return nil
+		return ctx.Err()
 	}
 	if !m.g.busy(now) {
 		m.since = now

@@ -67,9 +67,13 @@ func (in *interner) intern(s string) uint32 {
 	return i
 }
 
-func (in *interner) grow() {
-	table := make([]uint32, 2*len(in.table))
-	mask := len(table) - 1
+func (in *interner) grow() { in.fill(2 * len(in.table)) }
+
+// fill makes the hash table size slots (a power of two) and puts every
+// string in it.
+func (in *interner) fill(size int) {
+	table := make([]uint32, size)
+	mask := size - 1
 	for i := uint32(0); i < uint32(in.len()); i++ {
 		slot := int(maphash.String(in.seed, in.str(i))) & mask
 		for table[slot] != 0 {
@@ -93,14 +97,5 @@ func (in *interner) rehash() {
 	for size < 2*in.len() {
 		size *= 2
 	}
-	table := make([]uint32, size)
-	mask := size - 1
-	for i := uint32(0); i < uint32(in.len()); i++ {
-		slot := int(maphash.String(in.seed, in.str(i))) & mask
-		for table[slot] != 0 {
-			slot = (slot + 1) & mask
-		}
-		table[slot] = i + 1
-	}
-	in.table = table
+	in.fill(size)
 }

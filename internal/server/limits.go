@@ -366,12 +366,11 @@ func markHeavy(ctx context.Context, m *pace.Meter) {
 	}
 }
 
-// meterOf is the meter that paces the request of ctx: the one its body's
-// size gave it, or the one its operation's cost did.
+// meterOf is the meter that paces the request of ctx (markHeavy's): the one
+// its body's size gave it, or the one its operation's cost did. The
+// transport asks for it with the request's own context, which the operation's
+// meter is not in.
 func meterOf(ctx context.Context) *pace.Meter {
-	if m := pace.From(ctx); m != nil {
-		return m
-	}
 	if c, _ := ctx.Value(classKey{}).(*class); c != nil {
 		return c.meter.Load()
 	}
@@ -418,12 +417,8 @@ func (g costGuard) check(ctx context.Context, rc *graphql.OperationContext) *gql
 // is free, and keeps the place while its answer is computed.
 func (g costGuard) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	rc := graphql.GetOperationContext(ctx)
-	if g.lane == nil || rc.Stats.GetExtension(heavyMark) == nil {
-		return next(ctx)
-	}
-	if ctx.Value(inLane{}) != nil {
-		markHeavy(ctx, pace.From(ctx))
-		return next(ctx)
+	if rc.Stats.GetExtension(heavyMark) == nil || ctx.Value(inLane{}) != nil {
+		return next(ctx) // light, or in the lane (and paced) since its body was read
 	}
 	m, release, gerr := g.lane.enter(ctx)
 	if gerr != nil {
@@ -721,10 +716,7 @@ func bounded(next http.Handler, lim Limits, lane *heavyLane) http.Handler {
 	if on(lim.MaxInFlight) {
 		slots = make(chan struct{}, lim.MaxInFlight)
 	}
-	var gate *pace.Gate
-	if lane != nil {
-		gate = lane.gate
-	}
+	gate := lane.gate
 	serve := func(w http.ResponseWriter, r *http.Request, c *class) {
 		if slots != nil {
 			select {
@@ -748,7 +740,7 @@ func bounded(next http.Handler, lim Limits, lane *heavyLane) http.Handler {
 				fmt.Sprintf("request body too large (at most %d bytes)", lim.MaxBodyBytes))
 			return
 		}
-		if lane != nil && on(lim.HeavyBody) && (r.ContentLength < 0 || r.ContentLength > int64(lim.HeavyBody)) && r.Method == http.MethodPost {
+		if on(lim.HeavyBody) && (r.ContentLength < 0 || r.ContentLength > int64(lim.HeavyBody)) && r.Method == http.MethodPost {
 			m, release, gerr := lane.enter(r.Context())
 			if gerr != nil {
 				if gerr.Extensions["code"] == CodeUnavailable {
@@ -760,7 +752,7 @@ func bounded(next http.Handler, lim Limits, lane *heavyLane) http.Handler {
 				return
 			}
 			defer release()
-			c.heavy.Store(true)
+			markHeavy(r.Context(), m)
 			ctx := context.WithValue(r.Context(), inLane{}, true)
 			r = r.WithContext(pace.With(ctx, m))
 			next.ServeHTTP(w, r)

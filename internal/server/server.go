@@ -261,9 +261,7 @@ func presentError(ctx context.Context, err error, log zerolog.Logger) *gqlerror.
 func Handler(svc *service.Service, log zerolog.Logger, opts ...Option) (http.Handler, error) {
 	o := buildOptions(opts)
 	lane := newHeavyLane(o.limits, o.heavyDone)
-	if lane != nil && lane.gate != nil {
-		svc.PaceBackground(lane.gate)
-	}
+	svc.PaceBackground(lane.gate)
 	gql, err := GraphQL(svc, log, append(opts[:len(opts):len(opts)], func(o *options) { o.lane = lane })...)
 	if err != nil {
 		return nil, err

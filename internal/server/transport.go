@@ -84,15 +84,7 @@ func (h post) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 		}
 		return
 	}
-	if len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
-		b, err := json.Marshal(resp)
-		if err != nil {
-			panic(err) // as gqlgen's writeJson does
-		}
-		_, _ = w.Write(b)
-		return
-	}
-	writeData(ctx, w, resp.Data)
+	writeResponse(ctx, w, resp)
 }
 
 // batch answers a batched request: a JSON array of operations, answered by a
@@ -188,17 +180,23 @@ func writeBatch(ctx context.Context, w io.Writer, answers []*graphql.Response) {
 		if i > 0 {
 			_, _ = io.WriteString(w, ",")
 		}
-		if len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
-			b, err := json.Marshal(resp)
-			if err != nil {
-				panic(err) // as gqlgen's writeJson does
-			}
-			_, _ = w.Write(b)
-			continue
-		}
-		writeData(ctx, w, resp.Data)
+		writeResponse(ctx, w, resp)
 	}
 	_, _ = io.WriteString(w, "]")
+}
+
+// writeResponse writes one response as json.Marshal would: one that is only
+// data with writeData, any other marshalled whole.
+func writeResponse(ctx context.Context, w io.Writer, resp *graphql.Response) {
+	if len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
+		b, err := json.Marshal(resp)
+		if err != nil {
+			panic(err) // as gqlgen's writeJson does
+		}
+		_, _ = w.Write(b)
+		return
+	}
+	writeData(ctx, w, resp.Data)
 }
 
 // writeChunk is how much of an answer writeData escapes and sends at a time:
