@@ -51,7 +51,7 @@ func hop(h rules.Hop) *gql.Hop {
 	out := &gql.Hop{Kind: hopKinds[h.Kind], From: h.From, To: h.To, Key: h.Key(),
 		ValidFrom: domain.OptionalDate(h.Valid.From), ValidTo: domain.OptionalDate(h.Valid.To), Site: h.SiteOrNil()}
 	if h.IsCriterion() {
-		out.Criterion, out.Source = true, domain.Optional(h.Source)
+		out.Criterion, out.Source = true, domain.Optional(h.Criterion())
 	}
 	if h.Kind == domain.KindOwnership {
 		if h.Share.Mode == domain.ShareExact {

@@ -89,10 +89,10 @@ func TestCriteriaStories(t *testing.T) {
 			}
 			s := kind + " " + h.From + "->" + h.To
 			switch {
-			case h.Source != "":
-				s += " [" + h.Source + "]"
-			case h.Site != "":
-				s += " [site " + h.Site + "]"
+			case h.Criterion() != "":
+				s += " [" + h.Criterion() + "]"
+			case h.Site() != "":
+				s += " [site " + h.Site() + "]"
 			}
 			hops = append(hops, s)
 		}

@@ -13,15 +13,16 @@ const HopCriterion model.Kind = 0xC0
 // Hop is one stored edge of an explanation path, in its stored direction, or the
 // CRITERION hop that ends a criterion seed's path.
 type Hop struct {
-	Kind     model.Kind // ownership, control, component, sourcing, listing, same_as or HopCriterion
-	From, To string     // node ids; for a listing or a criterion, To is the regime id
+	From, To string // node ids; for a listing or a criterion, To is the regime id
 	Valid    model.Period
 	Share    model.Share
-	// Site is a SOURCING hop's site, "" when the edge has none.
-	Site string
-	// Source is a CRITERION hop's criterion: "state_body of C", "country C",
-	// "hqCountry C" or "site S" ("" for stored edges, whose source is their record's).
-	Source string
+	Kind     model.Kind // ownership, control, component, sourcing, listing, same_as or HopCriterion
+	// Detail is a SOURCING hop's site ("" when the edge has none) or a
+	// CRITERION hop's criterion: "state_body of C", "country C", "hqCountry C"
+	// or "site S". Stored edges other than sourcing have none (their source is
+	// their record's). One field for both keeps a hop small: a screening
+	// writes hundreds.
+	Detail string
 }
 
 // Key returns the key of the hop's edge, to look up its provenance.
@@ -32,8 +33,24 @@ func (h *Hop) Key() model.Key {
 // IsCriterion reports whether the hop is a CRITERION hop.
 func (h *Hop) IsCriterion() bool { return h.Kind == HopCriterion }
 
+// Site is a SOURCING hop's site ("" for none and for other hops).
+func (h *Hop) Site() string {
+	if h.Kind != model.KindSourcing {
+		return ""
+	}
+	return h.Detail
+}
+
+// Criterion is a CRITERION hop's criterion ("" for other hops).
+func (h *Hop) Criterion() string {
+	if h.Kind != HopCriterion {
+		return ""
+	}
+	return h.Detail
+}
+
 // SiteOrNil is a SOURCING hop's site, nil when it has none.
-func (h *Hop) SiteOrNil() *string { return model.Optional(h.Site) }
+func (h *Hop) SiteOrNil() *string { return model.Optional(h.Site()) }
 
 // explanation is a shortest path from an entity to the LISTING or CRITERION hop of
 // a seed, with what a finding needs besides: its basis, aggregate percent and the
@@ -79,7 +96,7 @@ func (pe *prongEval) seedHop(m uint32) (SeedKind, Hop, bool) {
 		return 0, Hop{}, false
 	}
 	crit := func(kind SeedKind, source string) (SeedKind, Hop, bool) {
-		return kind, Hop{Kind: HopCriterion, From: id, To: pe.ev.regime.ID, Valid: model.Always, Source: source}, true
+		return kind, Hop{Kind: HopCriterion, From: id, To: pe.ev.regime.ID, Valid: model.Always, Detail: source}, true
 	}
 	sd := &pe.p.Seeds
 	c, hq := s.EntityCountry(m), s.EntityHQCountry(m)
@@ -118,7 +135,7 @@ func edgeHop(s *projection.Snapshot, kind model.Kind, e *projection.Edges, i uin
 	case model.KindOwnership:
 		h.Share = e.Share(i)
 	case model.KindSourcing:
-		h.Site = s.SiteName(e.Site(i))
+		h.Detail = s.SiteName(e.Site(i))
 	}
 	return h
 }
@@ -148,20 +165,24 @@ func (ev *Eval) Explain(x uint32) ([]Hop, uint32, bool) {
 	return ex.hops, ex.listed, ex.ok
 }
 
-// explain returns x's explanation, searched once per evaluation.
-func (ev *Eval) explain(x uint32) explanation {
+// unexplained is what search returns for a CLEAR entity.
+var unexplained explanation
+
+// explain returns x's explanation, searched once per evaluation and shared by
+// every caller: read only.
+func (ev *Eval) explain(x uint32) *explanation {
 	if !ev.isCaught(x) {
-		return explanation{} // what search returns for a CLEAR entity
+		return &unexplained
 	}
 	slot := ev.memoSlot(x)
 	if p := slot.Load(); p != nil {
-		return *p
+		return p
 	}
 	ex := ev.search(x)
 	if !slot.CompareAndSwap(nil, &ex) {
-		return *slot.Load()
+		return slot.Load()
 	}
-	return ex
+	return &ex
 }
 
 // search returns the best explanation of x over the prongs that give it its level.

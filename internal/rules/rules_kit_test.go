@@ -131,7 +131,7 @@ func cat(groups ...[]string) []string {
 // hopString renders a hop as "kind from->to", the form the tables use for paths.
 func hopString(h Hop) string {
 	if h.Kind == HopCriterion {
-		return fmt.Sprintf("criterion %s->%s (%s)", h.From, h.To, h.Source)
+		return fmt.Sprintf("criterion %s->%s (%s)", h.From, h.To, h.Criterion())
 	}
 	return fmt.Sprintf("%s %s->%s", h.Kind, h.From, h.To)
 }

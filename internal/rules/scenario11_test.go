@@ -120,7 +120,7 @@ func checkPath11(t *testing.T, what, subject string, r *Regime, f Finding) {
 			t.Errorf("%s: path %v does not end in a LISTING of %s", what, pathStrings(p), f.Listed)
 		}
 	default:
-		if last.Kind != HopCriterion || last.From != f.Listed || last.To != r.ID || last.Source == "" {
+		if last.Kind != HopCriterion || last.From != f.Listed || last.To != r.ID || last.Criterion() == "" {
 			t.Errorf("%s: path %v does not end in the CRITERION hop of %s", what, pathStrings(p), f.Listed)
 		}
 	}
@@ -137,7 +137,7 @@ func checkPath11(t *testing.T, what, subject string, r *Regime, f Finding) {
 	}
 	switch {
 	case f.Seed == SeedOrigin:
-		if f.Basis != BasisOrigin || len(p) < 2 || p[len(p)-2].Kind != model.KindSourcing || last.Source != "site "+p[len(p)-2].Site {
+		if f.Basis != BasisOrigin || len(p) < 2 || p[len(p)-2].Kind != model.KindSourcing || last.Criterion() != "site "+p[len(p)-2].Site() {
 			t.Errorf("%s: origin finding with basis %s, path %v", what, f.Basis, pathStrings(p))
 		}
 	case (f.Basis == BasisListed) != own:

@@ -100,6 +100,12 @@ func (ev *Eval) finding(x uint32, v model.Verdict, n int, prefix func([]Hop), sl
 	if !ex.ok {
 		return Finding{}, false
 	}
+	return ev.explained(x, ex, v, n, prefix, slab), true
+}
+
+// explained builds the finding for raw entity x at verdict v from its
+// explanation ex, as finding does.
+func (ev *Eval) explained(x uint32, ex *explanation, v model.Verdict, n int, prefix func([]Hop), slab *[]Hop) Finding {
 	s := ev.eng.snap
 	f := Finding{Verdict: v, Entity: s.EntityID(x), Listed: s.EntityID(ex.listed), Seed: ex.seed, Basis: ex.basis}
 	if ex.aggregate != nil {
@@ -115,17 +121,13 @@ func (ev *Eval) finding(x uint32, v model.Verdict, n int, prefix func([]Hop), sl
 		prefix(f.Path[:n])
 	}
 	copy(f.Path[n:], ex.hops)
-	return f, true
+	return f
 }
 
 // productScratch holds per-call state of a product screening, sized to the snapshot.
 type productScratch struct {
-	stamp  []uint32 // products: == gen when in the closure
+	node   []closureNode // by product number
 	gen    uint32
-	depth  []uint32
-	via    []uint32 // component edge that first reached the product (BFS tree)
-	parent []uint32 // the product it was reached from
-	anc    []uint64 // categories of the products above
 	order  []uint32
 	change []uint32
 
@@ -153,6 +155,16 @@ type productScratch struct {
 	// the same for every regime.
 	prefixAt map[uint32]int
 	prefix   []Hop
+}
+
+// closureNode is what a screening keeps of one product, in one place so that
+// meeting a product touches one cache line.
+type closureNode struct {
+	stamp  uint32 // == gen when in the closure
+	depth  uint32
+	via    uint32 // component edge that first reached the product (BFS tree)
+	parent uint32 // the product it was reached from
+	anc    uint64 // categories of the products above
 }
 
 // occ is one valid sourcing edge of a product in the closure.
@@ -240,7 +252,7 @@ func (e *Engine) getScratch() *productScratch {
 		return sc
 	}
 	n := e.snap.NumProducts()
-	return &productScratch{stamp: make([]uint32, n), depth: make([]uint32, n), via: make([]uint32, n), parent: make([]uint32, n), anc: make([]uint64, n),
+	return &productScratch{node: make([]closureNode, n),
 		bestAt: map[uint32]int32{}, prefixAt: map[uint32]int{}, unionGen: 1}
 }
 
@@ -259,6 +271,7 @@ type occurrence struct {
 	product uint32
 	edge    uint32 // sourcing edge
 	ev      *Eval
+	ex      *explanation // the entity's explanation under ev (nil for an origin)
 }
 
 // better reports whether occurrence a explains its entity better than b: a worse
@@ -337,21 +350,22 @@ func (e *Engine) closure(sc *productScratch, root uint32, q projection.DateCode)
 	s := e.snap
 	sc.gen++
 	if sc.gen == 0 { // wrapped: clear stamps
-		clear(sc.stamp)
+		clear(sc.node)
 		sc.gen = 1
 	}
 	sc.order = sc.order[:0]
-	sc.stamp[root], sc.depth[root], sc.via[root], sc.anc[root] = sc.gen, 0, ^uint32(0), 0
+	sc.node[root] = closureNode{stamp: sc.gen, via: ^uint32(0)}
 	sc.order = append(sc.order, root)
 	for i := 0; i < len(sc.order); i++ {
 		p := sc.order[i]
+		depth := sc.node[p].depth + 1
 		lo, hi := s.Comp.Out(p)
 		for c := lo; c < hi; c++ {
 			if !s.Comp.Holds(c, q) {
 				continue
 			}
-			if ch := s.Comp.Dst(c); sc.stamp[ch] != sc.gen {
-				sc.stamp[ch], sc.depth[ch], sc.via[ch], sc.parent[ch], sc.anc[ch] = sc.gen, sc.depth[p]+1, c, p, 0
+			if ch := s.Comp.Dst(c); sc.node[ch].stamp != sc.gen {
+				sc.node[ch] = closureNode{stamp: sc.gen, depth: depth, via: c, parent: p}
 				sc.order = append(sc.order, ch)
 			}
 		}
@@ -363,14 +377,14 @@ func (e *Engine) closure(sc *productScratch, root uint32, q projection.DateCode)
 	for len(sc.change) > 0 {
 		p := sc.change[len(sc.change)-1]
 		sc.change = sc.change[:len(sc.change)-1]
-		pass := sc.anc[p] | e.categoryMask(p)
+		pass := sc.node[p].anc | e.categoryMask(p)
 		if pass == 0 {
 			continue
 		}
 		lo, hi := s.Comp.Out(p)
 		for c := lo; c < hi; c++ {
-			if ch := s.Comp.Dst(c); ch != root && s.Comp.Holds(c, q) && sc.anc[ch]|pass != sc.anc[ch] {
-				sc.anc[ch] |= pass
+			if ch := s.Comp.Dst(c); ch != root && s.Comp.Holds(c, q) && sc.node[ch].anc|pass != sc.node[ch].anc {
+				sc.node[ch].anc |= pass
 				sc.change = append(sc.change, ch)
 			}
 		}
@@ -392,14 +406,14 @@ func (e *Engine) contextMask(sc *productScratch, p uint32) uint64 {
 	if e.snap.HasCategory(p) {
 		return e.categoryMask(p)
 	}
-	return sc.anc[p]
+	return sc.node[p].anc
 }
 
 // nonEssential reports whether every component edge valid on the day that leads
 // into p from a product of the closure is non-essential.
 func (sc *productScratch) nonEssential(s *projection.Snapshot, p uint32, q projection.DateCode) bool {
 	for _, c := range s.Comp.In(p) {
-		if s.Comp.Holds(c, q) && sc.stamp[s.Comp.Src(c)] == sc.gen && s.Comp.Essential(c) {
+		if s.Comp.Holds(c, q) && sc.node[s.Comp.Src(c)].stamp == sc.gen && s.Comp.Essential(c) {
 			return false
 		}
 	}
@@ -457,8 +471,8 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 		if !ex.ok {
 			continue
 		}
-		consider(o.entity, occurrence{verdict: v, length: int(sc.depth[o.product]) + 1 + len(ex.hops), seed: ex.seed,
-			product: o.product, edge: o.edge, ev: ev})
+		consider(o.entity, occurrence{verdict: v, length: int(sc.node[o.product].depth) + 1 + len(ex.hops), seed: ex.seed,
+			product: o.product, edge: o.edge, ev: ev, ex: ex})
 	}
 	if len(evals) > 0 && len(evals[0].origins) > 0 {
 		for k := range sc.occs {
@@ -476,7 +490,7 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 				if pe.p.NonEssentialCaution && isNonEssential(o) {
 					v = model.Caution
 				}
-				consider(o.entity, occurrence{verdict: v, length: int(sc.depth[o.product]) + 2, seed: SeedOrigin, origin: true,
+				consider(o.entity, occurrence{verdict: v, length: int(sc.node[o.product].depth) + 2, seed: SeedOrigin, origin: true,
 					product: o.product, edge: o.edge, ev: ev})
 				break
 			}
@@ -491,7 +505,7 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 	res.Findings = make([]Finding, 0, len(sc.best))
 	for _, b := range sc.best {
 		x, o := b.entity, b.occurrence
-		n := int(sc.depth[o.product]) + 1
+		n := int(sc.node[o.product].depth) + 1
 		prefix := func(hops []Hop) {
 			if off, done := sc.prefixAt[o.edge]; done {
 				copy(hops, sc.prefix[off:])
@@ -506,12 +520,9 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 			f = Finding{Verdict: r.outcome(o.verdict), Entity: s.EntityID(x), Listed: s.EntityID(x), Seed: SeedOrigin, Basis: BasisOrigin}
 			f.Path, slab = slab[:n+1:n+1], slab[n+1:]
 			prefix(f.Path[:n])
-			f.Path[n] = Hop{Kind: HopCriterion, From: f.Entity, To: r.ID, Valid: model.Always, Source: "site " + f.Path[n-1].Site}
+			f.Path[n] = Hop{Kind: HopCriterion, From: f.Entity, To: r.ID, Valid: model.Always, Detail: "site " + f.Path[n-1].Detail}
 		} else {
-			var ok bool
-			if f, ok = o.ev.finding(x, r.outcome(o.verdict), n, prefix, &slab); !ok {
-				continue
-			}
+			f = o.ev.explained(x, o.ex, r.outcome(o.verdict), n, prefix, &slab)
 		}
 		res.Findings = append(res.Findings, f)
 		res.Verdict = model.Worst(res.Verdict, f.Verdict)
@@ -544,11 +555,11 @@ func (ev *Eval) occurrenceLevel(x uint32, nonEssential bool) model.Verdict {
 // chain) and the sourcing hop from p.
 func (e *Engine) componentPath(sc *productScratch, p, sourcing uint32, hops []Hop) {
 	s := e.snap
-	depth := int(sc.depth[p])
+	depth := int(sc.node[p].depth)
 	hops[depth] = edgeHop(s, model.KindSourcing, &s.Srcg, sourcing, s.ProductID(p), s.EntityID(s.Srcg.Dst(sourcing)))
 	for cur, i := p, depth-1; i >= 0; i-- {
-		parent := sc.parent[cur]
-		hops[i] = edgeHop(s, model.KindComponent, &s.Comp, sc.via[cur], s.ProductID(parent), s.ProductID(cur))
+		parent := sc.node[cur].parent
+		hops[i] = edgeHop(s, model.KindComponent, &s.Comp, sc.node[cur].via, s.ProductID(parent), s.ProductID(cur))
 		cur = parent
 	}
 }
