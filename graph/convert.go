@@ -36,8 +36,8 @@ func screening(s *rules.Screening) *gql.Screening {
 		res := &gql.RegimeResult{Regime: r.Regime, Verdict: verdict(r.Verdict), Findings: make([]*gql.Finding, 0, len(r.Findings))}
 		for _, f := range r.Findings {
 			mf := &gql.Finding{Verdict: verdict(f.Verdict), EntityID: f.Entity, ListedEntityID: f.Listed,
-				Basis: bases[f.Basis], Seed: gql.SeedKind(f.Seed.String()), AggregatePercent: f.AggregatePercent, Path: make([]*gql.Hop, 0, len(f.Path))}
-			for _, h := range f.Path {
+				Basis: bases[f.Basis], Seed: gql.SeedKind(f.Seed.String()), AggregatePercent: f.AggregatePercent, Path: make([]*gql.Hop, 0, f.Path.Len())}
+			for _, h := range f.Path.All() {
 				mf.Path = append(mf.Path, hop(h))
 			}
 			res.Findings = append(res.Findings, mf)

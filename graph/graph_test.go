@@ -179,10 +179,10 @@ func world() *fakeView {
 		screening: &rules.Screening{Subject: "sub", AsOf: domain.MustDate("2024-01-01"), Verdict: domain.Exposed,
 			Results: []rules.Result{{Regime: sdn, Verdict: domain.Exposed, Findings: []rules.Finding{{
 				Verdict: domain.Exposed, Entity: "sub", Listed: "parent", Basis: rules.BasisOwnership, AggregatePercent: &pct,
-				Path: []rules.Hop{
-					{Kind: domain.KindOwnership, From: "parent", To: "sub", Valid: domain.Always, Share: domain.Exact(60)},
-					{Kind: domain.KindListing, From: "parent", To: "US-OFAC-SDN", Valid: listing.Valid},
-				}}}}}},
+				Path: rules.PathOf(
+					rules.Hop{Kind: domain.KindOwnership, From: "parent", To: "sub", Valid: domain.Always, Share: domain.Exact(60)},
+					rules.Hop{Kind: domain.KindListing, From: "parent", To: "US-OFAC-SDN", Valid: listing.Valid},
+				)}}}}},
 	}
 }
 

@@ -93,7 +93,7 @@ func screenRouter(t *testing.T, dir string) (model.Verdict, []string) {
 	}
 	var hops []string
 	for _, f := range s.Results[0].Findings {
-		for _, h := range f.Path {
+		for _, h := range f.Path.All() {
 			hops = append(hops, h.Kind.String()+" "+h.From+"->"+h.To)
 		}
 	}

@@ -82,7 +82,7 @@ func TestCriteriaStories(t *testing.T) {
 			t.Errorf("%s: basis %s, want %s", name, f.Basis, c.basis)
 		}
 		var hops []string
-		for _, h := range f.Path {
+		for _, h := range f.Path.All() {
 			kind := strings.ToUpper(h.Kind.String())
 			if h.Kind == rules.HopCriterion {
 				kind = "CRITERION"

@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"iter"
+	"slices"
+
 	"github.com/keiretsu/keiretsu/internal/model"
 	"github.com/keiretsu/keiretsu/internal/projection"
 )
@@ -51,6 +54,63 @@ func (h *Hop) Criterion() string {
 
 // SiteOrNil is a SOURCING hop's site, nil when it has none.
 func (h *Hop) SiteOrNil() *string { return model.Optional(h.Site()) }
+
+// Path is a finding's path: its hops in order from the subject. The findings of
+// a screening share the parts their paths have in common (the component chain
+// down to a supplier; an entity's explanation, the same in every finding and
+// every screening that reaches it), so a path is read through its methods and
+// never written.
+type Path struct{ head, tail []Hop }
+
+// PathOf returns the path of hops.
+func PathOf(hops ...Hop) Path { return Path{head: hops} }
+
+// Len is the number of hops.
+func (p Path) Len() int { return len(p.head) + len(p.tail) }
+
+// At returns hop i.
+func (p Path) At(i int) Hop {
+	if i < len(p.head) {
+		return p.head[i]
+	}
+	return p.tail[i-len(p.head)]
+}
+
+// Last returns the last hop (a LISTING or CRITERION hop).
+func (p Path) Last() Hop { return p.At(p.Len() - 1) }
+
+// All yields the hops in order.
+func (p Path) All() iter.Seq2[int, Hop] {
+	return func(yield func(int, Hop) bool) {
+		for i, h := range p.head {
+			if !yield(i, h) {
+				return
+			}
+		}
+		for i, h := range p.tail {
+			if !yield(len(p.head)+i, h) {
+				return
+			}
+		}
+	}
+}
+
+// Equal reports whether p and q have the same hops (go-cmp compares paths
+// with it: where a path's parts are shared is no part of its value).
+func (p Path) Equal(q Path) bool {
+	if p.Len() != q.Len() {
+		return false
+	}
+	for i, h := range p.All() {
+		if h != q.At(i) {
+			return false
+		}
+	}
+	return true
+}
+
+// Hops returns a copy of the hops.
+func (p Path) Hops() []Hop { return slices.Concat(p.head, p.tail) }
 
 // explanation is a shortest path from an entity to the LISTING or CRITERION hop of
 // a seed, with what a finding needs besides: its basis, aggregate percent and the

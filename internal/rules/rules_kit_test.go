@@ -220,7 +220,7 @@ func checkEntityScreening(t *testing.T, c entityCase, got *Screening) {
 	checkPath11(t, c.name, c.subject, res.Regime, f)
 	checkFinding(t, f, c.basis, c.agg, c.listed, c.listedIn, c.path, c.hasHop)
 	if c.seed != "" && f.Seed.String() != c.seed {
-		t.Errorf("seed %s, want %s (path %v)", f.Seed, c.seed, pathStrings(f.Path))
+		t.Errorf("seed %s, want %s (path %v)", f.Seed, c.seed, pathStrings(f.Path.Hops()))
 	}
 }
 
@@ -228,7 +228,7 @@ func checkEntityScreening(t *testing.T, c entityCase, got *Screening) {
 func checkFinding(t *testing.T, f Finding, basis string, agg float64, listed string, listedIn, path []string, hasHop string) {
 	t.Helper()
 	if basis != "" && f.Basis.String() != basis {
-		t.Errorf("basis %s, want %s (path %v)", f.Basis, basis, pathStrings(f.Path))
+		t.Errorf("basis %s, want %s (path %v)", f.Basis, basis, pathStrings(f.Path.Hops()))
 	}
 	if f.Basis != BasisOwnership && f.AggregatePercent != nil {
 		t.Errorf("aggregatePercent %v on a %s finding (it is for OWNERSHIP)", *f.AggregatePercent, f.Basis)
@@ -248,19 +248,19 @@ func checkFinding(t *testing.T, f Finding, basis string, agg float64, listed str
 		t.Errorf("listedEntity %s, want one of %v", f.Listed, listedIn)
 	}
 	if path != nil {
-		if d := cmp.Diff(path, pathStrings(f.Path)); d != "" {
+		if d := cmp.Diff(path, pathStrings(f.Path.Hops())); d != "" {
 			t.Errorf("path (-want +got):\n%s", d)
 		}
 	}
-	if hasHop != "" && !slices.Contains(pathStrings(f.Path), hasHop) {
-		t.Errorf("path %v has no hop %q", pathStrings(f.Path), hasHop)
+	if hasHop != "" && !slices.Contains(pathStrings(f.Path.Hops()), hasHop) {
+		t.Errorf("path %v has no hop %q", pathStrings(f.Path.Hops()), hasHop)
 	}
 }
 
 func describe(fs []Finding) string {
 	var parts []string
 	for _, f := range fs {
-		parts = append(parts, fmt.Sprintf("{%s %s listed=%s basis=%s path=%v}", f.Entity, f.Verdict, f.Listed, f.Basis, pathStrings(f.Path)))
+		parts = append(parts, fmt.Sprintf("{%s %s listed=%s basis=%s path=%v}", f.Entity, f.Verdict, f.Listed, f.Basis, pathStrings(f.Path.Hops())))
 	}
 	return "[" + strings.Join(parts, " ") + "]"
 }
@@ -351,7 +351,7 @@ func runProductCases(t *testing.T, cases []productCase, extra ...*Regime) {
 			for ent, p := range c.paths {
 				for _, f := range res.Findings {
 					if f.Entity == ent {
-						if d := cmp.Diff(p, pathStrings(f.Path)); d != "" {
+						if d := cmp.Diff(p, pathStrings(f.Path.Hops())); d != "" {
 							t.Errorf("path to %s (-want +got):\n%s", ent, d)
 						}
 					}

@@ -105,7 +105,7 @@ func TestSharedCriteriaScenarios(t *testing.T) {
 // listingsOf names) or its CRITERION hop to the regime.
 func checkPath11(t *testing.T, what, subject string, r *Regime, f Finding) {
 	t.Helper()
-	p := f.Path
+	p := f.Path.Hops()
 	if len(p) == 0 {
 		t.Errorf("%s: empty path", what)
 		return

@@ -62,7 +62,7 @@ func TestScenarios(t *testing.T) {
 // subject, the last is the listed entity's LISTING.
 func checkPath(t *testing.T, subject, regime string, f Finding) {
 	t.Helper()
-	p := f.Path
+	p := f.Path.Hops()
 	if len(p) == 0 {
 		t.Errorf("%s: empty path", subject)
 		return

@@ -41,7 +41,7 @@ type Finding struct {
 	AggregatePercent *float64
 	// Path links the subject to Listed: stored edges in order, ending in the
 	// LISTING of Listed, or for a criterion seed in its CRITERION hop.
-	Path []Hop
+	Path Path
 }
 
 // Result is one regime's answer.
@@ -80,7 +80,7 @@ func (e *Engine) ScreenEntity(id string, d model.Date, regimes []*Regime) (*Scre
 		if r.AppliesOn(d) {
 			ev := e.Eval(r, d, allListings)
 			if v := ev.Level(x); v > model.Clear {
-				if f, ok := ev.finding(x, v, 0, nil, nil); ok {
+				if f, ok := ev.finding(x, v); ok {
 					res.Findings = append(res.Findings, f)
 					res.Verdict = v
 				}
@@ -92,35 +92,27 @@ func (e *Engine) ScreenEntity(id string, d model.Date, regimes []*Regime) (*Scre
 	return out, nil
 }
 
-// finding builds the finding for raw entity x at verdict v. Its path starts with
-// the prefix hops (from the subject to x): n of them, written by prefix into the
-// start of the path.
-func (ev *Eval) finding(x uint32, v model.Verdict, n int, prefix func([]Hop), slab *[]Hop) (Finding, bool) {
+// finding builds the finding for raw entity x at verdict v, its path the
+// explanation of x.
+func (ev *Eval) finding(x uint32, v model.Verdict) (Finding, bool) {
 	ex := ev.explain(x)
 	if !ex.ok {
 		return Finding{}, false
 	}
-	return ev.explained(x, ex, v, n, prefix, slab), true
+	return ev.explained(x, ex, v, nil), true
 }
 
 // explained builds the finding for raw entity x at verdict v from its
-// explanation ex, as finding does.
-func (ev *Eval) explained(x uint32, ex *explanation, v model.Verdict, n int, prefix func([]Hop), slab *[]Hop) Finding {
+// explanation ex, its path head (from the subject to x) and then the
+// explanation's hops.
+func (ev *Eval) explained(x uint32, ex *explanation, v model.Verdict, head []Hop) Finding {
 	s := ev.eng.snap
-	f := Finding{Verdict: v, Entity: s.EntityID(x), Listed: s.EntityID(ex.listed), Seed: ex.seed, Basis: ex.basis}
+	f := Finding{Verdict: v, Entity: s.EntityID(x), Listed: s.EntityID(ex.listed), Seed: ex.seed, Basis: ex.basis,
+		Path: Path{head: head, tail: ex.hops}}
 	if ex.aggregate != nil {
 		p := *ex.aggregate
 		f.AggregatePercent = &p
 	}
-	if l := n + len(ex.hops); slab != nil && len(*slab) >= l {
-		f.Path, *slab = (*slab)[:l:l], (*slab)[l:]
-	} else {
-		f.Path = make([]Hop, l)
-	}
-	if prefix != nil {
-		prefix(f.Path[:n])
-	}
-	copy(f.Path[n:], ex.hops)
 	return f
 }
 
@@ -151,9 +143,10 @@ type productScratch struct {
 	// entities were met; the findings are sorted after).
 	best   []bestOcc
 	bestAt map[uint32]int32
-	// The component paths written so far (sourcing edge -> offset in prefix),
-	// the same for every regime.
-	prefixAt map[uint32]int
+	// The component paths written so far, the same for every regime: by
+	// sourcing edge, the hops from the subject through the edge, in prefix (a
+	// slab the call's findings own, so a new one per call).
+	prefixAt map[uint32][]Hop
 	prefix   []Hop
 }
 
@@ -253,7 +246,7 @@ func (e *Engine) getScratch() *productScratch {
 	}
 	n := e.snap.NumProducts()
 	return &productScratch{node: make([]closureNode, n),
-		bestAt: map[uint32]int32{}, prefixAt: map[uint32]int{}, unionGen: 1}
+		bestAt: map[uint32]int32{}, prefixAt: map[uint32][]Hop{}, unionGen: 1}
 }
 
 // bestOcc is the best occurrence of one entity.
@@ -307,7 +300,7 @@ func (e *Engine) screenProduct(sc *productScratch, id string, root uint32, d mod
 	out := &Screening{Subject: id, AsOf: d, Version: s.Version(), Gaps: []Gap{}}
 	sc.occs, sc.masks = sc.occs[:0], sc.masks[:0]
 	clear(sc.prefixAt)
-	sc.prefix = sc.prefix[:0]
+	sc.prefix = nil
 	for _, p := range sc.order {
 		lo, hi := s.Srcg.Out(p)
 		sourced := false
@@ -496,33 +489,34 @@ func (e *Engine) screenClosure(sc *productScratch, root uint32, q projection.Dat
 			}
 		}
 	}
-	// The findings' paths share one allocation.
-	total := 0
+	// The component paths not yet written share one allocation.
+	need := 0
 	for i := range sc.best {
-		total += sc.best[i].length
+		if o := &sc.best[i].occurrence; sc.prefixAt[o.edge] == nil {
+			need += int(sc.node[o.product].depth) + 1
+		}
 	}
-	slab := make([]Hop, total)
+	if cap(sc.prefix)-len(sc.prefix) < need {
+		sc.prefix = make([]Hop, 0, need)
+	}
 	res.Findings = make([]Finding, 0, len(sc.best))
 	for _, b := range sc.best {
 		x, o := b.entity, b.occurrence
-		n := int(sc.node[o.product].depth) + 1
-		prefix := func(hops []Hop) {
-			if off, done := sc.prefixAt[o.edge]; done {
-				copy(hops, sc.prefix[off:])
-				return
-			}
-			e.componentPath(sc, o.product, o.edge, hops)
-			sc.prefixAt[o.edge] = len(sc.prefix)
-			sc.prefix = append(sc.prefix, hops...)
+		head := sc.prefixAt[o.edge]
+		if head == nil {
+			l, n := len(sc.prefix), int(sc.node[o.product].depth)+1
+			head = sc.prefix[l : l+n : l+n]
+			e.componentPath(sc, o.product, o.edge, head)
+			sc.prefix = sc.prefix[:l+n]
+			sc.prefixAt[o.edge] = head
 		}
 		var f Finding
 		if o.origin {
 			f = Finding{Verdict: r.outcome(o.verdict), Entity: s.EntityID(x), Listed: s.EntityID(x), Seed: SeedOrigin, Basis: BasisOrigin}
-			f.Path, slab = slab[:n+1:n+1], slab[n+1:]
-			prefix(f.Path[:n])
-			f.Path[n] = Hop{Kind: HopCriterion, From: f.Entity, To: r.ID, Valid: model.Always, Detail: "site " + f.Path[n-1].Detail}
+			crit := Hop{Kind: HopCriterion, From: f.Entity, To: r.ID, Valid: model.Always, Detail: "site " + head[len(head)-1].Detail}
+			f.Path = Path{head: head, tail: []Hop{crit}}
 		} else {
-			f = o.ev.explained(x, o.ex, r.outcome(o.verdict), n, prefix, &slab)
+			f = o.ev.explained(x, o.ex, r.outcome(o.verdict), head)
 		}
 		res.Findings = append(res.Findings, f)
 		res.Verdict = model.Worst(res.Verdict, f.Verdict)
@@ -571,8 +565,8 @@ func sortFindings(fs []Finding) {
 		if a.Verdict != b.Verdict {
 			return int(b.Verdict) - int(a.Verdict)
 		}
-		if len(a.Path) != len(b.Path) {
-			return len(a.Path) - len(b.Path)
+		if la, lb := a.Path.Len(), b.Path.Len(); la != lb {
+			return la - lb
 		}
 		return strings.Compare(a.Entity, b.Entity)
 	})

@@ -171,8 +171,8 @@ func checkShortestWorld(t *testing.T, cfg gen.Config, seed uint64, d model.Date)
 				continue
 			}
 			checked[r.ID]++
-			if n := len(res.Findings[0].Path) - 1; n != ref.dist {
-				t.Errorf("%s %s (%s): path of %d hops %v, reference %d", r.ID, id, ref.level, n, pathStrings(res.Findings[0].Path), ref.dist)
+			if n := res.Findings[0].Path.Len() - 1; n != ref.dist {
+				t.Errorf("%s %s (%s): path of %d hops %v, reference %d", r.ID, id, ref.level, n, pathStrings(res.Findings[0].Path.Hops()), ref.dist)
 			}
 		}
 	}
