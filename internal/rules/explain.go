@@ -23,8 +23,7 @@ type Hop struct {
 	// Detail is a SOURCING hop's site ("" when the edge has none) or a
 	// CRITERION hop's criterion: "state_body of C", "country C", "hqCountry C"
 	// or "site S". Stored edges other than sourcing have none (their source is
-	// their record's). One field for both keeps a hop small: a screening
-	// writes hundreds.
+	// their record's). One field for both keeps a hop small.
 	Detail string
 }
 
@@ -75,9 +74,6 @@ func (p Path) At(i int) Hop {
 	}
 	return p.tail[i-len(p.head)]
 }
-
-// Last returns the last hop (a LISTING or CRITERION hop).
-func (p Path) Last() Hop { return p.At(p.Len() - 1) }
 
 // All yields the hops in order.
 func (p Path) All() iter.Seq2[int, Hop] {

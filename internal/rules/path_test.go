@@ -10,7 +10,7 @@ import (
 func TestPathReadsHeadThenTail(t *testing.T) {
 	a, b, c := Hop{From: "a", To: "b"}, Hop{From: "b", To: "c"}, Hop{From: "c", To: "R"}
 	p := Path{head: []Hop{a, b}, tail: []Hop{c}}
-	if p.Len() != 3 || p.At(1) != b || p.At(2) != c || p.Last() != c {
+	if p.Len() != 3 || p.At(1) != b || p.At(2) != c {
 		t.Errorf("path %v: len %d, at(1) %v, at(2) %v", p.Hops(), p.Len(), p.At(1), p.At(2))
 	}
 	var seen []int
@@ -31,7 +31,7 @@ func TestPathReadsHeadThenTail(t *testing.T) {
 	if p.At(0).From != "a" {
 		t.Error("Hops returned the path's own hops")
 	}
-	if q := PathOf(a, b); q.Len() != 2 || q.Last() != b {
+	if q := PathOf(a, b); q.Len() != 2 || q.At(1) != b {
 		t.Errorf("PathOf: %v", q.Hops())
 	}
 }
