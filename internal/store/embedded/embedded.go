@@ -325,12 +325,16 @@ func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) (store.M
 			mark.Position = position(m)
 		}
 		var r model.Record
-		n := 0
+		n, read := 0, 0
 		return forEach(tx, func(k, v []byte) error {
 			if n++; n%65536 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
+			}
+			if read += len(k) + len(v); read >= dropEvery {
+				dropMapped(tx)
+				read = 0
 			}
 			if err := r.Decode(v); err != nil {
 				return fmt.Errorf("scan %s: record %q: %w", s.dir, k, err)
@@ -339,6 +343,19 @@ func (s *Store) Scan(ctx context.Context, fn func(*model.Record) error) (store.M
 		})
 	})
 	return mark, err
+}
+
+// dropEvery is how many bytes a long read goes through between two calls to
+// dropMapped: a scan's resident pages of the file stay under about this much.
+var dropEvery = 64 << 20
+
+// dropMappedPages gives back the map's pages read so far (dropMapped), after
+// one of a staged run's transactions.
+func (s *Store) dropMappedPages() {
+	_ = s.view(func(tx *bolt.Tx) error {
+		dropMapped(tx)
+		return nil
+	})
 }
 
 // Get returns the records with the keys.
@@ -649,6 +666,7 @@ func (r *run) Missing(_ context.Context, kind model.Kind, ids []string) ([]strin
 				out = append(out, id)
 			}
 		}
+		dropMapped(tx)
 		return nil
 	})
 	return out, err

@@ -16,3 +16,11 @@ func Staged(s *Store) (bool, error) {
 	})
 	return staged, err
 }
+
+// SetDropEvery sets how many bytes a scan reads between two calls to
+// dropMapped, returning the previous value.
+func SetDropEvery(n int) int {
+	old := dropEvery
+	dropEvery = n
+	return old
+}

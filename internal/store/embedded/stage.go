@@ -88,6 +88,7 @@ func (r *run) spill() error {
 	if err != nil {
 		return fmt.Errorf("stage run: %w", err)
 	}
+	r.s.dropMappedPages()
 	r.chunksSpilled++
 	r.s.stats.Spills++
 	r.s.stats.Transactions++
@@ -131,6 +132,9 @@ func (r *run) commitStaged() (model.Hash, error) {
 	}
 	h, err := s.merge(r.chunksSpilled, h)
 	if err == nil {
+		err = s.dropChunks(r.chunksSpilled)
+	}
+	if err == nil {
 		err = s.mark(h)
 	}
 	if err != nil {
@@ -141,6 +145,23 @@ func (r *run) commitStaged() (model.Hash, error) {
 	s.stats.Transactions++
 	s.at(hookMark, 0)
 	return h, s.applyStage()
+}
+
+// dropChunks removes the merged chunks, one transaction each: removing a
+// bucket reads every page of it, so removing them all in one transaction would
+// hold the whole run's chunks in the resident set at once (dropMapped). A
+// process killed here leaves an unmarked stage, which the next writer drops.
+func (s *Store) dropChunks(chunks int) error {
+	for n := range chunks {
+		if err := s.write(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketSpill).DeleteBucket(chunkName(n))
+		}); err != nil {
+			return fmt.Errorf("stage run: %w", err)
+		}
+		s.dropMappedPages()
+		s.stats.Transactions++
+	}
+	return nil
 }
 
 // mark is the commit point of a staged run: one transaction writes the marker
@@ -275,6 +296,7 @@ func (s *Store) merge(chunks int, h model.Hash) (model.Hash, error) {
 		if err != nil {
 			return model.Hash{}, fmt.Errorf("merge run: %w", err)
 		}
+		s.dropMappedPages()
 		s.stats.Transactions++
 		s.at(hookMerge, txn)
 		if !more {
@@ -322,6 +344,18 @@ func (s *Store) applyStage() error {
 				bytesIn += len(k) + len(v)
 				ops++
 			}
+			// What is applied leaves the stage in the same transaction (a
+			// reader finds the same in the records), so the stage is empty
+			// when it goes: removing a full one would read all of its pages
+			// in one transaction.
+			if last != nil {
+				d := st.Cursor()
+				for k, _ := d.First(); k != nil && bytes.Compare(k, last) <= 0; k, _ = d.First() {
+					if err := d.Delete(); err != nil {
+						return err
+					}
+				}
+			}
 			if more {
 				return meta.Put(keyApplied, bytes.Clone(last))
 			}
@@ -330,6 +364,7 @@ func (s *Store) applyStage() error {
 		if err != nil {
 			return fmt.Errorf("apply run: %w", err)
 		}
+		s.dropMappedPages()
 		s.stats.Transactions++
 		if !more {
 			return nil
