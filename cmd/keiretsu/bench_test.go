@@ -66,7 +66,7 @@ func TestBenchSmallWithNeo4j(t *testing.T) {
 	}
 	for _, k := range []string{"ingest_records_per_s", "projection_build_s", "projection_load_s", "projection_write_s",
 		"projection_file_mb", "projection_bytes_per_edge",
-		"peak_rss_mb", "screen_product_p50_us", "screen_product_p99_us", "screen_entity_p99_us",
+		"peak_rss_mb", "ingest_peak_rss_mb", "serve_peak_rss_mb", "screen_product_p50_us", "screen_product_p99_us", "screen_entity_p99_us",
 		"batch_10k_ms", "graphql_p99_ms", "graphql_rps", "neo4j_ingest_rels_per_s",
 		"neo4j_relationship_phase_rels_per_s", "neo4j_projection_load_s", "cypher_baseline_p50_ms",
 		"cypher_baseline_p99_ms", "speedup_vs_cypher", "graphql_names_rps", "graphql_names_p99_ms",
