@@ -3,15 +3,18 @@
 package load
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/keiretsu/keiretsu/ingest"
 	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/spill"
 	"github.com/keiretsu/keiretsu/internal/store"
 	"github.com/keiretsu/keiretsu/internal/watch"
 )
@@ -33,6 +36,10 @@ type Options struct {
 	// records written in the same run, and removes the automatic links whose
 	// entities no longer share one (see resolve.AutoLinks). The CLI turns it on.
 	AutoLink bool
+	// TempDir is where the run keeps what it must remember of every id it
+	// writes or refers to beyond a bounded part in memory (package spill);
+	// the system's temporary directory when "".
+	TempDir string
 	// Events records the run's events once it committed (Recorded); the zero
 	// value screens with engines built from the store.
 	Events watch.Options
@@ -118,7 +125,8 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 	}()
 	var links *linkTracker
 	if opt.AutoLink {
-		links = newLinkTracker()
+		links = newLinkTracker(opt.TempDir)
+		defer links.close()
 	}
 	for _, r := range opt.Extra {
 		if err := run.Put(ctx, r); err != nil {
@@ -131,7 +139,7 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 	// references it reads in a third, so the work uses two cores.
 	stop := make(chan struct{})
 	defer close(stop)
-	refs := newRefCounter(stop)
+	refs := newRefCounter(stop, opt.TempDir)
 	read := make(map[ingest.Source]*fileCounts, len(sources))
 	for _, src := range sources {
 		read[src] = &fileCounts{}
@@ -198,11 +206,13 @@ func Run(ctx context.Context, st store.Store, sources []ingest.Source, opt Optio
 			}
 		}
 	}
-	counts := refs.wait()
-	for _, kind := range []model.Kind{model.KindEntity, model.KindProduct} {
-		if err := checkRefs(ctx, run, kind, counts[kind], &sum); err != nil {
-			return sum, err
-		}
+	counts, err := refs.wait()
+	defer closeSorter(counts)
+	if err != nil {
+		return sum, err
+	}
+	if err := checkRefs(ctx, run, counts, &sum); err != nil {
+		return sum, err
 	}
 	if opt.Strict && sum.Dangling > 0 {
 		return sum, fmt.Errorf("%w: %d references to ids never defined, e.g. %v", ErrDangling, sum.Dangling, sum.DanglingIDs[:min(5, len(sum.DanglingIDs))])
@@ -301,13 +311,17 @@ func produce(sources []ingest.Source, note func(*model.Record), stop <-chan stru
 // refCounter counts how often a run's edges refer to each entity and product
 // id. The parser hands it the references in chunks and a goroutine of its own
 // counts them, keeping the map updates off the parser (which the writes wait
-// for).
+// for). The map holds at most refMapMax ids: past that it goes, sorted, to a
+// spill.Sorter, which keeps a bounded part in memory and the rest on disk, so
+// a run's memory does not grow with the ids it refers to.
 type refCounter struct {
 	in     chan []ref
 	done   chan struct{}
 	stop   <-chan struct{}
 	buf    []ref
-	counts map[model.Kind]map[string]int
+	counts map[string]uint32 // kind byte and id
+	sorted *spill.Sorter     // records: kind byte, id, count (4 bytes)
+	err    error
 }
 
 type ref struct {
@@ -317,11 +331,26 @@ type ref struct {
 
 const refChunk = 4096
 
-func newRefCounter(stop <-chan struct{}) *refCounter {
+// refMapMax bounds the ids counted in memory before they are spilled, and
+// spillLimit the bytes a run's sorters keep in memory (0: spill.DefaultLimit).
+var refMapMax, spillLimit = 1 << 18, 0
+
+// spilledRuns counts the sorted runs the sorters of all runs wrote to disk
+// (for the tests: that a small limit spills).
+var spilledRuns atomic.Int64
+
+// closeSorter counts and removes a sorter's runs.
+func closeSorter(s *spill.Sorter) {
+	spilledRuns.Add(int64(s.Spilled()))
+	s.Close()
+}
+
+func newRefCounter(stop <-chan struct{}, tempDir string) *refCounter {
 	c := &refCounter{in: make(chan []ref, 8), done: make(chan struct{}), stop: stop,
-		buf: make([]ref, 0, refChunk), counts: map[model.Kind]map[string]int{model.KindEntity: {}, model.KindProduct: {}}}
+		buf: make([]ref, 0, refChunk), counts: map[string]uint32{}, sorted: spill.New(tempDir, spillLimit, byRefID)}
 	go func() {
 		defer close(c.done)
+		var kb []byte
 		for {
 			select {
 			case refs, ok := <-c.in:
@@ -329,7 +358,11 @@ func newRefCounter(stop <-chan struct{}) *refCounter {
 					return
 				}
 				for _, r := range refs {
-					c.counts[r.kind][r.id]++
+					kb = append(append(kb[:0], byte(r.kind)), r.id...)
+					c.counts[string(kb)]++
+				}
+				if len(c.counts) >= refMapMax && c.err == nil {
+					c.err = c.flush()
 				}
 			case <-stop:
 				return
@@ -337,6 +370,23 @@ func newRefCounter(stop <-chan struct{}) *refCounter {
 		}
 	}()
 	return c
+}
+
+// byRefID orders refCounter's records by kind and id (the count is the last
+// four bytes).
+func byRefID(a, b []byte) int { return bytes.Compare(a[:len(a)-4], b[:len(b)-4]) }
+
+// flush moves the counts in memory to the sorter.
+func (c *refCounter) flush() error {
+	var rec []byte
+	for k, n := range c.counts {
+		rec = binary.BigEndian.AppendUint32(append(rec[:0], k...), n)
+		if err := c.sorted.Add(rec); err != nil {
+			return err
+		}
+	}
+	clear(c.counts)
+	return nil
 }
 
 // note records the references of an upserted record (the parser calls it).
@@ -364,33 +414,67 @@ func (c *refCounter) send() {
 	c.buf = make([]ref, 0, refChunk)
 }
 
-// wait returns the counts by kind and id, once the parser is done.
-func (c *refCounter) wait() map[model.Kind]map[string]int {
+// wait returns the sorter holding the counts (by kind and id; an id's
+// counts may be split over several records), once the parser is done. The
+// caller closes it.
+func (c *refCounter) wait() (*spill.Sorter, error) {
 	if len(c.buf) > 0 {
 		c.send()
 	}
 	close(c.in)
 	<-c.done
-	return c.counts
+	if c.err == nil {
+		c.err = c.flush()
+	}
+	return c.sorted, c.err
 }
 
-func checkRefs(ctx context.Context, run store.Run, kind model.Kind, counts map[string]int, sum *Summary) error {
-	ids := make([]string, 0, len(counts))
-	for id := range counts {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for i := 0; i < len(ids); i += refBatch {
-		missing, err := run.Missing(ctx, kind, ids[i:min(i+refBatch, len(ids))])
+// checkRefs asks the run, refBatch ids at a time in order, which referenced
+// ids are defined neither in the store nor in the run, and counts the
+// references to them.
+func checkRefs(ctx context.Context, run store.Run, refs *spill.Sorter, sum *Summary) error {
+	var kind model.Kind
+	var ids []string
+	var counts []int
+	check := func() error {
+		if len(ids) == 0 {
+			return nil
+		}
+		missing, err := run.Missing(ctx, kind, ids)
 		if err != nil {
 			return err
 		}
+		at := make(map[string]int, len(ids))
+		for i, id := range ids {
+			at[id] = i
+		}
 		for _, id := range missing {
-			sum.Dangling += counts[id]
+			sum.Dangling += counts[at[id]]
 			if len(sum.DanglingIDs) < maxListed {
 				sum.DanglingIDs = append(sum.DanglingIDs, kind.String()+" "+id)
 			}
 		}
+		ids, counts = ids[:0], counts[:0]
+		return nil
 	}
-	return nil
+	it := refs.Sorted()
+	for it.Next() {
+		rec := it.Rec()
+		k, id, n := model.Kind(rec[0]), rec[1:len(rec)-4], int(binary.BigEndian.Uint32(rec[len(rec)-4:]))
+		if len(ids) > 0 && k == kind && ids[len(ids)-1] == string(id) {
+			counts[len(counts)-1] += n
+			continue
+		}
+		if k != kind || len(ids) == refBatch {
+			if err := check(); err != nil {
+				return err
+			}
+			kind = k
+		}
+		ids, counts = append(ids, string(id)), append(counts, n)
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	return check()
 }

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,10 +67,45 @@ type AutoResult struct {
 // reason "same <scheme> <value>". It is idempotent: run on its own result it adds
 // and removes nothing.
 func AutoLinks(ents map[string]Ident, links []Link) AutoResult {
+	var holders []Holder
+	for id, x := range ents {
+		for _, k := range x.Keys {
+			holders = append(holders, Holder{Key: k, Person: x.Person, ID: id, Keys: x.Keys})
+		}
+	}
+	slices.SortFunc(holders, CompareHolders)
+	ends := func(id string) (Ident, bool) {
+		x, ok := ents[id]
+		return x, ok && len(x.Keys) > 0
+	}
+	return AutoLinksOf(slices.Values(holders), ends, links)
+}
+
+// Holder is one strong key of one entity, as AutoLinksOf reads them: the key,
+// whether the entity is a person, its id and all its strong keys.
+type Holder struct {
+	Key    string
+	Person bool
+	ID     string
+	Keys   []string
+}
+
+// CompareHolders is the order AutoLinksOf reads holders in: by key, then
+// organisations before persons, then by id.
+func CompareHolders(a, b Holder) int {
+	return cmp.Or(strings.Compare(a.Key, b.Key), cmp.Compare(b2i(a.Person), b2i(b.Person)), strings.Compare(a.ID, b.ID))
+}
+
+// AutoLinksOf is AutoLinks over the entities' strong keys given one by one in
+// CompareHolders order (from a sort on disk, for a store larger than memory):
+// it holds one key's holders at a time. ends returns the Ident of the ends of
+// the automatic links among links (false for an entity without strong keys
+// or none at all).
+func AutoLinksOf(holders iter.Seq[Holder], ends func(id string) (Ident, bool), links []Link) AutoResult {
 	var res AutoResult
 	shares := func(a, b string) bool {
-		x, ok1 := ents[a]
-		y, ok2 := ents[b]
+		x, ok1 := ends(a)
+		y, ok2 := ends(b)
 		if !ok1 || !ok2 || x.Person != y.Person || conflicts(x.Keys, y.Keys) {
 			return false
 		}
@@ -90,53 +126,47 @@ func AutoLinks(ents map[string]Ident, links []Link) AutoResult {
 	}
 	classes := NewClasses(kept)
 
-	type group struct {
-		key    string
-		person bool
-	}
-	holders := map[group][]string{}
-	for id, x := range ents {
-		for _, k := range x.Keys {
-			g := group{k, x.Person}
-			holders[g] = append(holders[g], id)
+	// group is one key's holders, at most MaxAutoGroup of them; n counts all.
+	var group []Holder
+	n := 0
+	link := func() {
+		if n < 2 {
+			return
 		}
-	}
-	groups := make([]group, 0, len(holders))
-	for g, ids := range holders {
-		if len(ids) > 1 {
-			groups = append(groups, g)
+		key := group[0].Key
+		if n > MaxAutoGroup {
+			res.Skipped = append(res.Skipped, key+" (held by more than "+strconv.Itoa(MaxAutoGroup)+" entities)")
+			return
 		}
-	}
-	slices.SortFunc(groups, func(a, b group) int {
-		return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(b2i(a.person), b2i(b.person)))
-	})
-groups:
-	for _, g := range groups {
-		ids := holders[g]
-		if len(ids) > MaxAutoGroup {
-			res.Skipped = append(res.Skipped, g.key+" (held by more than "+strconv.Itoa(MaxAutoGroup)+" entities)")
-			continue
-		}
-		slices.Sort(ids)
-		for a := range ids {
-			for b := a + 1; b < len(ids); b++ {
-				if conflicts(ents[ids[a]].Keys, ents[ids[b]].Keys) {
-					res.Skipped = append(res.Skipped, g.key+" (held by "+ids[a]+" and "+ids[b]+", whose LEIs or USCCs differ)")
-					continue groups
+		for a := range group {
+			for b := a + 1; b < len(group); b++ {
+				if conflicts(group[a].Keys, group[b].Keys) {
+					res.Skipped = append(res.Skipped, key+" (held by "+group[a].ID+" and "+group[b].ID+", whose LEIs or USCCs differ)")
+					return
 				}
 			}
 		}
-		anchor := ids[0]
-		for _, id := range ids[1:] {
-			if !classes.Union(anchor, id) {
+		anchor := group[0].ID
+		for _, h := range group[1:] {
+			if !classes.Union(anchor, h.ID) {
 				continue
 			}
 			res.Add = append(res.Add, &model.Record{
-				Kind: model.KindSameAs, Src: anchor, Dst: id, Valid: model.Always,
-				Reason: "same " + g.key, Source: AutoSource,
+				Kind: model.KindSameAs, Src: anchor, Dst: h.ID, Valid: model.Always,
+				Reason: "same " + key, Source: AutoSource,
 			})
 		}
 	}
+	for h := range holders {
+		if n > 0 && (h.Key != group[0].Key || h.Person != group[0].Person) {
+			link()
+			group, n = group[:0], 0
+		}
+		if n++; n <= MaxAutoGroup {
+			group = append(group, h)
+		}
+	}
+	link()
 	slices.SortFunc(res.Stale, func(a, b Link) int {
 		return cmp.Or(strings.Compare(a.A, b.A), strings.Compare(a.B, b.B), cmp.Compare(a.From, b.From))
 	})
