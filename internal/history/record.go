@@ -1,10 +1,14 @@
 package history
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 
 	"github.com/keiretsu/keiretsu/internal/model"
+	"github.com/keiretsu/keiretsu/internal/spill"
 	"github.com/keiretsu/keiretsu/internal/store"
 )
 
@@ -21,6 +25,9 @@ type Info struct {
 	// neither claims them nor deletes them, since the run that derived them
 	// keeps them up to date.
 	Derived func(*model.Record) bool
+	// TempDir is where a run keeps the keys it wrote beyond a bounded part in
+	// memory (package spill); the system's temporary directory when "".
+	TempDir string
 }
 
 // Recording returns st with every run begun on it recorded: logged, its
@@ -59,18 +66,80 @@ func (s *Store) Begin(ctx context.Context) (store.Run, error) {
 		r.Rollback(context.WithoutCancel(ctx))
 		return nil, err
 	}
-	return &run{Run: r, s: s, touched: map[string]*[16]byte{}, derived: map[string]bool{}}, nil
+	return &run{Run: r, s: s, touched: spill.New(s.info.TempDir, 0, byTouchedKey), derived: map[string]bool{}}, nil
 }
 
-// run records the keys a run writes (with the hash of the record put, nil for
-// a delete).
+// run records the keys a run writes, with the hash of the record put (none
+// for a delete), in a spill.Sorter: a bounded part in memory, the rest on
+// disk, so that a run of any size remembers its keys in bounded memory.
 type run struct {
 	store.Run
 	s       *Store
-	touched map[string]*[16]byte
+	touched *spill.Sorter   // touchedRecords; the last of a key is the run's word
 	derived map[string]bool // keys of the derived records put (Info.Derived)
 	puts    int
 	deletes int
+	err     error // the first error of the sorter
+	rec     []byte
+}
+
+// touchedRecord is a key (its length, then its bytes), then the hash of the
+// record put, absent for a delete.
+func touchedRecord(b, key []byte, h *[16]byte) []byte {
+	b = append(binary.AppendUvarint(b, uint64(len(key))), key...)
+	if h != nil {
+		b = append(b, h[:]...)
+	}
+	return b
+}
+
+// readTouched splits a touchedRecord.
+func readTouched(b []byte) (key []byte, h *[16]byte) {
+	n, w := binary.Uvarint(b)
+	key, rest := b[w:w+int(n)], b[w+int(n):]
+	if len(rest) == 16 {
+		h = (*[16]byte)(rest)
+	}
+	return key, h
+}
+
+func byTouchedKey(a, b []byte) int {
+	ka, _ := readTouched(a)
+	kb, _ := readTouched(b)
+	return bytes.Compare(ka, kb)
+}
+
+func (r *run) touch(key []byte, h *[16]byte) {
+	if r.err == nil {
+		r.rec = touchedRecord(r.rec[:0], key, h)
+		r.err = r.touched.Add(r.rec)
+	}
+}
+
+// eachTouched calls fn for every key the run wrote, in order, with the hash
+// of its last write (nil for a delete). key and h are valid during the call.
+func (r *run) eachTouched(fn func(key []byte, h *[16]byte) error) error {
+	it := r.touched.Sorted()
+	var last []byte
+	for it.Next() {
+		rec := it.Rec()
+		if last != nil {
+			lk, lh := readTouched(last)
+			if k, _ := readTouched(rec); !bytes.Equal(k, lk) {
+				if err := fn(lk, lh); err != nil {
+					return err
+				}
+			}
+		}
+		last = append(last[:0], rec...)
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if last != nil {
+		return fn(readTouched(last))
+	}
+	return nil
 }
 
 func (r *run) Put(ctx context.Context, rec *model.Record) error {
@@ -79,28 +148,37 @@ func (r *run) Put(ctx context.Context, rec *model.Record) error {
 	}
 	h := model.HashOf(rec.Encode(nil))
 	b := [16]byte(h.Bytes())
-	k := string(rec.Key().KeyBytes())
-	r.touched[k] = &b
+	k := rec.Key().KeyBytes()
+	r.touch(k, &b)
 	if d := r.s.info.Derived; d != nil && d(rec) {
-		r.derived[k] = true
+		r.derived[string(k)] = true
 	}
 	r.puts++
-	return nil
+	return r.err
 }
 
 func (r *run) Delete(ctx context.Context, k model.Key) error {
 	if err := r.Run.Delete(ctx, k); err != nil {
 		return err
 	}
-	r.touched[string(k.KeyBytes())] = nil
+	r.touch(k.KeyBytes(), nil)
 	r.deletes++
-	return nil
+	return r.err
+}
+
+func (r *run) Rollback(ctx context.Context) error {
+	r.touched.Close()
+	return r.Run.Rollback(ctx)
 }
 
 // getBatch is how many before-images are read per store call.
 const getBatch = 1000
 
 func (r *run) Commit(ctx context.Context) (model.Hash, error) {
+	defer r.touched.Close()
+	if r.err != nil {
+		return model.Hash{}, r.err
+	}
 	st, info := r.s.Store, r.s.info
 	before, err := st.Version(ctx)
 	if err != nil {
@@ -112,7 +190,8 @@ func (r *run) Commit(ctx context.Context) (model.Hash, error) {
 	}
 	var p pending
 	var last int
-	var gone [][]byte // keys the snapshot deletes
+	var gone [][]byte    // keys the snapshot no longer states
+	var deleted [][]byte // those of them it deletes (not derived)
 	// The snapshot's deletions and the run number.
 	err = st.ViewMeta(ctx, func(tx store.MetaTx) error {
 		es, err := readEntries(tx)
@@ -125,12 +204,25 @@ func (r *run) Commit(ctx context.Context) (model.Hash, error) {
 		if info.Snapshot == "" {
 			return nil
 		}
-		return tx.Scan(bucketTagged+info.Snapshot, "", func(k string, _ []byte) bool {
-			if _, ok := r.touched[k]; !ok {
+		// The snapshot's keys and the run's, both in order: a merge.
+		it := r.touched.Sorted()
+		var cur []byte
+		more := it.Next()
+		if more {
+			cur, _ = readTouched(it.Rec())
+		}
+		err = tx.Scan(bucketTagged+info.Snapshot, "", func(k string, _ []byte) bool {
+			for more && string(cur) < k {
+				if more = it.Next(); more {
+					cur, _ = readTouched(it.Rec())
+				}
+			}
+			if !more || string(cur) != k {
 				gone = append(gone, []byte(k))
 			}
 			return true
 		})
+		return errors.Join(err, it.Err())
 	})
 	if err != nil {
 		return model.Hash{}, err
@@ -154,15 +246,32 @@ func (r *run) Commit(ctx context.Context) (model.Hash, error) {
 		if err := r.Run.Delete(ctx, k); err != nil {
 			return model.Hash{}, err
 		}
-		r.touched[string(gone[i])] = nil
+		deleted = append(deleted, gone[i])
 		p.SnapDeleted++
 	}
-	for k, h := range r.touched {
-		name := info.Snapshot
-		if r.derived[k] {
-			name = ""
+	for _, k := range deleted {
+		p.Tags = append(p.Tags, tagSet{Key: k, Delete: true})
+	}
+	// A key's tag names the snapshot that last wrote it; a plain run's keys
+	// lose theirs. Before any snapshot run there are no tags to lose, so a
+	// plain run then records none.
+	tags := info.Snapshot != ""
+	if !tags {
+		if tags, err = anyTag(ctx, st); err != nil {
+			return model.Hash{}, err
 		}
-		p.Tags = append(p.Tags, tagSet{Key: []byte(k), Name: name, Delete: h == nil})
+	}
+	if tags {
+		if err := r.eachTouched(func(k []byte, h *[16]byte) error {
+			name := info.Snapshot
+			if r.derived[string(k)] {
+				name = ""
+			}
+			p.Tags = append(p.Tags, tagSet{Key: bytes.Clone(k), Name: name, Delete: h == nil})
+			return nil
+		}); err != nil {
+			return model.Hash{}, err
+		}
 	}
 	now := model.Now().UTC()
 	e := entry{Run: Run{Run: last + 1, Time: now.Format("2006-01-02T15:04:05Z"), Files: info.Files,
@@ -179,7 +288,7 @@ func (r *run) Commit(ctx context.Context) (model.Hash, error) {
 		e.DataVersionBefore = &v
 	}
 	p.Entry, p.PosBefore = e, posBefore
-	undo, err := r.beforeImages(ctx, e.EmptyBefore)
+	undo, err := r.beforeImages(ctx, e.EmptyBefore, deleted)
 	if err != nil {
 		return model.Hash{}, err
 	}
@@ -209,22 +318,24 @@ func (r *run) Commit(ctx context.Context) (model.Hash, error) {
 	return v, nil
 }
 
-// beforeImages reads what each key the run writes held before it (encoded;
-// empty for none), leaving out keys whose record the run puts unchanged.
-func (r *run) beforeImages(ctx context.Context, empty bool) (map[string][]byte, error) {
+// beforeImages reads what each key the run writes (and each key of deleted)
+// held before it (encoded; empty for none), leaving out keys whose record the
+// run puts unchanged.
+func (r *run) beforeImages(ctx context.Context, empty bool, deleted [][]byte) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	if empty {
 		return out, nil
 	}
 	keys := make([]model.Key, 0, getBatch)
 	names := make([]string, 0, getBatch)
+	hashes := make([]*[16]byte, 0, getBatch)
 	flush := func() error {
 		recs, err := r.s.Store.Get(ctx, keys)
 		if err != nil {
 			return err
 		}
 		for i, rec := range recs {
-			h := r.touched[names[i]]
+			h := hashes[i]
 			switch {
 			case rec == nil && h == nil: // deleting what is not there
 			case rec == nil:
@@ -237,19 +348,31 @@ func (r *run) beforeImages(ctx context.Context, empty bool) (map[string][]byte, 
 				out[names[i]] = enc
 			}
 		}
-		keys, names = keys[:0], names[:0]
+		keys, names, hashes = keys[:0], names[:0], hashes[:0]
 		return nil
 	}
-	for k := range r.touched {
-		key, err := model.ParseKey([]byte(k))
+	add := func(k []byte, h *[16]byte) error {
+		key, err := model.ParseKey(k)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		keys, names = append(keys, key), append(names, k)
+		var hc *[16]byte
+		if h != nil {
+			c := *h
+			hc = &c
+		}
+		keys, names, hashes = append(keys, key), append(names, string(k)), append(hashes, hc)
 		if len(keys) == getBatch {
-			if err := flush(); err != nil {
-				return nil, err
-			}
+			return flush()
+		}
+		return nil
+	}
+	if err := r.eachTouched(add); err != nil {
+		return nil, err
+	}
+	for _, k := range deleted {
+		if err := add(k, nil); err != nil {
+			return nil, err
 		}
 	}
 	if len(keys) > 0 {
@@ -258,6 +381,18 @@ func (r *run) beforeImages(ctx context.Context, empty bool) (map[string][]byte, 
 		}
 	}
 	return out, nil
+}
+
+// anyTag reports whether any key carries a snapshot's tag.
+func anyTag(ctx context.Context, st store.Store) (bool, error) {
+	found := false
+	err := st.ViewMeta(ctx, func(tx store.MetaTx) error {
+		return tx.Scan(bucketTag, "", func(string, []byte) bool {
+			found = true
+			return false
+		})
+	})
+	return found, err
 }
 
 // derivedOf reports which of the committed records of keys are derived

@@ -108,10 +108,6 @@ func (s *Sorter) spill() error {
 		f.Close()
 		return fmt.Errorf("spill: %w", err)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		f.Close()
-		return fmt.Errorf("spill: %w", err)
-	}
 	s.runs = append(s.runs, f)
 	s.arena, s.recs = s.arena[:0], s.recs[:0]
 	return nil
@@ -127,13 +123,20 @@ func (s *Sorter) Close() error {
 	return err
 }
 
-// Sorted returns the records in order; the sorter takes no more records. The
-// iterator reads the runs, so only one may be used, once.
+// Sorted returns the records in order; the sorter takes no more records. It
+// may be called again for another pass, but the iterators read the same
+// files: one at a time.
 func (s *Sorter) Sorted() *Iter {
-	s.read = true
-	s.sort()
+	if !s.read {
+		s.read = true
+		s.sort()
+	}
 	it := &Iter{cmp: s.cmp}
 	for i, f := range s.runs {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			it.err = fmt.Errorf("spill: %w", err)
+			return it
+		}
 		it.srcs = append(it.srcs, &source{n: i, r: bufio.NewReaderSize(f, 256<<10)})
 	}
 	it.srcs = append(it.srcs, &source{n: len(s.runs), mem: s})
