@@ -66,7 +66,7 @@ func (s *Store) Begin(ctx context.Context) (store.Run, error) {
 		r.Rollback(context.WithoutCancel(ctx))
 		return nil, err
 	}
-	return &run{Run: r, s: s, touched: spill.New(s.info.TempDir, 0, byTouchedKey), derived: map[string]bool{}}, nil
+	return &run{Run: r, s: s, touched: spill.New(s.info.TempDir, touchedLimit, byTouchedKey), derived: map[string]bool{}}, nil
 }
 
 // run records the keys a run writes, with the hash of the record put (none
@@ -82,6 +82,10 @@ type run struct {
 	err     error // the first error of the sorter
 	rec     []byte
 }
+
+// touchedLimit is the bytes of keys a run keeps in memory (0:
+// spill.DefaultLimit); the tests lower it.
+var touchedLimit = 0
 
 // touchedRecord is a key (its length, then its bytes), then the hash of the
 // record put, absent for a delete.
