@@ -1,5 +1,15 @@
 // Package load runs ingest: it reads operations from feed sources, checks the
 // references between records, and writes them to a store in one atomic run.
+//
+// Memory. What a run must remember of every id it writes or refers to (the
+// references to check at its end, the entities' strong identifiers for the
+// automatic links) is sorted on disk past a bounded part in memory (package
+// spill), as are the keys the history records (internal/history), and the
+// embedded store stages a large run in bounded transactions: a run's memory
+// does not grow with its size. What still does: the same_as records of the run
+// and of the store (automatic links are computed over all of them), and a
+// recorded run's before-images and snapshot tags, which the history writes
+// in one transaction.
 package load
 
 import (

@@ -45,6 +45,17 @@
 // once). The content hash and position change with the marker, so the history
 // (internal/history) sees the run committed exactly when readers do.
 //
+// Resident pages. bbolt reads through a shared, read-only memory map of the
+// file, and every page a read touches stays in the process's resident set
+// until the map goes: a merge, an apply or a scan of a file larger than the
+// memory would end with all of it resident (file-backed, in the page cache,
+// but counted in the process's memory). The store gives the pages back
+// (madvise MADV_DONTNEED, Linux) after each of a staged run's transactions and
+// every dropEvery bytes of a scan; rereading one is a minor fault. For the
+// same reason a staged run removes its chunks one transaction each, and the
+// apply removes what it applied from the stage as it goes: removing a bucket
+// reads all of its pages in one transaction.
+//
 // Why this and not another means: an external sort into files beside the
 // database would bound memory as well, but then the commit of the sorted
 // run into bbolt is either one transaction again (unbounded) or several,
