@@ -38,6 +38,7 @@ const maxTxOps = 1 << 15
 const (
 	hookSpill = "spill" // after a chunk is spilled; n counts the chunks
 	hookMerge = "merge" // after a merge transaction; n counts them
+	hookDrop  = "drop"  // after a merged chunk is removed; n counts them
 	hookMark  = "mark"  // after the marker is written
 	hookApply = "apply" // after an apply transaction; n counts them
 )
@@ -160,6 +161,7 @@ func (s *Store) dropChunks(chunks int) error {
 		}
 		s.dropMappedPages()
 		s.stats.Transactions++
+		s.at(hookDrop, n+1)
 	}
 	return nil
 }

@@ -291,6 +291,8 @@ func TestKilledStagedRun(t *testing.T) {
 		{"spill/30", false},
 		{"merge/1", false},
 		{"merge/5", false},
+		{"drop/1", false},
+		{"drop/20", false},
 		{"mark/0", true},
 		{"apply/1", true},
 		{"apply/4", true},
