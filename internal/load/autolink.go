@@ -72,14 +72,19 @@ func identRecord(b []byte, id string, tag byte, x resolve.Ident) []byte {
 }
 
 // readIdent reads the Ident of an identRecord after its tag.
-func readIdent(b []byte) (x resolve.Ident) {
-	x.Person = b[0] == 2
-	for b = b[1:]; len(b) > 0; {
+func readIdent(b []byte) resolve.Ident {
+	return resolve.Ident{Person: b[0] == 2, Keys: readKeys(b[1:])}
+}
+
+// readKeys reads the strings appendString wrote, to the end of b.
+func readKeys(b []byte) []string {
+	var out []string
+	for len(b) > 0 {
 		var k []byte
 		k, b = readString(b)
-		x.Keys = append(x.Keys, string(k))
+		out = append(out, string(k))
 	}
-	return x
+	return out
 }
 
 // byIdentID orders identRecords by id, then tag.
@@ -111,12 +116,7 @@ func readHolder(b []byte) resolve.Holder {
 	key, b := readString(b)
 	h := resolve.Holder{Key: string(key), Person: b[0] == 1}
 	id, b := readString(b[1:])
-	h.ID = string(id)
-	for len(b) > 0 {
-		var k []byte
-		k, b = readString(b)
-		h.Keys = append(h.Keys, string(k))
-	}
+	h.ID, h.Keys = string(id), readKeys(b)
 	return h
 }
 

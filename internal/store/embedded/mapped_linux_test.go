@@ -3,7 +3,6 @@ package embedded_test
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -69,15 +68,7 @@ func TestMappedPagesAreGivenBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	filler := strings.Repeat("z", 400)
-	for n, written := 0, 0; written < runBytes; n++ {
-		r := &model.Record{Kind: model.KindEntity, ID: fmt.Sprintf("d%09d", (n*7919)%1_000_003), Name: filler + strconv.Itoa(n), Type: model.TypeCompany}
-		r.Normalize()
-		written += len(r.Encode(nil))
-		if err := run.Put(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fill(t, run, "d", runBytes)
 	if _, err := run.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}

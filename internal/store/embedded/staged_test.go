@@ -414,16 +414,7 @@ func TestRunMemoryIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	filler := strings.Repeat("y", 400)
-	n := 0
-	for written := 0; written < runBytes; n++ {
-		r := &model.Record{Kind: model.KindEntity, ID: fmt.Sprintf("m%09d", (n*7919)%1_000_003), Name: filler + strconv.Itoa(n), Type: model.TypeCompany}
-		r.Normalize()
-		written += len(r.Encode(nil))
-		if err := run.Put(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	n := fill(t, run, "m", runBytes)
 	if _, err := run.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -443,4 +434,22 @@ func TestRunMemoryIsBounded(t *testing.T) {
 	if recs := storetest.All(t, st); len(recs) != min(n, 1_000_003) {
 		t.Errorf("%d records stored, want %d", len(recs), n)
 	}
+}
+
+// fill puts entities of about 400 bytes each, ids prefix and a number in an
+// order that is not the keys', until the run holds size bytes of records;
+// it returns how many it put.
+func fill(t *testing.T, run store.Run, prefix string, size int) int {
+	t.Helper()
+	filler := strings.Repeat("y", 400)
+	n := 0
+	for written := 0; written < size; n++ {
+		r := &model.Record{Kind: model.KindEntity, ID: fmt.Sprintf("%s%09d", prefix, (n*7919)%1_000_003), Name: filler + strconv.Itoa(n), Type: model.TypeCompany}
+		r.Normalize()
+		written += len(r.Encode(nil))
+		if err := run.Put(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return n
 }
