@@ -3,7 +3,6 @@ package history
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 
@@ -90,7 +89,7 @@ var touchedLimit = 0
 // touchedRecord is a key (its length, then its bytes), then the hash of the
 // record put, absent for a delete.
 func touchedRecord(b, key []byte, h *[16]byte) []byte {
-	b = append(binary.AppendUvarint(b, uint64(len(key))), key...)
+	b = spill.AppendField(b, key)
 	if h != nil {
 		b = append(b, h[:]...)
 	}
@@ -99,8 +98,7 @@ func touchedRecord(b, key []byte, h *[16]byte) []byte {
 
 // readTouched splits a touchedRecord.
 func readTouched(b []byte) (key []byte, h *[16]byte) {
-	n, w := binary.Uvarint(b)
-	key, rest := b[w:w+int(n)], b[w+int(n):]
+	key, rest := spill.Field(b)
 	if len(rest) == 16 {
 		h = (*[16]byte)(rest)
 	}

@@ -3,7 +3,6 @@ package load
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 
 	"github.com/keiretsu/keiretsu/internal/model"
@@ -41,22 +40,10 @@ func newLinkTracker(tempDir string) *linkTracker {
 	return &linkTracker{ents: spill.New(tempDir, spillLimit, byIdentID), links: map[model.Key]*resolve.Link{}, tempDir: tempDir}
 }
 
-// appendString appends s with its length before it.
-func appendString(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
-}
-
-// readString reads what appendString wrote at the start of b, returning the
-// rest.
-func readString(b []byte) (s, rest []byte) {
-	n, w := binary.Uvarint(b)
-	return b[w : w+int(n)], b[w+int(n):]
-}
-
 // identRecord is an entity's id, a tag, then its Ident: a byte (0 for no
 // strong keys or deleted, 1 for an organisation, 2 for a person) and its keys.
 func identRecord(b []byte, id string, tag byte, x resolve.Ident) []byte {
-	b = append(appendString(b, id), tag)
+	b = append(spill.AppendField(b, id), tag)
 	switch {
 	case len(x.Keys) == 0:
 		return append(b, 0)
@@ -66,7 +53,7 @@ func identRecord(b []byte, id string, tag byte, x resolve.Ident) []byte {
 		b = append(b, 1)
 	}
 	for _, k := range x.Keys {
-		b = appendString(b, k)
+		b = spill.AppendField(b, k)
 	}
 	return b
 }
@@ -81,7 +68,7 @@ func readKeys(b []byte) []string {
 	var out []string
 	for len(b) > 0 {
 		var k []byte
-		k, b = readString(b)
+		k, b = spill.Field(b)
 		out = append(out, string(k))
 	}
 	return out
@@ -89,8 +76,8 @@ func readKeys(b []byte) []string {
 
 // byIdentID orders identRecords by id, then tag.
 func byIdentID(a, b []byte) int {
-	ia, ra := readString(a)
-	ib, rb := readString(b)
+	ia, ra := spill.Field(a)
+	ib, rb := spill.Field(b)
 	if c := bytes.Compare(ia, ib); c != 0 {
 		return c
 	}
@@ -99,39 +86,39 @@ func byIdentID(a, b []byte) int {
 
 // holderRecord is a resolve.Holder: key, person byte, id, then all the keys.
 func holderRecord(b []byte, key, id string, x resolve.Ident) []byte {
-	b = appendString(b, key)
+	b = spill.AppendField(b, key)
 	if x.Person {
 		b = append(b, 1)
 	} else {
 		b = append(b, 0)
 	}
-	b = appendString(b, id)
+	b = spill.AppendField(b, id)
 	for _, k := range x.Keys {
-		b = appendString(b, k)
+		b = spill.AppendField(b, k)
 	}
 	return b
 }
 
 func readHolder(b []byte) resolve.Holder {
-	key, b := readString(b)
+	key, b := spill.Field(b)
 	h := resolve.Holder{Key: string(key), Person: b[0] == 1}
-	id, b := readString(b[1:])
+	id, b := spill.Field(b[1:])
 	h.ID, h.Keys = string(id), readKeys(b)
 	return h
 }
 
 // byHolder orders holderRecords as resolve.CompareHolders does.
 func byHolder(a, b []byte) int {
-	ka, ra := readString(a)
-	kb, rb := readString(b)
+	ka, ra := spill.Field(a)
+	kb, rb := spill.Field(b)
 	if c := bytes.Compare(ka, kb); c != 0 {
 		return c
 	}
 	if c := int(ra[0]) - int(rb[0]); c != 0 {
 		return c
 	}
-	ia, _ := readString(ra[1:])
-	ib, _ := readString(rb[1:])
+	ia, _ := spill.Field(ra[1:])
+	ib, _ := spill.Field(rb[1:])
 	return bytes.Compare(ia, ib)
 }
 
@@ -230,7 +217,7 @@ func (t *linkTracker) apply(ctx context.Context, st store.Store, run store.Run, 
 		if last == nil {
 			return nil
 		}
-		id, rest := readString(last)
+		id, rest := spill.Field(last)
 		x := readIdent(rest[1:])
 		if _, ok := ends[string(id)]; ok {
 			ends[string(id)] = x
@@ -247,8 +234,8 @@ func (t *linkTracker) apply(ctx context.Context, st store.Store, run store.Run, 
 	for it.Next() {
 		r := it.Rec()
 		if last != nil {
-			a, _ := readString(last)
-			b, _ := readString(r)
+			a, _ := spill.Field(last)
+			b, _ := spill.Field(r)
 			if !bytes.Equal(a, b) {
 				if err := flush(); err != nil {
 					return fmt.Errorf("automatic links: %w", err)

@@ -249,3 +249,15 @@ func (h *sources) Pop() any {
 	h.s = h.s[:len(h.s)-1]
 	return x
 }
+
+// AppendField appends b with its length before it: records made of fields so
+// written can be compared field by field (Field).
+func AppendField[T string | []byte](dst []byte, b T) []byte {
+	return append(binary.AppendUvarint(dst, uint64(len(b))), b...)
+}
+
+// Field reads the field AppendField wrote at the start of b, returning the rest.
+func Field(b []byte) (field, rest []byte) {
+	n, w := binary.Uvarint(b)
+	return b[w : w+int(n)], b[w+int(n):]
+}
